@@ -1,0 +1,71 @@
+#pragma once
+/// \file
+/// Building packages into mechanism libraries (DESIGN.md, "Build and cache"):
+/// rewrite -> nocmodl -> compile -> link, one library per package, keyed by content.
+
+#include "glia/fs.hpp"
+#include "glia/names.hpp"
+#include "glia/package.hpp"
+#include "glia/toolchain.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace glia {
+
+/// The C function a library exports to register mechanism `full_name` with NEURON
+/// (nocmodl names it after the translated file, which glia names after the mechanism).
+std::string registration_symbol(const std::string& full_name);
+
+/// A mechanism that did not make it into its library, and why.
+struct ModFailure {
+    MechanismName name;
+    fs::path file;
+    std::string stage;   ///< "translate", "compile", "link" or "clash"
+    std::string message; ///< the tool's own output, or the clash explained
+    /// One paragraph: package, asset, file, stage, and the message.
+    std::string describe() const;
+};
+
+/// One package's library.
+struct PackageLibrary {
+    std::string package;
+    fs::path library;                     ///< empty if nothing in the package built
+    std::vector<MechanismName> mechanisms;///< what the library registers
+    std::vector<ModFailure> failures;     ///< what it left out
+};
+
+/// How to build.
+struct BuildOptions {
+    unsigned jobs = 0;    ///< parallel compiles; 0 means the number of cores
+    bool force = false;   ///< rebuild even what the cache holds
+    bool verbose = false; ///< log every command
+    /// Receives progress lines (`[k/n] pkg.asset(variant)`) and, when verbose, commands.
+    std::function<void(const std::string&)> log;
+};
+
+/// Counts of what a build did, for tests and benchmarks.
+struct BuildStats {
+    unsigned translated = 0;
+    unsigned compiled = 0;
+    unsigned linked = 0;
+    unsigned reused = 0;
+};
+
+/// The outcome of `build_packages`.
+struct BuildResult {
+    std::vector<PackageLibrary> libraries; ///< one per package, in the order given
+    BuildStats stats;
+    bool ok() const;                       ///< true if no mechanism failed
+};
+
+/// Builds every package into the cache at `cache`, under its lock. Never throws for a
+/// mechanism that fails to build: that is reported in its library's `failures`.
+BuildResult build_packages(const std::vector<Package>& packages, const Toolchain& toolchain,
+                           const fs::path& cache, const BuildOptions& options);
+
+/// The name a mod registers in NEURON: its full glia name, or for `SUFFIX nothing` none.
+std::string registered_mechanism_name(const ModFile& mod);
+
+} // namespace glia

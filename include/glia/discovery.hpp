@@ -1,0 +1,46 @@
+#pragma once
+/// \file
+/// Finding packages on the search path (DESIGN.md, "Packages"): GLIA_PATH entries, then the
+/// user's data directory, then the install prefix; the first package of a name wins.
+
+#include "glia/fs.hpp"
+#include "glia/package.hpp"
+
+#include <string>
+#include <vector>
+
+namespace glia {
+
+/// One place packages are looked for.
+struct SearchRoot {
+    fs::path dir;
+    std::string origin; ///< "GLIA_PATH", "user" or "install", for messages
+};
+
+/// The search path in order. A GLIA_PATH entry may be a package itself or a folder of packages.
+std::vector<SearchRoot> package_search_path();
+
+/// The user's package directory: `${XDG_DATA_HOME:-~/.local/share}/glia/packages`.
+fs::path user_package_dir();
+
+/// The packages shipped with glia: `<prefix>/share/glia/packages`.
+fs::path installed_package_dir();
+
+/// A package that lost to an earlier one of the same name.
+struct ShadowedPackage {
+    std::string name;
+    fs::path dir;
+    fs::path winner;
+};
+
+/// The outcome of discovery: the packages, and what went wrong without stopping it.
+struct Discovery {
+    std::vector<Package> packages;          ///< sorted by name
+    std::vector<ShadowedPackage> shadowed;  ///< duplicates that lost to an earlier entry
+    std::vector<std::string> problems;      ///< packages that could not be read, one message each
+};
+
+/// Discovers every package on the search path. Broken packages are reported in `problems`.
+Discovery discover_packages();
+
+} // namespace glia

@@ -1,0 +1,23 @@
+#pragma once
+/// \file
+/// The filesystem library glia uses, and small file helpers shared by the core.
+
+#include <boost/filesystem.hpp>
+
+#include <string>
+
+namespace glia {
+
+namespace fs = boost::filesystem;
+
+/// The whole content of a file; throws glia::Error naming the file when it cannot be read.
+std::string read_file(const fs::path& path);
+
+/// Writes `content` to `path` atomically: a temporary file beside it, then rename.
+/// A reader sees the old content or the new, never a part; throws glia::Error on failure.
+void write_file_atomic(const fs::path& path, const std::string& content);
+
+/// The value of environment variable `name`, or `fallback` when unset or empty.
+std::string env_or(const char* name, const std::string& fallback);
+
+} // namespace glia

@@ -1,0 +1,55 @@
+#pragma once
+/// \file
+/// The index of every resolvable mechanism: the assets of all discovered packages plus
+/// NEURON's built-in mechanisms as package `NEURON`.
+
+#include "glia/names.hpp"
+#include "glia/nmodl.hpp"
+#include "glia/package.hpp"
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace glia {
+
+/// One concrete mechanism an asset name can mean.
+struct Candidate {
+    MechanismName name;
+    MechanismKind kind = MechanismKind::density;
+    /// The name NEURON knows it by: the full glia name, or a built-in's own name (`hh`).
+    std::string neuron_name() const;
+};
+
+/// A built-in mechanism of NEURON.
+struct BuiltinMechanism {
+    std::string name;
+    MechanismKind kind;
+};
+
+/// NEURON's own mechanisms as of 8.2 (checked against a running NEURON by the tests).
+const std::vector<BuiltinMechanism>& neuron_builtins();
+
+/// Assets by name, each with its candidates sorted by (package, variant).
+class Index {
+  public:
+    /// Indexes `packages` and `builtins`. SUFFIX-nothing mods are not resolvable and are left out.
+    Index(const std::vector<Package>& packages, const std::vector<BuiltinMechanism>& builtins = neuron_builtins());
+
+    /// The candidates for `asset`, or nullptr if no package provides it.
+    const std::vector<Candidate>* find(std::string_view asset) const;
+    /// The candidate with this full name (or built-in name), or nullptr.
+    const Candidate* find_full(const MechanismName& name) const;
+    /// Every asset name, sorted.
+    std::vector<std::string> asset_names() const;
+    /// Every package name (NEURON included), sorted.
+    std::vector<std::string> package_names() const;
+    /// True if some asset comes from `package`.
+    bool has_package(std::string_view package) const;
+
+  private:
+    std::map<std::string, std::vector<Candidate>, std::less<>> assets_;
+};
+
+} // namespace glia

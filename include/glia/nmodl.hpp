@@ -1,0 +1,41 @@
+#pragma once
+/// \file
+/// Reading just enough NMODL to namespace a mechanism: where its NEURON block declares
+/// the mechanism's name, what kind it is, and which names it adds to NEURON.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace glia {
+
+/// What a mod file's NEURON block declares.
+enum class MechanismKind {
+    density,         ///< SUFFIX name: a distributed mechanism, inserted into sections
+    point_process,   ///< POINT_PROCESS name: an object placed at a location
+    artificial_cell, ///< ARTIFICIAL_CELL name: an object without a location
+    nothing,         ///< SUFFIX nothing: no mechanism, only functions and procedures
+};
+
+/// `density`, `point_process`, `artificial_cell` or `nothing`.
+std::string_view kind_name(MechanismKind kind);
+
+/// What `scan_nmodl` learns of a mod file.
+struct NmodlInfo {
+    MechanismKind kind = MechanismKind::density;
+    std::string name;         ///< the declared name (`hh`, `ExpSyn`, `nothing`)
+    size_t name_offset = 0;   ///< byte offset of the name token in the text
+    int line = 0;             ///< 1-based line of the name token
+    std::vector<std::string> ions;      ///< USEION names
+    std::vector<std::string> functions; ///< FUNCTION, PROCEDURE and FUNCTION_TABLE names
+    std::vector<std::string> includes;  ///< INCLUDE files and `#include "x"` of VERBATIM blocks
+};
+
+/// Scans NMODL text. Throws ParseError naming `filename` and the line when there is no
+/// NEURON block, no declaration, or more than one.
+NmodlInfo scan_nmodl(std::string_view text, std::string_view filename);
+
+/// The text with only the declared name token replaced by `new_name`.
+std::string rewrite_nmodl(std::string_view text, const NmodlInfo& info, std::string_view new_name);
+
+} // namespace glia

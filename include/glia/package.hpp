@@ -1,0 +1,41 @@
+#pragma once
+/// \file
+/// A package: a directory of mod files with a manifest `glia-package.yaml` (or the legacy
+/// layout of files named `glia__<pkg>__<asset>__<variant>.mod`). See DESIGN.md, "Packages".
+
+#include "glia/fs.hpp"
+#include "glia/names.hpp"
+#include "glia/nmodl.hpp"
+
+#include <string>
+#include <vector>
+
+namespace glia {
+
+/// The manifest's file name.
+inline constexpr const char* kManifestName = "glia-package.yaml";
+
+/// One mechanism of a package, as found on disk.
+struct ModFile {
+    MechanismName name; ///< package, asset, variant
+    fs::path path;      ///< the original .mod file (never written to)
+    NmodlInfo nmodl;    ///< what its NEURON block declares
+};
+
+/// A package as discovered.
+struct Package {
+    std::string name;
+    std::string version;
+    std::string description;
+    fs::path dir;           ///< the package directory
+    std::vector<ModFile> mods;
+};
+
+/// True if `dir` looks like a package: a manifest, a `mods/` folder, or legacy-named mod files.
+bool is_package_dir(const fs::path& dir);
+
+/// Reads the package in `dir`. Throws ParseError (file:line:column) for a malformed manifest,
+/// InvalidName for a bad name and Error for anything else that makes it unusable.
+Package load_package(const fs::path& dir);
+
+} // namespace glia

@@ -1,0 +1,264 @@
+#include "glia/build.hpp"
+
+#include "glia/cache.hpp"
+#include "glia/error.hpp"
+#include "glia/hash.hpp"
+#include "glia/process.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <unistd.h>
+
+namespace glia {
+
+namespace {
+
+// Bumped whenever the way objects or libraries are made changes, so old cache entries are not reused.
+constexpr const char* kBuildFormat = "glia-build-1";
+
+struct ObjectJob {
+    const ModFile* mod;
+    std::string source; // the rewritten mod text
+    std::string key;
+    fs::path object;
+    bool ok = false;
+    bool reused = false;
+    ModFailure failure;
+};
+
+std::string object_key(const ObjectJob& job, const Toolchain& tc) {
+    Hasher h;
+    h.field("format", kBuildFormat).field("name", job.mod->name.full()).field("source", job.source);
+    fs::path dir = job.mod->path.parent_path();
+    for (const auto& include : job.mod->nmodl.includes) {
+        std::string content;
+        try {
+            content = read_file(dir / include);
+        } catch (const Error&) {
+            content = "<missing>"; // nocmodl or the compiler will say so
+        }
+        h.field("include", include).field("content", content);
+    }
+    h.field("toolchain", tc.identity());
+    return h.hex();
+}
+
+fs::path scratch_dir(const fs::path& cache, const std::string& key) {
+    return cache / "tmp" / (key + "." + std::to_string(::getpid()));
+}
+
+// Translates and compiles one mod in a scratch directory, then publishes the object by rename.
+void build_object(ObjectJob& job, const Toolchain& tc, const fs::path& cache, const BuildOptions& options,
+                  BuildStats& stats, std::mutex& log_mutex) {
+    const ModFile& mod = *job.mod;
+    std::string full = mod.name.full();
+    fs::path work = scratch_dir(cache, job.key);
+    boost::system::error_code ec;
+    fs::remove_all(work, ec);
+    make_dirs(work);
+    auto fail = [&](const std::string& stage, const std::string& message) {
+        job.failure = ModFailure{mod.name, mod.path, stage, message};
+        fs::remove_all(work, ec);
+    };
+    fs::path rewritten = work / (full + ".mod");
+    write_file_atomic(rewritten, job.source);
+    fs::path mod_dir = fs::absolute(mod.path).parent_path();
+
+    // nocmodl runs in the mod's own directory so that INCLUDE files resolve as they always did.
+    std::vector<std::string> translate = {tc.nocmodl.string(), rewritten.string(), "-o", work.string()};
+    auto log_command = [&](const std::vector<std::string>& argv) {
+        if (options.verbose && options.log) {
+            std::lock_guard<std::mutex> lock(log_mutex);
+            options.log(command_line(argv));
+        }
+    };
+    log_command(translate);
+    ProcessResult r = run_process(translate, mod_dir, {{"MODLUNIT", tc.units.string()}, {"MODL_INCLUDE", mod_dir.string()}});
+    fs::path c_file = work / (full + ".c");
+    if (!r.ok() || !fs::exists(c_file, ec)) {
+        return fail("translate", r.output);
+    }
+    ++stats.translated;
+    std::vector<std::string> compile = tc.compile;
+    compile.push_back("-I" + mod_dir.string());
+    compile.insert(compile.end(), {"-c", c_file.string(), "-o", (work / (full + ".o")).string()});
+    log_command(compile);
+    r = run_process(compile, work);
+    if (!r.ok()) {
+        return fail("compile", r.output);
+    }
+    ++stats.compiled;
+    make_dirs(job.object.parent_path());
+    fs::rename(work / (full + ".o"), job.object, ec);
+    if (ec) {
+        return fail("compile", "cannot publish " + job.object.string() + ": " + ec.message());
+    }
+    fs::remove_all(work, ec);
+    job.ok = true;
+}
+
+void run_parallel(size_t count, unsigned jobs, const std::function<void(size_t)>& work) {
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+        for (size_t i = next++; i < count; i = next++) {
+            work(i);
+        }
+    };
+    std::vector<std::thread> threads;
+    for (unsigned t = 1; t < jobs && t < count; ++t) {
+        threads.emplace_back(worker);
+    }
+    worker();
+    for (auto& thread : threads) {
+        thread.join();
+    }
+}
+
+// Links the package's objects into its library, unless the cache has it.
+void link_library(PackageLibrary& lib, const std::vector<ObjectJob*>& objects, const Toolchain& tc,
+                  const fs::path& cache, const BuildOptions& options, BuildStats& stats) {
+    Hasher h;
+    h.field("format", kBuildFormat).field("package", lib.package).field("link", command_line(tc.link));
+    for (const auto* job : objects) {
+        h.field("object", job->key);
+    }
+    std::string key = h.hex();
+    fs::path target = cache / "libs" / key / ("libglia-" + lib.package + ".so");
+    boost::system::error_code ec;
+    if (!options.force && fs::exists(target, ec)) {
+        lib.library = target;
+        return;
+    }
+    fs::path work = scratch_dir(cache, key);
+    fs::remove_all(work, ec);
+    make_dirs(work);
+    std::vector<std::string> link = tc.link;
+    link.insert(link.end(), {"-o", (work / target.filename()).string()});
+    for (const auto* job : objects) {
+        link.push_back(job->object.string());
+    }
+    link.insert(link.end(), tc.libraries.begin(), tc.libraries.end());
+    if (options.verbose && options.log) {
+        options.log(command_line(link));
+    }
+    ProcessResult r = run_process(link, work);
+    if (!r.ok()) {
+        for (const auto& name : lib.mechanisms) {
+            lib.failures.push_back(ModFailure{name, {}, "link", r.output});
+        }
+        lib.mechanisms.clear();
+        fs::remove_all(work, ec);
+        return;
+    }
+    ++stats.linked;
+    make_dirs(target.parent_path());
+    fs::rename(work / target.filename(), target, ec);
+    fs::remove_all(work, ec);
+    if (ec) {
+        throw Error("cannot publish " + target.string() + ": " + ec.message());
+    }
+    lib.library = target;
+}
+
+} // namespace
+
+std::string ModFailure::describe() const {
+    std::string text = name.pretty() + " (package '" + name.package + "', asset '" + name.asset + "'";
+    if (!file.empty()) {
+        text += ", file " + file.string();
+    }
+    text += ") failed to " + stage + ":\n" + message;
+    if (!text.empty() && text.back() != '\n') {
+        text += '\n';
+    }
+    return text;
+}
+
+bool BuildResult::ok() const {
+    for (const auto& lib : libraries) {
+        if (!lib.failures.empty()) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string registered_mechanism_name(const ModFile& mod) {
+    return mod.nmodl.kind == MechanismKind::nothing ? std::string() : mod.name.full();
+}
+
+BuildResult build_packages(const std::vector<Package>& packages, const Toolchain& toolchain,
+                           const fs::path& cache, const BuildOptions& options) {
+    CacheLock lock(cache);
+    BuildResult result;
+
+    std::vector<ObjectJob> jobs;
+    for (const auto& package : packages) {
+        for (const auto& mod : package.mods) {
+            ObjectJob job;
+            job.mod = &mod;
+            std::string text = read_file(mod.path);
+            // SUFFIX nothing keeps its name: its C globals depend on it.
+            job.source = mod.nmodl.kind == MechanismKind::nothing ? text : rewrite_nmodl(text, mod.nmodl, mod.name.full());
+            job.key = object_key(job, toolchain);
+            job.object = cache / "objects" / job.key.substr(0, 2) / (job.key + ".o");
+            jobs.push_back(std::move(job));
+        }
+    }
+
+    std::vector<size_t> todo;
+    boost::system::error_code ec;
+    for (size_t i = 0; i < jobs.size(); ++i) {
+        if (!options.force && fs::exists(jobs[i].object, ec)) {
+            jobs[i].ok = jobs[i].reused = true;
+            ++result.stats.reused;
+        } else {
+            todo.push_back(i);
+        }
+    }
+    unsigned parallel = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+    std::mutex log_mutex;
+    std::atomic<size_t> done{0};
+    std::vector<BuildStats> per_job(todo.size());
+    run_parallel(todo.size(), parallel, [&](size_t t) {
+        ObjectJob& job = jobs[todo[t]];
+        build_object(job, toolchain, cache, options, per_job[t], log_mutex);
+        if (options.log) {
+            std::lock_guard<std::mutex> lock(log_mutex);
+            options.log("[" + std::to_string(++done) + "/" + std::to_string(todo.size()) + "] " +
+                        job.mod->name.pretty() + (job.ok ? "" : " FAILED"));
+        }
+    });
+    for (const auto& s : per_job) {
+        result.stats.translated += s.translated;
+        result.stats.compiled += s.compiled;
+    }
+
+    size_t next = 0;
+    for (const auto& package : packages) {
+        PackageLibrary lib;
+        lib.package = package.name;
+        std::vector<ObjectJob*> objects;
+        for (size_t m = 0; m < package.mods.size(); ++m, ++next) {
+            ObjectJob& job = jobs[next];
+            if (job.ok) {
+                objects.push_back(&job);
+                lib.mechanisms.push_back(job.mod->name);
+            } else {
+                lib.failures.push_back(job.failure);
+            }
+        }
+        if (!objects.empty()) {
+            link_library(lib, objects, toolchain, cache, options, result.stats);
+        }
+        result.libraries.push_back(std::move(lib));
+    }
+    return result;
+}
+
+} // namespace glia
+
+namespace glia {
+std::string registration_symbol(const std::string& full_name) { return "_" + full_name + "_reg"; }
+} // namespace glia

@@ -1,0 +1,103 @@
+#include "glia/discovery.hpp"
+
+#include "glia/error.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#ifndef GLIA_INSTALL_DATADIR
+#define GLIA_INSTALL_DATADIR "/usr/local/share"
+#endif
+
+namespace glia {
+
+namespace {
+
+std::vector<fs::path> split_path_list(const std::string& list) {
+    std::vector<fs::path> entries;
+    size_t start = 0;
+    while (start <= list.size()) {
+        size_t end = list.find(':', start);
+        if (end == std::string::npos) {
+            end = list.size();
+        }
+        if (end > start) {
+            entries.emplace_back(list.substr(start, end - start));
+        }
+        start = end + 1;
+    }
+    return entries;
+}
+
+std::vector<fs::path> subdirectories(const fs::path& dir) {
+    std::vector<fs::path> dirs;
+    boost::system::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        if (fs::is_directory(it->path(), ec)) {
+            dirs.push_back(it->path());
+        }
+    }
+    std::sort(dirs.begin(), dirs.end());
+    return dirs;
+}
+
+} // namespace
+
+fs::path user_package_dir() {
+    std::string home = env_or("HOME", "/");
+    fs::path data = env_or("XDG_DATA_HOME", home + "/.local/share");
+    return data / "glia" / "packages";
+}
+
+fs::path installed_package_dir() { return fs::path(GLIA_INSTALL_DATADIR) / "glia" / "packages"; }
+
+std::vector<SearchRoot> package_search_path() {
+    std::vector<SearchRoot> roots;
+    for (const auto& entry : split_path_list(env_or("GLIA_PATH", ""))) {
+        roots.push_back({entry, "GLIA_PATH"});
+    }
+    roots.push_back({user_package_dir(), "user"});
+    roots.push_back({installed_package_dir(), "install"});
+    return roots;
+}
+
+Discovery discover_packages() {
+    Discovery found;
+    std::map<std::string, fs::path> seen;
+    std::set<fs::path> visited;
+    auto consider = [&](const fs::path& dir) {
+        boost::system::error_code ec;
+        fs::path canonical = fs::canonical(dir, ec);
+        if (ec || !visited.insert(canonical).second) {
+            return; // unreadable, or reached twice (a symlink to a package already read)
+        }
+        try {
+            Package package = load_package(dir);
+            auto [it, inserted] = seen.emplace(package.name, dir);
+            if (!inserted) {
+                found.shadowed.push_back({package.name, dir, it->second});
+                return;
+            }
+            found.packages.push_back(std::move(package));
+        } catch (const Error& e) {
+            found.problems.push_back(std::string("package in ") + dir.string() + " skipped: " + e.what());
+        }
+    };
+    for (const auto& root : package_search_path()) {
+        if (root.origin == "GLIA_PATH" && is_package_dir(root.dir)) {
+            consider(root.dir);
+            continue;
+        }
+        for (const auto& dir : subdirectories(root.dir)) {
+            if (is_package_dir(dir)) {
+                consider(dir);
+            }
+        }
+    }
+    std::sort(found.packages.begin(), found.packages.end(),
+              [](const Package& a, const Package& b) { return a.name < b.name; });
+    return found;
+}
+
+} // namespace glia

@@ -1,0 +1,69 @@
+#include "glia/fs.hpp"
+
+#include "glia/error.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sys/stat.h>
+#include <sstream>
+#include <unistd.h>
+
+namespace glia {
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path.string(), std::ios::binary);
+    if (!in) {
+        throw Error(path.string() + ": cannot read: " + std::strerror(errno));
+    }
+    std::ostringstream content;
+    content << in.rdbuf();
+    return content.str();
+}
+
+void write_file_atomic(const fs::path& path, const std::string& content) {
+    fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+    std::string temp = (dir / ("." + path.filename().string() + ".tmp.XXXXXX")).string();
+    int fd = ::mkstemp(temp.data());
+    if (fd < 0) {
+        throw Error(path.string() + ": cannot create a temporary file in " + dir.string() + ": " +
+                    std::strerror(errno));
+    }
+    const char* data = content.data();
+    size_t left = content.size();
+    while (left > 0) {
+        ssize_t n = ::write(fd, data, left);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            int saved = errno;
+            ::close(fd);
+            ::unlink(temp.c_str());
+            throw Error(path.string() + ": cannot write: " + std::strerror(saved) +
+                        " (the previous content is unchanged)");
+        }
+        data += n;
+        left -= static_cast<size_t>(n);
+    }
+    ::fchmod(fd, 0644);
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        int saved = errno;
+        ::unlink(temp.c_str());
+        throw Error(path.string() + ": cannot write: " + std::strerror(saved) + " (the previous content is unchanged)");
+    }
+    if (::rename(temp.c_str(), path.c_str()) != 0) {
+        int saved = errno;
+        ::unlink(temp.c_str());
+        throw Error(path.string() + ": cannot replace: " + std::strerror(saved));
+    }
+}
+
+std::string env_or(const char* name, const std::string& fallback) {
+    const char* value = std::getenv(name);
+    return (value && *value) ? std::string(value) : fallback;
+}
+
+} // namespace glia

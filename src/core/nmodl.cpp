@@ -1,0 +1,267 @@
+#include "glia/nmodl.hpp"
+
+#include "glia/error.hpp"
+
+#include <cctype>
+#include <optional>
+
+// The scanner knows NMODL's lexical structure only as far as it must not be fooled:
+// `:` and `?` comments, COMMENT/ENDCOMMENT and VERBATIM/ENDVERBATIM blocks, the free
+// text after TITLE, strings, and braces. Lines may end in LF, CRLF or CR alone.
+
+namespace glia {
+
+std::string_view kind_name(MechanismKind kind) {
+    switch (kind) {
+    case MechanismKind::density: return "density";
+    case MechanismKind::point_process: return "point_process";
+    case MechanismKind::artificial_cell: return "artificial_cell";
+    case MechanismKind::nothing: return "nothing";
+    }
+    return "unknown";
+}
+
+namespace {
+
+struct Token {
+    enum Type { word, string, punct } type;
+    std::string_view text;
+    size_t offset;
+    int line;
+};
+
+bool is_word_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (std::toupper(static_cast<unsigned char>(a[i])) != std::toupper(static_cast<unsigned char>(b[i]))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+class Lexer {
+  public:
+    Lexer(std::string_view text, std::vector<std::string>& verbatim_includes)
+        : text_(text), verbatim_includes_(verbatim_includes) {}
+
+    std::optional<Token> next() {
+        for (;;) {
+            if (pos_ >= text_.size()) {
+                return std::nullopt;
+            }
+            char c = text_[pos_];
+            if (c == '\n' || c == '\r') {
+                skip_newline();
+            } else if (std::isspace(static_cast<unsigned char>(c))) {
+                ++pos_;
+            } else if (c == ':' || c == '?') {
+                skip_to_end_of_line();
+            } else if (c == '"') {
+                size_t start = pos_++;
+                int line = line_;
+                while (pos_ < text_.size() && text_[pos_] != '"' && text_[pos_] != '\n' && text_[pos_] != '\r') {
+                    ++pos_;
+                }
+                std::string_view body = text_.substr(start + 1, pos_ - start - 1);
+                if (pos_ < text_.size() && text_[pos_] == '"') {
+                    ++pos_;
+                }
+                return Token{Token::string, body, start + 1, line};
+            } else if (is_word_start(c)) {
+                size_t start = pos_;
+                while (pos_ < text_.size() && is_word_char(text_[pos_])) {
+                    ++pos_;
+                }
+                std::string_view word = text_.substr(start, pos_ - start);
+                if (iequals(word, "COMMENT")) {
+                    skip_block("ENDCOMMENT", nullptr);
+                } else if (iequals(word, "VERBATIM")) {
+                    skip_block("ENDVERBATIM", &verbatim_includes_);
+                } else if (iequals(word, "TITLE")) {
+                    skip_to_end_of_line();
+                } else {
+                    return Token{Token::word, word, start, line_};
+                }
+            } else {
+                return Token{Token::punct, text_.substr(pos_++, 1), pos_ - 1, line_};
+            }
+        }
+    }
+
+  private:
+    void skip_newline() {
+        if (text_[pos_] == '\r' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n') {
+            ++pos_;
+        }
+        ++pos_;
+        ++line_;
+    }
+
+    void skip_to_end_of_line() {
+        while (pos_ < text_.size() && text_[pos_] != '\n' && text_[pos_] != '\r') {
+            ++pos_;
+        }
+    }
+
+    // Skips to the line after `end` (a word of its own); records `#include "x"` lines if asked.
+    void skip_block(std::string_view end, std::vector<std::string>* includes) {
+        while (pos_ < text_.size()) {
+            char c = text_[pos_];
+            if (c == '\n' || c == '\r') {
+                skip_newline();
+            } else if (is_word_start(c) && (pos_ == 0 || !is_word_char(text_[pos_ - 1]))) {
+                size_t start = pos_;
+                while (pos_ < text_.size() && is_word_char(text_[pos_])) {
+                    ++pos_;
+                }
+                if (iequals(text_.substr(start, pos_ - start), end)) {
+                    return;
+                }
+            } else if (c == '#' && includes) {
+                record_include(*includes);
+            } else {
+                ++pos_;
+            }
+        }
+    }
+
+    void record_include(std::vector<std::string>& includes) {
+        size_t p = pos_ + 1;
+        while (p < text_.size() && (text_[p] == ' ' || text_[p] == '\t')) {
+            ++p;
+        }
+        if (text_.substr(p, 7) == "include") {
+            p += 7;
+            while (p < text_.size() && (text_[p] == ' ' || text_[p] == '\t')) {
+                ++p;
+            }
+            if (p < text_.size() && text_[p] == '"') {
+                size_t close = text_.find('"', p + 1);
+                if (close != std::string_view::npos) {
+                    includes.emplace_back(text_.substr(p + 1, close - p - 1));
+                }
+            }
+        }
+        ++pos_;
+    }
+
+    std::string_view text_;
+    std::vector<std::string>& verbatim_includes_;
+    size_t pos_ = 0;
+    int line_ = 1;
+};
+
+std::string located(std::string_view filename, int line, const std::string& message) {
+    return std::string(filename) + ":" + std::to_string(line) + ": " + message;
+}
+
+} // namespace
+
+NmodlInfo scan_nmodl(std::string_view text, std::string_view filename) {
+    NmodlInfo info;
+    std::vector<std::string> verbatim_includes;
+    Lexer lexer(text, verbatim_includes);
+    std::vector<Token> tokens;
+    while (auto token = lexer.next()) {
+        tokens.push_back(*token);
+    }
+
+    bool declared = false;
+    bool saw_neuron_block = false;
+    int depth = 0;
+    int neuron_depth = -1; // depth inside the NEURON block, -1 when outside
+    for (size_t i = 0; i < tokens.size(); ++i) {
+        const Token& t = tokens[i];
+        const Token* next = i + 1 < tokens.size() ? &tokens[i + 1] : nullptr;
+        if (t.type == Token::punct) {
+            if (t.text == "{") {
+                ++depth;
+            } else if (t.text == "}") {
+                --depth;
+                if (neuron_depth >= 0 && depth < neuron_depth) {
+                    neuron_depth = -1;
+                }
+            }
+            continue;
+        }
+        if (t.type == Token::string) {
+            continue;
+        }
+        if (depth == 0) {
+            if (iequals(t.text, "NEURON") && next && next->text == "{") {
+                saw_neuron_block = true;
+                neuron_depth = depth + 1;
+            } else if ((t.text == "FUNCTION" || t.text == "PROCEDURE" || t.text == "FUNCTION_TABLE") && next &&
+                       next->type == Token::word) {
+                info.functions.emplace_back(next->text);
+            } else if (t.text == "INCLUDE" && next && next->type == Token::string) {
+                info.includes.emplace_back(next->text);
+            }
+            continue;
+        }
+        if (neuron_depth < 0) {
+            continue;
+        }
+        std::optional<MechanismKind> kind;
+        if (iequals(t.text, "SUFFIX")) {
+            kind = MechanismKind::density;
+        } else if (iequals(t.text, "POINT_PROCESS")) {
+            kind = MechanismKind::point_process;
+        } else if (iequals(t.text, "ARTIFICIAL_CELL")) {
+            kind = MechanismKind::artificial_cell;
+        } else if (iequals(t.text, "USEION") && next && next->type == Token::word) {
+            info.ions.emplace_back(next->text);
+            continue;
+        } else {
+            continue;
+        }
+        if (!next || next->type != Token::word) {
+            throw ParseError(located(filename, t.line,
+                                     std::string(t.text) + " must be followed by the mechanism's name"));
+        }
+        if (declared) {
+            throw ParseError(located(filename, t.line,
+                                     "a second mechanism declaration '" + std::string(t.text) + " " +
+                                         std::string(next->text) + "' (the first is '" + info.name +
+                                         "' on line " + std::to_string(info.line) +
+                                         "); a mod file declares one mechanism"));
+        }
+        declared = true;
+        info.kind = (*kind == MechanismKind::density && next->text == "nothing") ? MechanismKind::nothing : *kind;
+        info.name = std::string(next->text);
+        info.name_offset = next->offset;
+        info.line = next->line;
+    }
+    if (!saw_neuron_block) {
+        throw ParseError(located(filename, 1,
+                                 "no NEURON block found; is this an NMODL file? A mechanism needs "
+                                 "'NEURON { SUFFIX name }' (or POINT_PROCESS / ARTIFICIAL_CELL)"));
+    }
+    if (!declared) {
+        throw ParseError(located(filename, 1,
+                                 "the NEURON block declares no SUFFIX, POINT_PROCESS or ARTIFICIAL_CELL"));
+    }
+    info.includes.insert(info.includes.end(), verbatim_includes.begin(), verbatim_includes.end());
+    return info;
+}
+
+std::string rewrite_nmodl(std::string_view text, const NmodlInfo& info, std::string_view new_name) {
+    if (info.name_offset + info.name.size() > text.size() ||
+        text.substr(info.name_offset, info.name.size()) != info.name) {
+        throw InternalError("rewrite_nmodl: the scan does not match the text");
+    }
+    std::string out;
+    out.reserve(text.size() + new_name.size());
+    out.append(text.substr(0, info.name_offset));
+    out.append(new_name);
+    out.append(text.substr(info.name_offset + info.name.size()));
+    return out;
+}
+
+} // namespace glia

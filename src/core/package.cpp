@@ -1,0 +1,175 @@
+#include "glia/package.hpp"
+
+#include "glia/error.hpp"
+#include "glia/yaml_util.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace glia {
+
+namespace {
+
+fs::path mods_dir(const fs::path& dir) { return dir / "mods"; }
+
+std::vector<fs::path> mod_files_in(const fs::path& dir) {
+    std::vector<fs::path> files;
+    boost::system::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+        return files;
+    }
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->path().extension() == ".mod" && fs::is_regular_file(it->path(), ec)) {
+            files.push_back(it->path());
+        }
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+ModFile read_mod(const fs::path& path, MechanismName name) {
+    std::string text = read_file(path);
+    ModFile mod{std::move(name), path, scan_nmodl(text, path.string())};
+    return mod;
+}
+
+// `mods/<asset>.mod` is variant 0, `mods/<asset>__<variant>.mod` is that variant.
+MechanismName name_by_convention(const std::string& package, const fs::path& file) {
+    std::string stem = file.stem().string();
+    MechanismName name{package, stem, std::string(kDefaultVariant)};
+    size_t split = stem.find("__");
+    if (split != std::string::npos) {
+        name.asset = stem.substr(0, split);
+        name.variant = stem.substr(split + 2);
+    }
+    std::string context = file.string() + " (file names are <asset>.mod or <asset>__<variant>.mod)";
+    check_name(name.asset, NamePart::asset, context);
+    check_name(name.variant, NamePart::variant, context);
+    return name;
+}
+
+void add_mod(Package& package, ModFile mod) {
+    for (const auto& other : package.mods) {
+        if (other.name == mod.name) {
+            throw Error(mod.path.string() + ": " + mod.name.pretty() + " is also provided by " +
+                        other.path.string() + "; each asset and variant must come from one file");
+        }
+    }
+    package.mods.push_back(std::move(mod));
+}
+
+Package load_with_manifest(const fs::path& dir) {
+    fs::path manifest = dir / kManifestName;
+    YAML::Node root = parse_yaml(read_file(manifest), manifest);
+    if (!root.IsMap()) {
+        throw ParseError(manifest.string() + ":1:1: the manifest must be a mapping with at least 'name: <package>'");
+    }
+    check_yaml_keys(root, {"name", "version", "description", "mods"}, manifest);
+    if (!root["name"]) {
+        throw ParseError(manifest.string() + ":1:1: missing required key 'name' (add 'name: " +
+                         dir.filename().string() + "')");
+    }
+    Package package;
+    package.dir = dir;
+    package.name = yaml_scalar(root["name"], "'name'", manifest);
+    std::string problem = name_problem(package.name, NamePart::package);
+    if (!problem.empty()) {
+        throw InvalidName(yaml_location(manifest, root["name"]) + "invalid package name '" + package.name +
+                          "': " + problem);
+    }
+    if (root["version"]) {
+        package.version = yaml_scalar(root["version"], "'version'", manifest);
+    }
+    if (root["description"]) {
+        package.description = yaml_scalar(root["description"], "'description'", manifest);
+    }
+    if (!root["mods"]) {
+        for (const auto& file : mod_files_in(mods_dir(dir))) {
+            add_mod(package, read_mod(file, name_by_convention(package.name, file)));
+        }
+        return package;
+    }
+    YAML::Node mods = root["mods"];
+    if (!mods.IsSequence()) {
+        throw ParseError(yaml_location(manifest, mods) +
+                         "'mods' must be a list of entries like '- {file: mods/k.mod, asset: Kv1, variant: 0}'");
+    }
+    for (const auto& entry : mods) {
+        if (!entry.IsMap() || !entry["file"]) {
+            throw ParseError(yaml_location(manifest, entry) + "each entry of 'mods' needs 'file:' (and optionally "
+                                                              "'asset:' and 'variant:')");
+        }
+        check_yaml_keys(entry, {"file", "asset", "variant"}, manifest);
+        fs::path file = yaml_scalar(entry["file"], "'file'", manifest);
+        if (file.is_relative()) {
+            file = dir / file;
+        }
+        MechanismName name{package.name, file.stem().string(), std::string(kDefaultVariant)};
+        if (entry["asset"]) {
+            name.asset = yaml_scalar(entry["asset"], "'asset'", manifest);
+        }
+        if (entry["variant"]) {
+            name.variant = yaml_scalar(entry["variant"], "'variant'", manifest);
+        }
+        std::string where = yaml_location(manifest, entry);
+        where.resize(where.size() - 2);
+        check_name(name.asset, NamePart::asset, where);
+        check_name(name.variant, NamePart::variant, where);
+        boost::system::error_code ec;
+        if (!fs::is_regular_file(file, ec)) {
+            throw Error(where + ": mod file " + file.string() + " does not exist");
+        }
+        add_mod(package, read_mod(file, name));
+    }
+    return package;
+}
+
+// Packages made for the original Python Glia: files named glia__<pkg>__<asset>__<variant>.mod.
+std::vector<fs::path> legacy_files(const fs::path& dir) {
+    std::vector<fs::path> files;
+    for (const auto& d : {dir, mods_dir(dir)}) {
+        for (const auto& file : mod_files_in(d)) {
+            if (is_full_name(file.stem().string())) {
+                files.push_back(file);
+            }
+        }
+    }
+    return files;
+}
+
+Package load_legacy(const fs::path& dir) {
+    Package package;
+    package.dir = dir;
+    for (const auto& file : legacy_files(dir)) {
+        MechanismName name = parse_full_name(file.stem().string());
+        if (package.name.empty()) {
+            package.name = name.package;
+        } else if (package.name != name.package) {
+            throw Error(file.string() + ": belongs to package '" + name.package + "' but " + dir.string() +
+                        " holds package '" + package.name + "'; put each package in its own directory");
+        }
+        add_mod(package, read_mod(file, name));
+    }
+    if (package.name.empty()) {
+        throw Error(dir.string() + ": not a package: no " + kManifestName +
+                    " (create one with 'name: <package>') and no glia__<pkg>__<asset>__<variant>.mod files");
+    }
+    return package;
+}
+
+} // namespace
+
+bool is_package_dir(const fs::path& dir) {
+    boost::system::error_code ec;
+    return fs::is_regular_file(dir / kManifestName, ec) || !legacy_files(dir).empty();
+}
+
+Package load_package(const fs::path& dir) {
+    boost::system::error_code ec;
+    Package package = fs::exists(dir / kManifestName, ec) ? load_with_manifest(dir) : load_legacy(dir);
+    std::sort(package.mods.begin(), package.mods.end(),
+              [](const ModFile& a, const ModFile& b) { return a.name < b.name; });
+    return package;
+}
+
+} // namespace glia

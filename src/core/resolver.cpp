@@ -1,0 +1,101 @@
+#include "glia/resolver.hpp"
+
+#include "glia/error.hpp"
+#include "glia/suggest.hpp"
+
+#include <set>
+
+namespace glia {
+
+namespace {
+
+std::string list_candidates(const std::vector<const Candidate*>& candidates) {
+    std::string text;
+    for (const auto* c : candidates) {
+        text += "\n  " + c->name.pretty() + "  (NEURON name " + c->neuron_name() + ")";
+    }
+    return text;
+}
+
+std::string how_to_choose(std::string_view asset, const std::vector<const Candidate*>& candidates) {
+    const Candidate& example = *candidates.front();
+    std::string text = "\nChoose one with: glia select " + std::string(asset) + " --pkg=" + example.name.package;
+    if (example.name.variant != kDefaultVariant) {
+        text += " --variant=" + example.name.variant;
+    }
+    return text + "   (or pass the package and variant to this call)";
+}
+
+} // namespace
+
+Constraint Constraint::overridden_by(const Constraint& stronger) const {
+    Constraint out = *this;
+    if (!stronger.package.empty()) {
+        out.package = stronger.package;
+        // A stronger scope that picks another package makes a weaker variant choice meaningless.
+        if (stronger.variant.empty() && out.package != package) {
+            out.variant.clear();
+        }
+    }
+    if (!stronger.variant.empty()) {
+        out.variant = stronger.variant;
+    }
+    return out;
+}
+
+const Candidate& resolve(const Index& index, std::string_view name, const Constraint& constraint) {
+    if (is_full_name(name)) {
+        MechanismName full = parse_full_name(name);
+        if (const Candidate* c = index.find_full(full)) {
+            return *c;
+        }
+        throw ResolveError("'" + std::string(name) + "' is not installed: no package '" + full.package +
+                           "' provides asset '" + full.asset + "' in variant '" + full.variant +
+                           "' (see 'glia list')");
+    }
+    const auto* candidates = index.find(name);
+    if (!candidates) {
+        throw ResolveError("unknown mechanism '" + std::string(name) + "': no installed package provides it" +
+                           did_you_mean(name, index.asset_names()) + " (see 'glia list' for every asset)");
+    }
+    std::vector<const Candidate*> all, matching;
+    for (const auto& c : *candidates) {
+        all.push_back(&c);
+        if ((constraint.package.empty() || c.name.package == constraint.package) &&
+            (constraint.variant.empty() || c.name.variant == constraint.variant)) {
+            matching.push_back(&c);
+        }
+    }
+    if (matching.empty()) {
+        std::string wanted;
+        if (!constraint.package.empty()) {
+            wanted += "package '" + constraint.package + "'";
+        }
+        if (!constraint.variant.empty()) {
+            wanted += std::string(wanted.empty() ? "" : " and ") + "variant '" + constraint.variant + "'";
+        }
+        std::string reason = !constraint.package.empty() && !index.has_package(constraint.package)
+                                 ? " (package '" + constraint.package + "' is not installed)"
+                                 : "";
+        throw ResolveError("no candidate for '" + std::string(name) + "' matches " + wanted + reason +
+                           "; the candidates are:" + list_candidates(all));
+    }
+    if (matching.size() == 1) {
+        return *matching.front();
+    }
+    std::set<std::string> packages;
+    const Candidate* default_variant = nullptr;
+    for (const auto* c : matching) {
+        packages.insert(c->name.package);
+        if (c->name.variant == kDefaultVariant) {
+            default_variant = c;
+        }
+    }
+    if (packages.size() == 1 && default_variant) {
+        return *default_variant;
+    }
+    throw ResolveError("'" + std::string(name) + "' is ambiguous: " + std::to_string(matching.size()) +
+                       " candidates match" + list_candidates(matching) + how_to_choose(name, matching));
+}
+
+} // namespace glia
