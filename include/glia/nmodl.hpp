@@ -3,6 +3,7 @@
 /// Reading just enough NMODL to namespace a mechanism: where its NEURON block declares
 /// the mechanism's name, what kind it is, and which names it adds to NEURON.
 
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,9 @@ enum class MechanismKind {
 
 /// `density`, `point_process`, `artificial_cell` or `nothing`.
 std::string_view kind_name(MechanismKind kind);
+
+/// Prints `kind_name(kind)`.
+inline std::ostream& operator<<(std::ostream& out, MechanismKind kind) { return out << kind_name(kind); }
 
 /// What `scan_nmodl` learns of a mod file.
 struct NmodlInfo {

@@ -1,1 +1,79 @@
-int main(){}
+// The glia command: a dispatcher over subcommands, each a thin shell over the core.
+
+#include "commands.hpp"
+
+#include "glia/error.hpp"
+#include "glia/suggest.hpp"
+
+#include <boost/program_options/errors.hpp>
+
+#include <cstring>
+#include <functional>
+#include <iostream>
+#include <map>
+
+namespace {
+
+struct Command {
+    std::function<int(const glia::cli::Args&)> run;
+    const char* summary;
+};
+
+const std::map<std::string, Command>& commands() {
+    using namespace glia::cli;
+    static const std::map<std::string, Command> table = {
+        {"compile", {cmd_compile, "build every package into the cache (only what changed)"}},
+        {"list", {cmd_list, "list installed packages and their assets"}},
+    };
+    return table;
+}
+
+void usage(std::ostream& out) {
+    out << "usage: glia <command> [options]\n\n"
+           "glia manages NEURON mechanisms as packages: it finds them, compiles them into one\n"
+           "cached library per package and lets models ask for abstract names like Kv1.\n\ncommands:\n";
+    for (const auto& [name, command] : commands()) {
+        out << "  " << name << std::string(12 - name.size(), ' ') << command.summary << "\n";
+    }
+    out << "\nRun 'glia <command> --help' for the options of one command.\n";
+}
+
+} // namespace
+
+namespace glia::cli {
+void warn(const std::string& text) { std::cerr << "glia: " << text << "\n"; }
+} // namespace glia::cli
+
+int main(int argc, char** argv) {
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+        usage(argc < 2 ? std::cerr : std::cout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (!std::strcmp(argv[1], "--version")) {
+        std::cout << "glia " << GLIA_VERSION << "\n";
+        return 0;
+    }
+    std::string name = argv[1];
+    auto it = commands().find(name);
+    if (it == commands().end()) {
+        std::vector<std::string> names;
+        for (const auto& [n, c] : commands()) {
+            names.push_back(n);
+        }
+        std::cerr << "glia: unknown command '" << name << "'" << glia::did_you_mean(name, names)
+                  << " (run 'glia --help' for the list)\n";
+        return 2;
+    }
+    try {
+        return it->second.run(glia::cli::Args(argv + 2, argv + argc));
+    } catch (const boost::program_options::error& e) {
+        std::cerr << "glia " << name << ": " << e.what() << " (run 'glia " << name << " --help')\n";
+        return 2;
+    } catch (const glia::Error& e) {
+        std::cerr << "glia " << name << ": " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "glia " << name << ": internal error: " << e.what() << "\n";
+        return 3;
+    }
+}

@@ -1,0 +1,18 @@
+#pragma once
+// The glia subcommands. Each takes the arguments after its name and returns the exit status;
+// user errors are thrown as glia::Error and printed by main.
+
+#include <string>
+#include <vector>
+
+namespace glia::cli {
+
+using Args = std::vector<std::string>;
+
+int cmd_compile(const Args& args);
+int cmd_list(const Args& args);
+
+/// Prints `text` to stderr prefixed with "glia: ".
+void warn(const std::string& text);
+
+} // namespace glia::cli

@@ -1,0 +1,85 @@
+#pragma once
+// A minimal JSON value for --json output: objects keep insertion order.
+
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace glia::cli {
+
+class Json {
+  public:
+    static Json object() { return Json(Type::object); }
+    static Json array() { return Json(Type::array); }
+    Json(std::string text) : type_(Type::string), text_(std::move(text)) {}
+    Json(const char* text) : Json(std::string(text)) {}
+    Json(bool value) : type_(Type::literal), text_(value ? "true" : "false") {}
+    Json(int value) : type_(Type::literal), text_(std::to_string(value)) {}
+    static Json null() { return Json(Type::literal, "null"); }
+
+    Json& set(const std::string& key, Json value) {
+        members_.emplace_back(key, std::move(value));
+        return *this;
+    }
+    Json& push(Json value) {
+        members_.emplace_back(std::string(), std::move(value));
+        return *this;
+    }
+    std::string dump() const;
+
+  private:
+    enum class Type { object, array, string, literal };
+    explicit Json(Type type, std::string text = {}) : type_(type), text_(std::move(text)) {}
+    Type type_;
+    std::string text_;
+    std::vector<std::pair<std::string, Json>> members_;
+};
+
+std::string json_quote(const std::string& text);
+
+inline std::string json_quote(const std::string& text) {
+    std::string out = "\"";
+    for (unsigned char c : text) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        case '\r': out += "\\r"; break;
+        default:
+            if (c < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                out += buf;
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+    }
+    return out + "\"";
+}
+
+inline std::string Json::dump() const {
+    switch (type_) {
+    case Type::string: return json_quote(text_);
+    case Type::literal: return text_;
+    case Type::object:
+    case Type::array: {
+        std::string out = type_ == Type::object ? "{" : "[";
+        for (size_t i = 0; i < members_.size(); ++i) {
+            if (i) {
+                out += ", ";
+            }
+            if (type_ == Type::object) {
+                out += json_quote(members_[i].first) + ": ";
+            }
+            out += members_[i].second.dump();
+        }
+        return out + (type_ == Type::object ? "}" : "]");
+    }
+    }
+    return "null";
+}
+
+} // namespace glia::cli

@@ -1,0 +1,108 @@
+"""Shared helpers for glia's integration tests.
+
+Every test runs the real thing: the built `glia` command, real `nrniv`, and `/usr/bin/python3`
+with NEURON, against real files in a fresh sandbox directory. The sandbox points HOME, the XDG
+directories and GLIA_CACHE_DIR into itself, so tests never see or touch the user's own state.
+"""
+
+import os
+import shutil
+import subprocess
+import tempfile
+import textwrap
+import unittest
+
+SOURCE_DIR = os.environ.get("GLIA_SOURCE_DIR", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
+BUILD_DIR = os.environ.get("GLIA_BUILD_DIR", os.path.join(SOURCE_DIR, "build"))
+PLUGIN = os.environ.get("GLIA_PLUGIN", os.path.join(BUILD_DIR, "src", "plugin", "libglia.so"))
+CLI = os.environ.get("GLIA_CLI", os.path.join(BUILD_DIR, "src", "cli", "glia"))
+EXAMPLE = os.path.join(SOURCE_DIR, "share", "glia", "packages", "example")
+NEURON_DEMO_MODS = "/usr/share/nrn/demo/release"
+PYTHON = "/usr/bin/python3"  # the interpreter that has NEURON; the first python3 on PATH may not
+
+
+class Sandbox:
+    """A temporary home for one test: its own cache, config, data dirs and working directory."""
+
+    def __init__(self):
+        self.root = tempfile.mkdtemp(prefix="glia-test-")
+        self.cwd = os.path.join(self.root, "work")
+        os.makedirs(self.cwd)
+        self.env = dict(os.environ)
+        for var in ("GLIA_PATH", "GLIA_CACHE_DIR", "PYTHONPATH"):
+            self.env.pop(var, None)
+        self.env.update(
+            HOME=os.path.join(self.root, "home"),
+            XDG_CACHE_HOME=os.path.join(self.root, "cache"),
+            XDG_CONFIG_HOME=os.path.join(self.root, "config"),
+            XDG_DATA_HOME=os.path.join(self.root, "data"),
+            GLIA_PATH=EXAMPLE,
+            NEURON_MODULE_OPTIONS="-nogui",
+        )
+
+    def cleanup(self):
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def path(self, *parts):
+        return os.path.join(self.root, *parts)
+
+    def write(self, relative, text):
+        """Writes `text` (dedented) to a file under the sandbox root and returns its path."""
+        path = self.path(relative)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(textwrap.dedent(text))
+        return path
+
+    def package(self, name, mods, manifest=True, where="packages"):
+        """Creates package `name` with `mods` ({file name: text}) under mods/; returns its dir."""
+        root = self.path(where, name)
+        for file_name, text in mods.items():
+            self.write(os.path.join(where, name, "mods", file_name), text)
+        if manifest:
+            self.write(os.path.join(where, name, "glia-package.yaml"), f"name: {name}\n")
+        return root
+
+    def run(self, argv, check=True, env=None, cwd=None, timeout=600):
+        result = subprocess.run(argv, cwd=cwd or self.cwd, env=env or self.env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
+        if check and result.returncode != 0:
+            raise AssertionError(f"{' '.join(argv)} exited {result.returncode}:\n{result.stdout}")
+        return result
+
+    def nrniv(self, hoc, check=True, env=None, load=True, args=()):
+        """Runs `hoc` in nrniv (after loading the plugin unless load=False) and returns the result."""
+        prelude = f'nrn_load_dll("{PLUGIN}")\n' if load else ""
+        script = self.write(os.path.join("work", "test.hoc"), prelude + textwrap.dedent(hoc) + "\nquit()\n")
+        return self.run(["nrniv", "-nogui", *args, script], check=check, env=env)
+
+    def python(self, code, check=True, env=None):
+        """Runs `code` with /usr/bin/python3; `h` is loaded with the plugin unless the code says otherwise."""
+        prelude = f'from neuron import h\nh.nrn_load_dll("{PLUGIN}")\n'
+        script = self.write(os.path.join("work", "test.py"), prelude + textwrap.dedent(code))
+        return self.run([PYTHON, script], check=check, env=env)
+
+    def glia(self, *args, check=True, env=None):
+        return self.run([CLI, *args], check=check, env=env)
+
+
+class GliaTestCase(unittest.TestCase):
+    """A test case with a fresh sandbox in self.box."""
+
+    def setUp(self):
+        self.box = Sandbox()
+
+    def tearDown(self):
+        self.box.cleanup()
+
+    def values(self, output, tag):
+        """The numbers printed on lines starting with `tag` (one list per line)."""
+        rows = []
+        for line in output.splitlines():
+            if line.startswith(tag + " "):
+                rows.append([float(x) for x in line[len(tag) + 1:].split()])
+        return rows
+
+
+def main():
+    unittest.main(verbosity=2)

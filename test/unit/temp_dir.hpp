@@ -1,0 +1,29 @@
+#pragma once
+// A fresh temporary directory per test case, removed afterwards.
+
+#include "glia/fs.hpp"
+
+#include <fstream>
+#include <string>
+
+namespace glia::test {
+
+struct TempDir {
+    fs::path path;
+    TempDir() : path(fs::temp_directory_path() / fs::unique_path("glia-unit-%%%%-%%%%-%%%%")) {
+        fs::create_directories(path);
+    }
+    ~TempDir() {
+        boost::system::error_code ec;
+        fs::remove_all(path, ec);
+    }
+    /// Writes `content` to `relative` (creating folders) and returns the full path.
+    fs::path write(const std::string& relative, const std::string& content) const {
+        fs::path file = path / relative;
+        fs::create_directories(file.parent_path());
+        std::ofstream(file.string(), std::ios::binary) << content;
+        return file;
+    }
+};
+
+} // namespace glia::test

@@ -1,0 +1,90 @@
+#include "glia/error.hpp"
+#include "glia/nmodl.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace glia;
+
+namespace {
+std::string renamed(const std::string& text, const std::string& to = "glia__p__a__0") {
+    return rewrite_nmodl(text, scan_nmodl(text, "x.mod"), to);
+}
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(nmodl)
+
+BOOST_AUTO_TEST_CASE(reads_each_kind) {
+    BOOST_TEST(scan_nmodl("NEURON { SUFFIX kdr }", "x.mod").name == "kdr");
+    BOOST_TEST(scan_nmodl("NEURON { SUFFIX kdr }", "x.mod").kind == MechanismKind::density);
+    BOOST_TEST(scan_nmodl("NEURON {\n POINT_PROCESS Syn\n}", "x.mod").kind == MechanismKind::point_process);
+    BOOST_TEST(scan_nmodl("NEURON {\n ARTIFICIAL_CELL Gen\n}", "x.mod").kind == MechanismKind::artificial_cell);
+    BOOST_TEST(scan_nmodl("NEURON {\n SUFFIX nothing\n}", "x.mod").kind == MechanismKind::nothing);
+}
+
+BOOST_AUTO_TEST_CASE(rewrites_only_the_declared_name) {
+    std::string text = "TITLE kdr channel\nNEURON {\n  SUFFIX kdr\n  RANGE gbar_kdr\n}\nPARAMETER { kdr = 1 }\n";
+    BOOST_TEST(renamed(text) ==
+               "TITLE kdr channel\nNEURON {\n  SUFFIX glia__p__a__0\n  RANGE gbar_kdr\n}\nPARAMETER { kdr = 1 }\n");
+}
+
+BOOST_AUTO_TEST_CASE(ignores_comments_and_commented_declarations) {
+    std::string text = ": NEURON { SUFFIX wrong }\nCOMMENT\nNEURON { SUFFIX wrong2 }\nENDCOMMENT\n"
+                       "NEURON {\n  SUFFIX kdr : SUFFIX old\n  ? SUFFIX older\n}\n";
+    NmodlInfo info = scan_nmodl(text, "x.mod");
+    BOOST_TEST(info.name == "kdr");
+    BOOST_TEST(info.line == 6);
+    BOOST_TEST(renamed(text).find("SUFFIX glia__p__a__0 : SUFFIX old") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(handles_crlf_cr_and_no_trailing_newline) {
+    BOOST_TEST(renamed("NEURON {\r\n SUFFIX k\r\n}") == "NEURON {\r\n SUFFIX glia__p__a__0\r\n}");
+    NmodlInfo info = scan_nmodl("TITLE t\rNEURON {\r SUFFIX k\r}", "x.mod");
+    BOOST_TEST(info.name == "k");
+    BOOST_TEST(info.line == 3);
+}
+
+BOOST_AUTO_TEST_CASE(title_with_colon_and_keywords_is_free_text) {
+    std::string text = "NEURON { SUFFIX k }\nTITLE NEURON: SUFFIX fake { ARTIFICIAL_CELL x\n";
+    NmodlInfo info = scan_nmodl(text, "x.mod");
+    BOOST_TEST(info.name == "k");
+}
+
+BOOST_AUTO_TEST_CASE(keywords_in_either_case) {
+    BOOST_TEST(scan_nmodl("neuron { suffix k }", "x.mod").name == "k");
+}
+
+BOOST_AUTO_TEST_CASE(neuron_block_split_in_two) {
+    std::string text = "NEURON { USEION ca READ eca }\nNEURON { SUFFIX ca }\n";
+    NmodlInfo info = scan_nmodl(text, "x.mod");
+    BOOST_TEST(info.name == "ca");
+    BOOST_TEST(info.ions == std::vector<std::string>{"ca"});
+    BOOST_TEST(renamed(text) == "NEURON { USEION ca READ eca }\nNEURON { SUFFIX glia__p__a__0 }\n");
+}
+
+BOOST_AUTO_TEST_CASE(verbatim_is_skipped_and_its_includes_recorded) {
+    std::string text = "INCLUDE \"units.inc\"\nVERBATIM\n#include \"misc.h\"\n SUFFIX bogus {\nENDVERBATIM\n"
+                       "NEURON { SUFFIX nothing }\nFUNCTION f(x) { f = x }\nPROCEDURE p() { }\n";
+    NmodlInfo info = scan_nmodl(text, "x.mod");
+    BOOST_TEST(info.kind == MechanismKind::nothing);
+    BOOST_TEST(info.includes == (std::vector<std::string>{"units.inc", "misc.h"}));
+    BOOST_TEST(info.functions == (std::vector<std::string>{"f", "p"}));
+}
+
+BOOST_AUTO_TEST_CASE(errors_name_file_and_line) {
+    try {
+        scan_nmodl("PARAMETER { x = 1 }\n", "dir/bad.mod");
+        BOOST_FAIL("expected ParseError");
+    } catch (const ParseError& e) {
+        BOOST_TEST(std::string(e.what()).rfind("dir/bad.mod:1: no NEURON block found", 0) == 0);
+    }
+    try {
+        scan_nmodl("NEURON {\n SUFFIX a\n POINT_PROCESS b\n}\n", "two.mod");
+        BOOST_FAIL("expected ParseError");
+    } catch (const ParseError& e) {
+        BOOST_TEST(std::string(e.what()).rfind("two.mod:3: a second mechanism declaration 'POINT_PROCESS b'", 0) == 0);
+    }
+    BOOST_CHECK_THROW(scan_nmodl("NEURON { RANGE x }", "x.mod"), ParseError);
+    BOOST_CHECK_THROW(scan_nmodl("", "x.mod"), ParseError);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
