@@ -2,6 +2,8 @@
 
 #include "section.h"
 
+extern Symlist* nrn_load_dll_called_;
+
 namespace glia::plugin {
 
 void raise_if(const std::string& error) {
@@ -26,6 +28,33 @@ Constraint call_constraint(int first) {
 short mechanism_symbol_type() {
     static short type = hoc_lookup("hh")->type;
     return type;
+}
+
+void return_string(const std::string& value) {
+    static std::string ring[16];
+    static char* pointers[16];
+    static int next = 0;
+    next = (next + 1) % 16;
+    ring[next] = value;
+    pointers[next] = ring[next].data();
+    hoc_ret();
+    hoc_pushstr(&pointers[next]);
+}
+
+void return_object(Object* object) {
+    hoc_ret();
+    hoc_push_object(object);
+    hoc_obj_unref(object); // the stack's temporary now holds the only reference
+}
+
+void make_string_builtin(const char* name) { hoc_lookup(name)->type = hoc_lookup("secname")->type; }
+
+void make_object_builtin(const char* name) { hoc_lookup(name)->type = hoc_lookup("object_pushed")->type; }
+
+bool name_taken(const char* name) {
+    return hoc_lookup(name) || hoc_table_lookup(name, hoc_top_level_symlist) ||
+           (hoc_built_in_symlist && hoc_table_lookup(name, hoc_built_in_symlist)) ||
+           (nrn_load_dll_called_ && hoc_table_lookup(name, nrn_load_dll_called_));
 }
 
 } // namespace glia::plugin

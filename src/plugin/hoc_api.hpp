@@ -23,6 +23,23 @@ Constraint call_constraint(int first);
 /// The hoc symbol type of density mechanisms (read at run time; parse.hpp is not installed).
 short mechanism_symbol_type();
 
+/// Returns `value` as the string result of a builtin registered with `make_string_builtin`.
+/// Results live in a ring of buffers, so nested calls and sprint("%s %s", f(), g()) work.
+void return_string(const std::string& value);
+
+/// Returns `object` (a new reference, e.g. from hoc_newobj1) as the object result of a builtin
+/// registered with `make_object_builtin`; the caller's reference is handed over.
+void return_object(Object* object);
+
+/// Marks builtin `name` (already registered) as returning a string, like NEURON's `secname`.
+void make_string_builtin(const char* name);
+/// Marks builtin `name` (already registered) as returning an object, like `object_pushed`.
+void make_object_builtin(const char* name);
+
+/// True if `name` exists anywhere hoc could see it: built-ins, loaded libraries, top level
+/// (including names only mentioned in hoc code). Context-free, unlike hoc_lookup.
+bool name_taken(const char* name);
+
 /// A table of builtins to register; each builtins_*.cpp file adds its own.
 using BuiltinTable = std::vector<VoidFunc>;
 
