@@ -1,0 +1,98 @@
+#!/usr/bin/python3
+"""Benchmark: nrniv startup with libglia.so against nrniv loading the same mechanisms prebuilt.
+
+Both sides load the example package plus NEURON's demo mods (/usr/share/nrn/demo/release, used in
+place). glia's side: nrn_load_dll("libglia.so") with an up-to-date cache (discovery, freshness check,
+dlopen of each package library, registration). NEURON's side: nrn_load_dll of one library holding the
+same compiled objects with an nrnivmodl-style modl_reg. Goal: ratio <= 1.05.
+Usage: bench/startup.py [--plugin PATH] [--glia PATH] [--runs N]
+"""
+
+import argparse
+import glob
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.dirname(HERE)
+DEMO = "/usr/share/nrn/demo/release"
+
+
+def sh(argv, env=None, cwd=None):
+    r = subprocess.run(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"{' '.join(argv)} failed:\n{r.stdout}{r.stderr}")
+    return r.stdout
+
+
+def reference_library(cache, work, env):
+    """Links every object in glia's cache into one nrnivmodl-style library with modl_reg."""
+    objects = sorted(glob.glob(os.path.join(cache, "objects", "*", "*.o")))
+    regs = []
+    for obj in objects:
+        for line in sh(["nm", "-g", "--defined-only", obj]).splitlines():
+            name = line.split()[-1]
+            if name.startswith("_glia__") and name.endswith("_reg"):
+                regs.append(name)
+    mod_func = os.path.join(work, "mod_func.c")
+    with open(mod_func, "w") as f:
+        f.write("".join(f"extern void {r}(void);\n" for r in regs))
+        f.write("void modl_reg(void) {\n" + "".join(f"    {r}();\n" for r in regs) + "}\n")
+    lib = os.path.join(work, "libnrnmech.so")
+    sh(["cc", "-O2", "-fPIC", "-c", mod_func, "-o", mod_func + ".o"])
+    sh(["c++", "-shared", "-fPIC", "-o", lib, mod_func + ".o", *objects, "-L/usr/lib/nrn", "-lnrniv",
+        "-Wl,-rpath,/usr/lib/nrn"])
+    return lib, len(regs)
+
+
+def timed(argv, env, cwd):
+    t0 = time.perf_counter()
+    subprocess.run(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - t0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--plugin", default=os.path.join(SOURCE, "build", "src", "plugin", "libglia.so"))
+    parser.add_argument("--glia", default=os.path.join(SOURCE, "build", "src", "cli", "glia"))
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix="glia-bench-startup-")
+    demo = os.path.join(work, "nrndemo")
+    os.makedirs(os.path.join(demo, "mods"))
+    with open(os.path.join(demo, "glia-package.yaml"), "w") as f:
+        f.write("name: nrndemo\n")
+    for mod in glob.glob(os.path.join(DEMO, "*.mod")):
+        os.symlink(mod, os.path.join(demo, "mods", os.path.basename(mod)))
+    env = dict(os.environ)
+    env["GLIA_PATH"] = os.path.join(SOURCE, "share", "glia", "packages", "example") + ":" + demo
+    env["GLIA_CACHE_DIR"] = os.path.join(work, "cache")
+    sh([args.glia, "compile"], env=env)
+    lib, count = reference_library(env["GLIA_CACHE_DIR"], work, env)
+
+    glia_side = ["nrniv", "-nogui", "-c", f'nrn_load_dll("{args.plugin}")', "-c", "quit()"]
+    nrn_side = ["nrniv", "-nogui", "-c", f'nrn_load_dll("{lib}")', "-c", "quit()"]
+    bare = ["nrniv", "-nogui", "-c", "quit()"]
+    for argv in (glia_side, nrn_side):  # warm the page cache
+        timed(argv, env, work)
+    g, n, b = [], [], []
+    for _ in range(args.runs):  # alternate, so drifting load hits both sides alike
+        g.append(timed(glia_side, env, work))
+        n.append(timed(nrn_side, env, work))
+        b.append(timed(bare, env, work))
+    mg, mn, mb = statistics.median(g), statistics.median(n), statistics.median(b)
+    print(f"glia startup benchmark: {count} mechanisms (example package + NEURON demo mods), median of {args.runs}")
+    print(f"  nrniv alone                                  {mb * 1000:8.1f} ms")
+    print(f"  nrniv + nrn_load_dll(prebuilt library)       {mn * 1000:8.1f} ms")
+    print(f"  nrniv + nrn_load_dll(\"libglia.so\")           {mg * 1000:8.1f} ms")
+    verdict = "ok" if mg / mn <= 1.05 else "ABOVE GOAL"
+    print(f"  ratio glia / prebuilt = {mg / mn:.3f}  (goal <= 1.05) {verdict}")
+
+
+if __name__ == "__main__":
+    main()
