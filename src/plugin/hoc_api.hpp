@@ -44,5 +44,14 @@ bool name_taken(const char* name);
 using BuiltinTable = std::vector<VoidFunc>;
 
 void add_insert_builtins(BuiltinTable& table);
+/// glia_new (builtins_objects.cpp); finish_* marks its object result once registered.
+void add_objects_builtins(BuiltinTable& table);
+void finish_objects_builtins();
+/// glia_set, glia_get (builtins_params.cpp).
+void add_params_builtins(BuiltinTable& table);
+/// glia_exists, glia_kind, glia_assets, glia_packages, glia_version (builtins_info.cpp);
+/// finish_* marks the string results once registered.
+void add_info_builtins(BuiltinTable& table);
+void finish_info_builtins();
 
 } // namespace glia::plugin

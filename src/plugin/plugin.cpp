@@ -91,8 +91,13 @@ extern "C" void modl_reg() {
     loaded = true;
     static BuiltinTable table;
     add_insert_builtins(table);
+    add_objects_builtins(table);
+    add_params_builtins(table);
+    add_info_builtins(table);
     table.push_back({nullptr, nullptr});
     hoc_register_var(nullptr, nullptr, table.data());
+    finish_objects_builtins();
+    finish_info_builtins();
     try {
         load_packages();
     } catch (const std::exception& e) {
