@@ -11,6 +11,10 @@ using Args = std::vector<std::string>;
 
 int cmd_compile(const Args& args);
 int cmd_list(const Args& args);
+int cmd_select(const Args& args);
+int cmd_unselect(const Args& args);
+int cmd_show(const Args& args);
+int cmd_show_pkg(const Args& args);
 
 /// Prints `text` to stderr prefixed with "glia: ".
 void warn(const std::string& text);

@@ -24,6 +24,10 @@ const std::map<std::string, Command>& commands() {
     static const std::map<std::string, Command> table = {
         {"compile", {cmd_compile, "build every package into the cache (only what changed)"}},
         {"list", {cmd_list, "list installed packages and their assets"}},
+        {"select", {cmd_select, "choose which package/variant an asset means (global or --project)"}},
+        {"unselect", {cmd_unselect, "remove a choice made with select"}},
+        {"show", {cmd_show, "explain an asset: candidates, preferences in force, what it resolves to"}},
+        {"show-pkg", {cmd_show_pkg, "show a package: path, version, mechanisms"}},
     };
     return table;
 }

@@ -44,6 +44,10 @@ bool name_taken(const char* name);
 using BuiltinTable = std::vector<VoidFunc>;
 
 void add_insert_builtins(BuiltinTable& table);
+/// glia_select, glia_resolve, glia_context_push/pop, ... (builtins_select.cpp);
+/// finish_* marks glia_resolve's string result once registered.
+void add_select_builtins(BuiltinTable& table);
+void finish_select_builtins();
 /// glia_new (builtins_objects.cpp); finish_* marks its object result once registered.
 void add_objects_builtins(BuiltinTable& table);
 void finish_objects_builtins();

@@ -4,6 +4,7 @@
 
 #include "hoc_api.hpp"
 #include "plugin_state.hpp"
+#include "scope_state.hpp"
 
 #include "glia/build.hpp"
 #include "glia/cache.hpp"
@@ -36,7 +37,8 @@ const Candidate& resolve_for_call(const std::string& name, const Constraint& cal
     if (!state().index) {
         throw Error("glia could not load its packages: " + state().load_error);
     }
-    return resolve(*state().index, name, call);
+    // global < project < script < context < call, combined by the core (glia/scopes.hpp).
+    return scopes().resolve(*state().index, name, call);
 }
 
 namespace {
@@ -91,11 +93,13 @@ extern "C" void modl_reg() {
     loaded = true;
     static BuiltinTable table;
     add_insert_builtins(table);
+    add_select_builtins(table);
     add_objects_builtins(table);
     add_params_builtins(table);
     add_info_builtins(table);
     table.push_back({nullptr, nullptr});
     hoc_register_var(nullptr, nullptr, table.data());
+    finish_select_builtins();
     finish_objects_builtins();
     finish_info_builtins();
     try {
@@ -105,4 +109,5 @@ extern "C" void modl_reg() {
         state().load_error = e.what();
         report(std::string("error: ") + e.what());
     }
+    load_preferences(); // reports a broken file and carries on: resolving then says why it fails
 }

@@ -1,0 +1,319 @@
+#include "glia/scopes.hpp"
+
+#include "glia/error.hpp"
+#include "glia/suggest.hpp"
+
+namespace glia {
+
+namespace {
+
+/// True if `asset` has a candidate from `package` (in `variant`, or any when it is empty).
+bool provides(const Index& index, std::string_view asset, std::string_view package, std::string_view variant) {
+    if (const auto* candidates = index.find(asset)) {
+        for (const auto& c : *candidates) {
+            if (c.name.package == package && (variant.empty() || c.name.variant == variant)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+std::string describe(const Constraint& c) {
+    std::string text;
+    if (!c.package.empty()) {
+        text += "package '" + c.package + "'";
+    }
+    if (!c.variant.empty()) {
+        text += (text.empty() ? "" : " and ") + std::string("variant '") + c.variant + "'";
+    }
+    return text;
+}
+
+std::string list_candidates(const std::vector<Candidate>& candidates) {
+    std::string text;
+    for (const auto& c : candidates) {
+        text += "\n  " + c.name.pretty() + "  (NEURON name " + c.neuron_name() + ")";
+    }
+    return text;
+}
+
+/// The scopes that asked something, for an error message.
+std::string in_force(const std::vector<Contribution>& contributions) {
+    std::string text = "\nThe preferences in force for it, weakest first:";
+    for (const auto& c : contributions) {
+        text += "\n  " + c.scope + ": " + describe(c.constraint) + (c.package_wide ? " (package-wide default)" : "") +
+                (c.origin.empty() ? "" : "  [" + c.origin + "]");
+    }
+    return text;
+}
+
+} // namespace
+
+std::string_view scope_kind_name(ScopeKind kind) {
+    switch (kind) {
+    case ScopeKind::global: return "global";
+    case ScopeKind::project: return "project";
+    case ScopeKind::script: return "script";
+    case ScopeKind::context: return "context";
+    case ScopeKind::call: return "call";
+    }
+    return "scope";
+}
+
+ScopeStack::ScopeStack() {
+    scopes_.push_back(Scope{ScopeKind::global, "global", {}, {}, {}});
+    scopes_.push_back(Scope{ScopeKind::project, "project", {}, {}, {}});
+    scopes_.push_back(Scope{ScopeKind::script, "script (glia_select)", {}, {}, {}});
+}
+
+std::vector<std::string> ScopeStack::load_files(const fs::path& global_file,
+                                                const std::optional<fs::path>& project_file) {
+    std::vector<std::string> errors;
+    auto load = [&](Scope& scope, const fs::path& file, const char* kind) {
+        scope.file = file;
+        scope.label = file.empty() ? kind : std::string(kind) + " (" + file.string() + ")";
+        scope.prefs = {};
+        scope.error.clear();
+        if (file.empty()) {
+            return;
+        }
+        try {
+            scope.prefs = load_preferences(file);
+        } catch (const Error& e) {
+            scope.error = e.what();
+            errors.push_back(scope.error);
+        }
+    };
+    load(scopes_[0], global_file, "global");
+    load(scopes_[1], project_file.value_or(fs::path()), "project");
+    ++generation_;
+    return errors;
+}
+
+std::vector<std::string> ScopeStack::check_installed(const Index& index) const {
+    std::vector<std::string> warnings;
+    for (const auto& scope : scopes_) {
+        if (!scope.error.empty()) {
+            continue;
+        }
+        for (const auto& [asset, selection] : scope.prefs.assets) {
+            try {
+                check_selection(index, asset, selection.constraint);
+            } catch (const PreferenceError& e) {
+                warnings.push_back((selection.origin.empty() ? scope.label : selection.origin) + ": " + e.what());
+            }
+        }
+        for (const auto& selection : scope.prefs.packages) {
+            try {
+                check_package_selection(index, selection.constraint);
+            } catch (const PreferenceError& e) {
+                warnings.push_back((selection.origin.empty() ? scope.label : selection.origin) + ": " + e.what() +
+                                   "; this default applies to nothing");
+            }
+        }
+    }
+    return warnings;
+}
+
+void ScopeStack::select(const Index& index, const std::string& asset, const Constraint& constraint) {
+    check_selection(index, asset, constraint);
+    scopes_[2].prefs.select(asset, constraint);
+    ++generation_;
+}
+
+bool ScopeStack::unselect(std::string_view asset) {
+    bool removed = scopes_[2].prefs.unselect(asset);
+    generation_ += removed;
+    return removed;
+}
+
+void ScopeStack::select_package(const Index& index, const Constraint& constraint) {
+    check_package_selection(index, constraint);
+    scopes_[2].prefs.select_package(constraint);
+    ++generation_;
+}
+
+bool ScopeStack::unselect_package(std::string_view package) {
+    bool removed = scopes_[2].prefs.unselect_package(package);
+    generation_ += removed;
+    return removed;
+}
+
+void ScopeStack::clear_script() {
+    scopes_[2].prefs = {};
+    ++generation_;
+}
+
+size_t ScopeStack::push_context(const Index& index, const Constraint& package_wide) {
+    Scope scope{ScopeKind::context, "context " + std::to_string(context_depth() + 1), {}, {}, {}};
+    if (!package_wide.empty()) {
+        check_package_selection(index, package_wide);
+        scope.prefs.select_package(package_wide);
+    }
+    scopes_.push_back(std::move(scope));
+    ++generation_;
+    return context_depth();
+}
+
+void ScopeStack::context_select(const Index& index, const std::string& asset, const Constraint& constraint) {
+    if (context_depth() == 0) {
+        throw PreferenceError("cannot choose '" + asset + "' for a context: no context is open (open one with "
+                              "glia_context_push(), or use glia_select for the whole script)");
+    }
+    check_selection(index, asset, constraint);
+    scopes_.back().prefs.select(asset, constraint);
+    ++generation_;
+}
+
+size_t ScopeStack::pop_context() {
+    if (context_depth() == 0) {
+        throw PreferenceError("no context to pop: every glia_context_pop() needs a glia_context_push() before it");
+    }
+    scopes_.pop_back();
+    ++generation_;
+    return context_depth();
+}
+
+void ScopeStack::throw_if_broken() const {
+    for (const auto& scope : scopes_) {
+        if (!scope.error.empty()) {
+            throw PreferenceError("the " + std::string(scope_kind_name(scope.kind)) +
+                                  " preferences cannot be read: " + scope.error +
+                                  "\nglia does not guess around a broken preferences file and left it unchanged: "
+                                  "fix it, then reload (glia_reload_preferences() in NEURON)");
+        }
+    }
+}
+
+Constraint ScopeStack::combine(const Index& index, std::string_view asset, const Constraint& call) const {
+    throw_if_broken();
+    auto has = [&](std::string_view package, std::string_view variant) {
+        return provides(index, asset, package, variant);
+    };
+    Constraint combined;
+    for (const auto& scope : scopes_) {
+        if (!scope.prefs.empty()) {
+            combined = combined.overridden_by(scope.prefs.for_asset(asset, has));
+        }
+    }
+    return combined.overridden_by(call);
+}
+
+std::vector<Contribution> ScopeStack::contributions(const Index& index, std::string_view asset,
+                                                    const Constraint& call) const {
+    auto has = [&](std::string_view package, std::string_view variant) {
+        return provides(index, asset, package, variant);
+    };
+    std::vector<Contribution> out;
+    for (const auto& scope : scopes_) {
+        const Selection* own = nullptr;
+        const Selection* package_wide = nullptr;
+        Constraint c = scope.prefs.for_asset(asset, has, &own, &package_wide);
+        if (!c.empty()) {
+            // An asset entry that names a package leaves nothing of the package-wide default.
+            bool wide_counts = package_wide && (!own || own->constraint.package.empty());
+            std::string origin = own ? own->origin : package_wide->origin;
+            if (own && wide_counts && !package_wide->origin.empty()) {
+                origin += (origin.empty() ? "" : ", ") + package_wide->origin;
+            }
+            out.push_back(Contribution{scope.kind, scope.label, c, origin, wide_counts});
+        }
+    }
+    if (!call.empty()) {
+        out.push_back(Contribution{ScopeKind::call, "this call", call, {}, false});
+    }
+    return out;
+}
+
+const Candidate& ScopeStack::resolve(const Index& index, std::string_view name, const Constraint& call) const {
+    if (is_full_name(name)) {
+        return glia::resolve(index, name);
+    }
+    Constraint combined = combine(index, name, call);
+    try {
+        return glia::resolve(index, name, combined);
+    } catch (const ResolveError& e) {
+        if (combined.empty()) {
+            throw;
+        }
+        throw ResolveError(e.what() + in_force(contributions(index, name, call)));
+    }
+}
+
+Explanation ScopeStack::explain(const Index& index, std::string_view asset, const Constraint& call) const {
+    Explanation ex;
+    ex.asset = std::string(asset);
+    try {
+        if (is_full_name(asset)) {
+            ex.resolved = glia::resolve(index, asset);
+            ex.candidates.push_back(*ex.resolved);
+            return ex;
+        }
+        if (const auto* candidates = index.find(asset)) {
+            ex.candidates = *candidates;
+        }
+        ex.contributions = contributions(index, asset, call);
+        for (const auto& c : ex.contributions) {
+            Constraint next = ex.combined.overridden_by(c.constraint);
+            if (!c.constraint.package.empty()) {
+                ex.package_from = c.scope;
+            }
+            if (!c.constraint.variant.empty()) {
+                ex.variant_from = c.scope;
+            } else if (next.variant.empty()) {
+                ex.variant_from.clear();
+            }
+            ex.combined = next;
+        }
+        ex.resolved = resolve(index, asset, call);
+    } catch (const Error& e) {
+        ex.error = e.what();
+    }
+    return ex;
+}
+
+void check_selection(const Index& index, std::string_view asset, const Constraint& constraint) {
+    if (constraint.empty()) {
+        throw PreferenceError("a preference for '" + std::string(asset) + "' must name a package, a variant or both");
+    }
+    const auto* candidates = index.find(asset);
+    if (!candidates) {
+        throw PreferenceError("cannot choose for '" + std::string(asset) + "': no installed package provides it" +
+                              did_you_mean(asset, index.asset_names()) + " (see 'glia list')");
+    }
+    for (const auto& c : *candidates) {
+        if ((constraint.package.empty() || c.name.package == constraint.package) &&
+            (constraint.variant.empty() || c.name.variant == constraint.variant)) {
+            return;
+        }
+    }
+    std::string reason = !constraint.package.empty() && !index.has_package(constraint.package)
+                             ? " (package '" + constraint.package + "' is not installed" +
+                                   did_you_mean(constraint.package, index.package_names()) + ")"
+                             : "";
+    throw PreferenceError("no installed candidate of '" + std::string(asset) + "' has " + describe(constraint) +
+                          reason + "; the candidates are:" + list_candidates(*candidates));
+}
+
+void check_package_selection(const Index& index, const Constraint& constraint) {
+    if (constraint.package.empty()) {
+        throw PreferenceError("a package-wide preference must name a package");
+    }
+    if (!index.has_package(constraint.package)) {
+        throw PreferenceError("package '" + constraint.package + "' is not installed" +
+                              did_you_mean(constraint.package, index.package_names()) + " (see 'glia list')");
+    }
+    if (constraint.variant.empty()) {
+        return;
+    }
+    for (const auto& asset : index.asset_names()) {
+        if (provides(index, asset, constraint.package, constraint.variant)) {
+            return;
+        }
+    }
+    throw PreferenceError("package '" + constraint.package + "' has no asset in variant '" + constraint.variant +
+                          "' (see 'glia show-pkg " + constraint.package + "')");
+}
+
+} // namespace glia

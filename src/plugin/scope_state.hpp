@@ -1,0 +1,18 @@
+#pragma once
+// The preference scopes of this NEURON process (global file, project file, script, contexts),
+// shared by every builtin that resolves. The rules live in the core (glia/scopes.hpp).
+
+#include "glia/scopes.hpp"
+
+namespace glia::plugin {
+
+/// The process's scopes. A resolution cache compares scopes().generation() to stay valid.
+ScopeStack& scopes();
+
+/// (Re)reads the global and the project preference files and reports, on rank 0, every file that
+/// cannot be read and every preference that names something not installed. Never throws: a
+/// broken file makes resolution fail with its error until it is fixed and read again. Returns the
+/// errors (not the warnings), one message each.
+std::vector<std::string> load_preferences();
+
+} // namespace glia::plugin
