@@ -2,6 +2,8 @@
 // The glia subcommands. Each takes the arguments after its name and returns the exit status;
 // user errors are thrown as glia::Error and printed by main.
 
+#include "glia/fs.hpp"
+
 #include <string>
 #include <vector>
 
@@ -11,6 +13,18 @@ using Args = std::vector<std::string>;
 
 int cmd_compile(const Args& args);
 int cmd_list(const Args& args);
+int cmd_new(const Args& args);
+int cmd_add(const Args& args);
+int cmd_check(const Args& args);
+int cmd_import(const Args& args);
+int cmd_install(const Args& args);
+int cmd_uninstall(const Args& args);
+int cmd_lock(const Args& args);
+int cmd_test(const Args& args);
+int cmd_doctor(const Args& args);
+
+/// The libglia.so that `glia test` and `glia doctor` use: $GLIA_PLUGIN, else the installed one.
+fs::path plugin_path();
 int cmd_select(const Args& args);
 int cmd_unselect(const Args& args);
 int cmd_show(const Args& args);

@@ -10,6 +10,7 @@
 #include "glia/cache.hpp"
 #include "glia/discovery.hpp"
 #include "glia/error.hpp"
+#include "glia/lockfile.hpp"
 #include "glia/toolchain.hpp"
 
 #include "section.h"
@@ -103,6 +104,7 @@ extern "C" void modl_reg() {
     finish_objects_builtins();
     finish_info_builtins();
     try {
+        glia::check_lock_in(glia::fs::current_path()); // a model with a glia.lock runs only as locked
         load_packages();
     } catch (const std::exception& e) {
         // Never raise a hoc error here: modl_reg runs with NEURON's symbol lists swapped.

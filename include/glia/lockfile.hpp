@@ -1,0 +1,100 @@
+#pragma once
+/// \file
+/// Lock files: `glia.lock` beside a model records which concrete mechanism each asset of the
+/// model is and a hash of its source, so that a model runs only with the mechanisms it was
+/// locked with (`glia lock`; the plugin checks at load time).
+///
+/// Format (YAML, written atomically by `glia lock`):
+///
+///     # glia.lock -- written by 'glia lock'; ...
+///     version: 1
+///     mechanisms:
+///       - asset: Kv1                      # the name the model asks for (or the full name)
+///         name: glia__example__Kv1__0     # the mechanism it resolved to
+///         hash: 0123456789abcdef0123456789abcdef   # mechanism_hash: all its files together
+///         files:                          # each file's own hash, to say which one changed
+///           Kv1.mod: 89abcdef0123456789abcdef01234567
+///           (includes by the name the mod INCLUDEs them with)
+///
+/// The hash covers only content (the mod text and each INCLUDE'd file's name and text), never
+/// paths or times, so the same package installed on another machine has the same hash.
+
+#include "glia/error.hpp"
+#include "glia/fs.hpp"
+#include "glia/index.hpp"
+#include "glia/package.hpp"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace glia {
+
+/// The lock file's name, looked for in the model's folder (the working directory of nrniv).
+inline constexpr const char* kLockName = "glia.lock";
+/// The format version `glia lock` writes and the only one it reads.
+inline constexpr int kLockVersion = 1;
+
+/// A model whose mechanisms differ from its lock file; the message names each changed
+/// mechanism and file and the command that accepts the change.
+class LockMismatch : public Error {
+  public:
+    using Error::Error;
+};
+
+/// One locked mechanism.
+struct LockEntry {
+    std::string asset;              ///< as the model names it
+    MechanismName name;             ///< what it resolved to
+    std::string hash;               ///< mechanism_hash at lock time
+    /// The mod (by file name) and its includes (by INCLUDE name), each with its content hash.
+    std::vector<std::pair<std::string, std::string>> files;
+};
+
+/// The content of a lock file.
+struct Lock {
+    std::vector<LockEntry> entries;
+};
+
+/// A hash of everything that makes the mechanism: the mod file's text and each INCLUDE'd file's
+/// name and text (a missing include hashes as missing).
+std::string mechanism_hash(const ModFile& mod);
+
+/// The files of `mod` with their content hashes: the mod by file name, then each include.
+std::vector<std::pair<std::string, std::string>> mechanism_files(const ModFile& mod);
+
+/// The mod of `name` among `packages`, or nullptr.
+const ModFile* find_mod(const std::vector<Package>& packages, const MechanismName& name);
+
+/// What `make_lock` could not lock, with the reason.
+struct LockSkip {
+    std::string asset;
+    std::string reason;
+};
+
+/// Locks `assets` (abstract or full names; each must resolve, else ResolveError), or when
+/// `assets` is empty every asset of `packages` that resolves without a preference (the others are
+/// returned in `skipped`). NEURON's built-in mechanisms are never locked.
+Lock make_lock(const std::vector<Package>& packages, const std::vector<std::string>& assets,
+               std::vector<LockSkip>* skipped = nullptr);
+
+/// The YAML text of `lock`.
+std::string format_lock(const Lock& lock);
+
+/// Reads a lock file; throws ParseError (file:line:column) if malformed or of another version.
+Lock read_lock(const fs::path& path);
+
+/// One locked mechanism that no longer matches.
+struct LockProblem {
+    LockEntry entry;
+    std::string what; ///< "missing" or "changed", explained
+};
+
+/// Compares `lock` with the mechanisms in `packages`; an empty result means it holds.
+std::vector<LockProblem> verify_lock(const Lock& lock, const std::vector<Package>& packages);
+
+/// If `dir` holds a glia.lock, checks it against the discovered packages and throws LockMismatch
+/// naming every changed or missing mechanism. Does nothing (and reads nothing) without a lock.
+void check_lock_in(const fs::path& dir);
+
+} // namespace glia

@@ -1,0 +1,61 @@
+// glia lock: pins a model's mechanisms (glia/lockfile.hpp has the format and the rules).
+
+#include "commands.hpp"
+#include "options.hpp"
+
+#include "glia/discovery.hpp"
+#include "glia/error.hpp"
+#include "glia/lockfile.hpp"
+
+#include <iostream>
+
+namespace glia::cli {
+
+int cmd_lock(const Args& args) {
+    po::options_description options("options");
+    options.add_options()("asset", po::value<std::vector<std::string>>(),
+                          "assets (or full names) the model uses; default: every unambiguous asset")(
+        "model", po::value<std::string>()->default_value("."), "the model's folder, where glia.lock goes")(
+        "check", "only check the existing glia.lock against the installed mechanisms");
+    po::positional_options_description positional;
+    positional.add("asset", -1);
+    po::variables_map vm;
+    if (!parse_options(args, "glia lock [ASSET...] [--model DIR] [--check]", options, vm, positional)) {
+        return 0;
+    }
+    fs::path model = vm["model"].as<std::string>();
+    fs::path path = model / kLockName;
+    boost::system::error_code ec;
+    if (!fs::is_directory(model, ec)) {
+        throw Error(model.string() + ": no such folder (glia lock --model DIR takes the model's folder)");
+    }
+    if (vm.count("check")) {
+        if (!fs::exists(path, ec)) {
+            throw Error(path.string() + " does not exist; write one with 'glia lock' in " + model.string());
+        }
+        check_lock_in(model); // throws LockMismatch naming what changed
+        std::cout << path.string() << ": every locked mechanism is unchanged\n";
+        return 0;
+    }
+    Discovery found = discover_packages();
+    for (const auto& problem : found.problems) {
+        warn(problem);
+    }
+    std::vector<std::string> assets;
+    if (vm.count("asset")) {
+        assets = vm["asset"].as<std::vector<std::string>>();
+    }
+    std::vector<LockSkip> skipped;
+    Lock lock = make_lock(found.packages, assets, &skipped);
+    write_file_atomic(path, format_lock(lock));
+    for (const auto& entry : lock.entries) {
+        std::cout << "locked " << entry.asset << " -> " << entry.name.full() << "  " << entry.hash << "\n";
+    }
+    for (const auto& skip : skipped) {
+        std::cout << "not locked: " << skip.asset << ": " << skip.reason << "\n";
+    }
+    std::cout << "wrote " << path.string() << " (" << lock.entries.size() << " mechanisms)\n";
+    return 0;
+}
+
+} // namespace glia::cli

@@ -1,0 +1,116 @@
+// glia test: tries mechanisms in a real nrniv, one process each (glia/asset_test.hpp).
+
+#include "commands.hpp"
+#include "options.hpp"
+
+#include "glia/asset_test.hpp"
+#include "glia/discovery.hpp"
+#include "glia/error.hpp"
+#include "glia/package.hpp"
+#include "glia/resolver.hpp"
+
+#include <cstdlib>
+#include <iostream>
+
+#ifndef GLIA_INSTALL_LIBDIR
+#define GLIA_INSTALL_LIBDIR "/usr/local/lib"
+#endif
+
+namespace glia::cli {
+
+fs::path plugin_path() {
+    return env_or("GLIA_PLUGIN", (fs::path(GLIA_INSTALL_LIBDIR) / "libglia.so").string());
+}
+
+int cmd_test(const Args& args) {
+    po::options_description options("options");
+    options.add_options()("asset", po::value<std::vector<std::string>>(), "assets or full names to try")(
+        "package", po::value<std::string>(),
+        "a package folder to test (default: the current folder, if it is a package)");
+    po::positional_options_description positional;
+    positional.add("asset", -1);
+    po::variables_map vm;
+    if (!parse_options(args, "glia test [ASSET...] [--package DIR]", options, vm, positional)) {
+        return 0;
+    }
+    fs::path plugin = plugin_path();
+    boost::system::error_code ec;
+    if (!fs::exists(plugin, ec)) {
+        throw Error("the plugin " + plugin.string() +
+                    " does not exist; install glia ('meson install -C build') or set GLIA_PLUGIN to a built "
+                    "libglia.so ('glia doctor' checks the setup)");
+    }
+    // A package being written is tried in place: it goes first on the search path of this
+    // command and of every nrniv it starts.
+    fs::path local;
+    if (vm.count("package")) {
+        local = fs::absolute(vm["package"].as<std::string>());
+        if (!is_package_dir(local)) {
+            throw Error(local.string() + " is not a package (no " + std::string(kManifestName) + ")");
+        }
+    } else if (is_package_dir(fs::current_path())) {
+        local = fs::current_path();
+    }
+    std::string local_name;
+    if (!local.empty()) {
+        local_name = load_package(local).name;
+        std::string path = env_or("GLIA_PATH", "");
+        ::setenv("GLIA_PATH", (local.string() + (path.empty() ? "" : ":" + path)).c_str(), 1);
+    }
+    Discovery found = discover_packages();
+    for (const auto& problem : found.problems) {
+        warn(problem);
+    }
+    Index index(found.packages);
+    std::vector<AssetTest> tests;
+    if (vm.count("asset")) {
+        for (const auto& asset : vm["asset"].as<std::vector<std::string>>()) {
+            const Candidate& c = resolve(index, asset);
+            if (c.name.package == kNeuronPackage) {
+                throw Error("'" + asset + "' is NEURON's built-in " + c.neuron_name() + "; glia test tries packages' mechanisms");
+            }
+            tests.push_back({asset, c.name, c.kind});
+        }
+    } else {
+        for (const auto& package : found.packages) {
+            if (!local_name.empty() && package.name != local_name) {
+                continue;
+            }
+            for (const auto& mod : package.mods) {
+                if (mod.nmodl.kind == MechanismKind::nothing) {
+                    std::cout << "[SKIP]  " << mod.name.pretty() << ": SUFFIX nothing, no mechanism to insert\n";
+                    continue;
+                }
+                tests.push_back({mod.name.asset, mod.name, mod.nmodl.kind});
+            }
+        }
+    }
+    if (tests.empty()) {
+        throw Error("nothing to test: no packages found (install one with 'glia install DIR', or run 'glia test' "
+                    "inside a package)");
+    }
+    fs::path work = fs::temp_directory_path() / fs::unique_path("glia-test-%%%%%%%%");
+    fs::create_directories(work);
+    int failed = 0;
+    for (const auto& test : tests) {
+        AssetTestResult result = run_asset_test(plugin, test, work);
+        std::cout << (result.ok ? "[OK]    " : "[ERROR] ") << test.asset << "  " << test.name.full() << "  ("
+                  << kind_name(test.kind) << ")\n";
+        if (!result.ok) {
+            ++failed;
+            size_t start = 0;
+            while (start < result.message.size()) {
+                size_t end = result.message.find('\n', start);
+                end = end == std::string::npos ? result.message.size() : end;
+                std::cout << "        " << result.message.substr(start, end - start) << "\n";
+                start = end + 1;
+            }
+        }
+        std::cout.flush();
+    }
+    fs::remove_all(work, ec);
+    std::cout << tests.size() - failed << " ok, " << failed << " failed\n";
+    return failed ? 1 : 0;
+}
+
+} // namespace glia::cli

@@ -1,0 +1,138 @@
+#include "glia/doctor.hpp"
+
+#include "glia/cache.hpp"
+#include "glia/discovery.hpp"
+#include "glia/error.hpp"
+#include "glia/process.hpp"
+#include "glia/toolchain.hpp"
+
+#include <optional>
+
+namespace glia {
+
+namespace {
+
+using Status = DoctorCheck::Status;
+
+std::string first_line(const std::string& text) {
+    size_t start = text.find_first_not_of(" \n\t");
+    if (start == std::string::npos) {
+        return {};
+    }
+    return text.substr(start, text.find('\n', start) - start);
+}
+
+const char* kInstallNeuron = "install NEURON with its development files: apt-get install neuron neuron-dev "
+                             "python3-neuron (or set GLIA_NEURON_PREFIX to another NEURON installation)";
+
+} // namespace
+
+std::string status_name(DoctorCheck::Status status) {
+    switch (status) {
+    case Status::ok: return "ok";
+    case Status::warning: return "warning";
+    case Status::failed: return "FAILED";
+    case Status::note: return "note";
+    }
+    return "?";
+}
+
+std::vector<DoctorCheck> run_doctor(const DoctorOptions& options) {
+    std::vector<DoctorCheck> checks;
+    boost::system::error_code ec;
+    auto add = [&](std::string what, Status status, std::string detail, std::string fix = {}) {
+        checks.push_back({std::move(what), status, std::move(detail), std::move(fix)});
+    };
+
+    std::optional<Toolchain> tc;
+    try {
+        tc = detect_toolchain();
+        add("NEURON toolchain", Status::ok, "NEURON in " + tc->neuron_prefix.string());
+    } catch (const Error& e) {
+        add("NEURON toolchain", Status::failed, e.what(), kInstallNeuron);
+    }
+    if (tc) {
+        ProcessResult r = run_process({tc->nocmodl.string(), "--version"}, {});
+        add("nocmodl", r.ok() ? Status::ok : Status::failed,
+            tc->nocmodl.string() + (r.ok() ? " " + first_line(r.output) : ": " + first_line(r.output)),
+            r.ok() ? "" : kInstallNeuron);
+        add("nrnmech_makefile", Status::ok, tc->makefile.string());
+        add("NEURON headers", Status::ok, tc->include_dir.string());
+        add("libnrniv", Status::ok, (tc->library_dir / "libnrniv.so").string());
+        add("units file", fs::exists(tc->units, ec) ? Status::ok : Status::warning,
+            tc->units.empty() ? "nrnunits.lib not found" : tc->units.string(),
+            fs::exists(tc->units, ec) ? "" : "nocmodl may reject units without it; reinstall NEURON (apt-get install --reinstall neuron)");
+
+        // A real compile with NEURON's flags: the only way to know they suit this compiler.
+        fs::path work = fs::temp_directory_path() / fs::unique_path("glia-doctor-%%%%%%%%");
+        fs::create_directories(work, ec);
+        try {
+            write_file_atomic(work / "probe.c", "#include \"nrnconf.h\"\nint glia_doctor_probe(void) { return 0; }\n");
+            std::vector<std::string> compile = tc->compile;
+            compile.insert(compile.end(), {"-c", (work / "probe.c").string(), "-o", (work / "probe.o").string()});
+            ProcessResult c = run_process(compile, work);
+            add("C compiler", c.ok() ? Status::ok : Status::failed,
+                compile.front() + (c.ok() ? " compiles with NEURON's flags" : ": " + first_line(c.output)),
+                c.ok() ? "" : "install a C compiler (apt-get install build-essential) or point GLIA_CC at one");
+        } catch (const Error& e) {
+            add("C compiler", Status::failed, e.what(), "make the temporary directory writable (TMPDIR)");
+        }
+        fs::remove_all(work, ec);
+    }
+
+    ProcessResult nrniv = run_process({"nrniv", "-nogui", "-nobanner", "-c", "quit()"}, {});
+    add("nrniv", nrniv.ok() ? Status::ok : Status::failed,
+        nrniv.ok() ? "runs" : "cannot run nrniv: " + first_line(nrniv.output),
+        nrniv.ok() ? "" : "install NEURON (apt-get install neuron) and put nrniv on PATH");
+
+    ProcessResult py = run_process({options.python.string(), "-c", "import neuron"}, {},
+                                   {{"NEURON_MODULE_OPTIONS", "-nogui"}});
+    add("Python with NEURON", py.ok() ? Status::ok : Status::failed,
+        options.python.string() + (py.ok() ? " imports neuron" : ": " + first_line(py.output)),
+        py.ok() ? "" : "apt-get install python3-neuron (Debian's NEURON works with /usr/bin/python3 only)");
+
+    if (options.plugin.empty() || !fs::exists(options.plugin, ec)) {
+        add("plugin", Status::failed, "libglia.so not found at " + options.plugin.string(),
+            "install glia ('meson install -C build && ldconfig') or set GLIA_PLUGIN to a built libglia.so");
+    } else {
+        add("plugin", Status::ok, options.plugin.string());
+    }
+
+    fs::path cache = cache_root();
+    try {
+        make_dirs(cache);
+        fs::path probe = cache / fs::unique_path(".doctor-%%%%%%%%");
+        write_file_atomic(probe, "ok\n");
+        fs::remove(probe, ec);
+        add("build cache", Status::ok, cache.string() + " is writable");
+    } catch (const Error& e) {
+        add("build cache", Status::failed, e.what(),
+            "make it writable, or set GLIA_CACHE_DIR to a writable folder (export GLIA_CACHE_DIR=...)");
+    }
+
+    Discovery found = discover_packages();
+    std::size_t mods = 0;
+    for (const auto& package : found.packages) {
+        mods += package.mods.size();
+    }
+    add("packages", found.packages.empty() ? Status::warning : Status::ok,
+        std::to_string(found.packages.size()) + " package(s), " + std::to_string(mods) + " mechanism(s)",
+        found.packages.empty() ? "install one with 'glia install DIR', or create one with 'glia new NAME'" : "");
+    for (const auto& problem : found.problems) {
+        add("package", Status::warning, problem, "fix the package, then run 'glia check DIR'");
+    }
+
+    // Debian's nrnivmodl looks for its makefile in /usr/bin; glia drives the same steps itself.
+    fs::path nrnivmodl = "/usr/bin/nrnivmodl";
+    if (fs::exists(nrnivmodl, ec) && !fs::exists("/usr/bin/nrnmech_makefile", ec) &&
+        fs::exists("/usr/lib/nrn/nrnmech_makefile", ec)) {
+        add("nrnivmodl", Status::note,
+            "Debian's nrnivmodl is broken: it looks for /usr/bin/nrnmech_makefile, which the package puts in "
+            "/usr/lib/nrn. glia does not need nrnivmodl.",
+            "only if you want nrnivmodl for other models: ln -s /usr/lib/nrn/nrnmech_makefile "
+            "/usr/bin/nrnmech_makefile");
+    }
+    return checks;
+}
+
+} // namespace glia

@@ -1,0 +1,274 @@
+#include "glia/lockfile.hpp"
+
+#include "glia/discovery.hpp"
+#include "glia/error.hpp"
+#include "glia/hash.hpp"
+#include "glia/resolver.hpp"
+#include "glia/yaml_util.hpp"
+
+#include <set>
+
+namespace glia {
+
+namespace {
+
+std::string content_hash(const std::string& text) { return Hasher().field("content", text).hex(); }
+
+std::string yaml_quote(const std::string& text) {
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string asset_list(const Lock& lock) {
+    std::string list;
+    for (const auto& entry : lock.entries) {
+        list += " " + entry.asset;
+    }
+    return list;
+}
+
+} // namespace
+
+std::vector<std::pair<std::string, std::string>> mechanism_files(const ModFile& mod) {
+    std::vector<std::pair<std::string, std::string>> files;
+    files.emplace_back(mod.path.filename().string(), content_hash(read_file(mod.path)));
+    fs::path dir = mod.path.parent_path();
+    for (const auto& include : mod.nmodl.includes) {
+        std::string hash = "missing";
+        boost::system::error_code ec;
+        if (fs::is_regular_file(dir / include, ec)) {
+            hash = content_hash(read_file(dir / include));
+        }
+        files.emplace_back(include, hash);
+    }
+    return files;
+}
+
+std::string mechanism_hash(const ModFile& mod) {
+    Hasher h;
+    h.field("format", "glia-lock-1");
+    // The mod's own file name is left out: renaming a file does not change the mechanism.
+    bool first = true;
+    for (const auto& [name, hash] : mechanism_files(mod)) {
+        h.field(first ? "mod" : "include", first ? std::string() : name).field("content", hash);
+        first = false;
+    }
+    return h.hex();
+}
+
+const ModFile* find_mod(const std::vector<Package>& packages, const MechanismName& name) {
+    for (const auto& package : packages) {
+        if (package.name != name.package) {
+            continue;
+        }
+        for (const auto& mod : package.mods) {
+            if (mod.name == name) {
+                return &mod;
+            }
+        }
+    }
+    return nullptr;
+}
+
+Lock make_lock(const std::vector<Package>& packages, const std::vector<std::string>& assets,
+               std::vector<LockSkip>* skipped) {
+    Index index(packages);
+    Lock lock;
+    std::set<std::string> seen;
+    auto add = [&](const std::string& asset, const Candidate& c) {
+        if (c.name.package == kNeuronPackage) {
+            if (skipped) {
+                skipped->push_back({asset, "a built-in mechanism of NEURON, which glia does not lock"});
+            }
+            return;
+        }
+        const ModFile* mod = find_mod(packages, c.name);
+        if (!mod) {
+            throw InternalError("indexed mechanism " + c.name.full() + " has no mod file");
+        }
+        if (!seen.insert(asset).second) {
+            return;
+        }
+        lock.entries.push_back({asset, c.name, mechanism_hash(*mod), mechanism_files(*mod)});
+    };
+    if (!assets.empty()) {
+        for (const auto& asset : assets) {
+            add(asset, resolve(index, asset));
+        }
+        return lock;
+    }
+    for (const auto& asset : index.asset_names()) {
+        try {
+            const Candidate& c = resolve(index, asset);
+            if (c.name.package != kNeuronPackage) {
+                add(asset, c);
+            }
+        } catch (const ResolveError&) {
+            if (skipped) {
+                skipped->push_back({asset, "ambiguous: name it in full (glia__<package>__" + asset +
+                                               "__<variant>) on the 'glia lock' command line"});
+            }
+        }
+    }
+    return lock;
+}
+
+std::string format_lock(const Lock& lock) {
+    std::string out = "# glia.lock -- written by 'glia lock'. While this file is in the working directory, glia\n"
+                      "# refuses to load packages whose locked mechanisms changed. Re-run 'glia lock' to accept\n"
+                      "# changes; delete the file to stop checking.\n";
+    out += "version: " + std::to_string(kLockVersion) + "\nmechanisms:\n";
+    if (lock.entries.empty()) {
+        out.resize(out.size() - 1);
+        out += " []\n";
+    }
+    for (const auto& entry : lock.entries) {
+        out += "  - asset: " + entry.asset + "\n";
+        out += "    name: " + entry.name.full() + "\n";
+        out += "    hash: " + entry.hash + "\n";
+        out += "    files:\n";
+        for (const auto& [name, hash] : entry.files) {
+            out += "      " + yaml_quote(name) + ": " + hash + "\n";
+        }
+    }
+    return out;
+}
+
+Lock read_lock(const fs::path& path) {
+    YAML::Node root = parse_yaml(read_file(path), path);
+    if (!root.IsMap()) {
+        throw ParseError(path.string() + ":1:1: a lock file is a mapping with 'version' and 'mechanisms' "
+                                         "(write a new one with 'glia lock')");
+    }
+    check_yaml_keys(root, {"version", "mechanisms"}, path);
+    if (!root["version"] || yaml_scalar(root["version"], "'version'", path) != std::to_string(kLockVersion)) {
+        throw ParseError((root["version"] ? yaml_location(path, root["version"]) : path.string() + ":1:1: ") +
+                         "unsupported lock file version (this glia reads version " + std::to_string(kLockVersion) +
+                         "); write a new one with 'glia lock'");
+    }
+    Lock lock;
+    YAML::Node mechanisms = root["mechanisms"];
+    if (!mechanisms) {
+        return lock;
+    }
+    if (!mechanisms.IsSequence()) {
+        throw ParseError(yaml_location(path, mechanisms) + "'mechanisms' must be a list");
+    }
+    for (const auto& node : mechanisms) {
+        if (!node.IsMap() || !node["name"] || !node["hash"]) {
+            throw ParseError(yaml_location(path, node) + "each locked mechanism needs 'name' and 'hash'");
+        }
+        check_yaml_keys(node, {"asset", "name", "hash", "files"}, path);
+        LockEntry entry;
+        std::string full = yaml_scalar(node["name"], "'name'", path);
+        auto name = try_parse_full_name(full);
+        if (!name) {
+            throw ParseError(yaml_location(path, node["name"]) + "'" + full +
+                             "' is not a full mechanism name (glia__<package>__<asset>__<variant>)");
+        }
+        entry.name = *name;
+        entry.asset = node["asset"] ? yaml_scalar(node["asset"], "'asset'", path) : full;
+        entry.hash = yaml_scalar(node["hash"], "'hash'", path);
+        if (YAML::Node files = node["files"]) {
+            if (!files.IsMap()) {
+                throw ParseError(yaml_location(path, files) + "'files' must map file names to hashes");
+            }
+            for (const auto& file : files) {
+                entry.files.emplace_back(yaml_scalar(file.first, "a file name", path),
+                                         yaml_scalar(file.second, "a file hash", path));
+            }
+        }
+        lock.entries.push_back(std::move(entry));
+    }
+    return lock;
+}
+
+std::vector<LockProblem> verify_lock(const Lock& lock, const std::vector<Package>& packages) {
+    std::vector<LockProblem> problems;
+    for (const auto& entry : lock.entries) {
+        const ModFile* mod = find_mod(packages, entry.name);
+        if (!mod) {
+            bool has_package = false;
+            for (const auto& package : packages) {
+                has_package = has_package || package.name == entry.name.package;
+            }
+            problems.push_back({entry, has_package ? "package '" + entry.name.package + "' no longer has " +
+                                                         entry.name.pretty()
+                                                   : "package '" + entry.name.package + "' is not installed"});
+            continue;
+        }
+        if (mechanism_hash(*mod) == entry.hash) {
+            continue;
+        }
+        // Say which files differ: the locked list against the current one, by name.
+        auto now = mechanism_files(*mod);
+        std::string changed;
+        fs::path dir = mod->path.parent_path();
+        // The mod itself is the first file on both lists (its name may differ: a renamed file);
+        // includes are matched by the name the mod INCLUDEs them with.
+        auto locked_hash_of = [&](size_t i) -> const std::string* {
+            if (i == 0) {
+                return entry.files.empty() ? nullptr : &entry.files.front().second;
+            }
+            for (size_t j = 1; j < entry.files.size(); ++j) {
+                if (entry.files[j].first == now[i].first) {
+                    return &entry.files[j].second;
+                }
+            }
+            return nullptr;
+        };
+        for (size_t i = 0; i < now.size(); ++i) {
+            std::string shown = (i == 0 ? mod->path : dir / now[i].first).string();
+            const std::string* locked = locked_hash_of(i);
+            if (!locked) {
+                changed += (changed.empty() ? "" : ", ") + shown + " is new";
+            } else if (*locked != now[i].second) {
+                changed += (changed.empty() ? "" : ", ") + shown + " changed";
+            }
+        }
+        for (size_t j = 1; j < entry.files.size(); ++j) {
+            bool still = false;
+            for (size_t i = 1; i < now.size(); ++i) {
+                still = still || now[i].first == entry.files[j].first;
+            }
+            if (!still) {
+                changed += (changed.empty() ? "" : ", ") + entry.files[j].first + " is no longer included";
+            }
+        }
+        if (changed.empty()) {
+            changed = mod->path.string() + " changed";
+        }
+        problems.push_back({entry, changed});
+    }
+    return problems;
+}
+
+void check_lock_in(const fs::path& dir) {
+    fs::path path = dir / kLockName;
+    boost::system::error_code ec;
+    if (!fs::exists(path, ec)) {
+        return;
+    }
+    Lock lock = read_lock(path);
+    auto problems = verify_lock(lock, discover_packages().packages);
+    if (problems.empty()) {
+        return;
+    }
+    std::string message = path.string() + ": " + std::to_string(problems.size()) + " of the model's " +
+                          std::to_string(lock.entries.size()) +
+                          " locked mechanisms changed since it was locked, so glia refuses to load them:";
+    for (const auto& problem : problems) {
+        message += "\n  " + problem.entry.name.full() + " (asset " + problem.entry.asset + "): " + problem.what;
+    }
+    message += "\nRestore the locked versions, or accept the current ones with 'glia lock" + asset_list(lock) +
+               "' in " + (dir.empty() ? std::string(".") : dir.string()) + ".";
+    throw LockMismatch(message);
+}
+
+} // namespace glia

@@ -1,0 +1,523 @@
+#include "glia/package_tools.hpp"
+
+#include "glia/build.hpp"
+#include "glia/error.hpp"
+#include "glia/process.hpp"
+#include "glia/yaml_util.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unistd.h>
+
+namespace glia {
+
+namespace {
+
+bool is_empty_dir(const fs::path& dir) {
+    boost::system::error_code ec;
+    return fs::is_directory(dir, ec) && fs::directory_iterator(dir, ec) == fs::directory_iterator();
+}
+
+// A fresh folder beside `target`, so that the final rename stays on one filesystem.
+fs::path staging_dir_beside(const fs::path& target) {
+    fs::path parent = fs::absolute(target).parent_path();
+    boost::system::error_code ec;
+    fs::create_directories(parent, ec);
+    if (ec) {
+        throw Error(parent.string() + ": cannot create: " + ec.message());
+    }
+    return parent / fs::unique_path("." + target.filename().string() + ".glia-tmp-%%%%%%%%");
+}
+
+std::string manifest_text(const std::string& name, const std::string& description) {
+    return "# The manifest of a glia package (see 'man glia', section PACKAGES).\n"
+           "name: " + name + "\n"
+           "version: 0.1.0\n"
+           "description: " + description + "\n";
+}
+
+bool manifest_lists_mods(const fs::path& package_dir) {
+    fs::path manifest = package_dir / kManifestName;
+    boost::system::error_code ec;
+    if (!fs::exists(manifest, ec)) {
+        return false;
+    }
+    YAML::Node root = parse_yaml(read_file(manifest), manifest);
+    return root.IsMap() && root["mods"];
+}
+
+// An include may be carried into a package only if it stays inside the folder it is copied to.
+bool is_contained_relative(const fs::path& include) {
+    if (include.is_absolute() || include.empty()) {
+        return false;
+    }
+    for (const auto& part : include) {
+        if (part == "..") {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string file_stem_of(const fs::path& path) { return path.stem().string(); }
+
+void copy_file_replacing(const fs::path& from, const fs::path& to) {
+    fs::create_directories(to.parent_path());
+    write_file_atomic(to, read_file(from));
+}
+
+// The nocmodl translation of one mod under its full name, as the builder does it, in `work`.
+ProcessResult translate_mod(const ModFile& mod, const Toolchain& tc, const fs::path& work) {
+    std::string full = mod.name.full();
+    fs::path rewritten = work / (full + ".mod");
+    write_file_atomic(rewritten, rewrite_nmodl(read_file(mod.path), mod.nmodl, full));
+    fs::path mod_dir = fs::absolute(mod.path).parent_path();
+    ProcessResult r = run_process({tc.nocmodl.string(), rewritten.string(), "-o", work.string()}, mod_dir,
+                                  {{"MODLUNIT", tc.units.string()}, {"MODL_INCLUDE", mod_dir.string()}});
+    boost::system::error_code ec;
+    if (r.ok() && !fs::exists(work / (full + ".c"), ec)) {
+        r.exit_code = 1;
+        r.output += "\nnocmodl wrote no " + full + ".c";
+    }
+    return r;
+}
+
+// The last few lines of a tool's output: enough to see the error without the noise.
+std::string tail_lines(const std::string& text, size_t count) {
+    std::vector<std::string> lines;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) {
+            end = text.size();
+        }
+        if (end > start) {
+            lines.push_back(text.substr(start, end - start));
+        }
+        start = end + 1;
+    }
+    std::string out;
+    for (size_t i = lines.size() > count ? lines.size() - count : 0; i < lines.size(); ++i) {
+        out += "\n    " + lines[i];
+    }
+    return out;
+}
+
+std::vector<fs::path> mod_files_under(const fs::path& dir) {
+    std::vector<fs::path> files;
+    boost::system::error_code ec;
+    fs::recursive_directory_iterator it(dir, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        std::string leaf = it->path().filename().string();
+        if (fs::is_directory(it->path(), ec)) {
+            // Build output of nrnivmodl and hidden folders hold copies, not sources.
+            if (leaf.empty() || leaf[0] == '.' || leaf == "x86_64" || leaf == "aarch64" || leaf == "arm64" ||
+                leaf == "i686" || leaf == "umac") {
+                it.disable_recursion_pending();
+            }
+            continue;
+        }
+        if (it->path().extension() == ".mod" && fs::is_regular_file(it->path(), ec)) {
+            files.push_back(it->path());
+        }
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+} // namespace
+
+std::string sanitize_asset_name(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        bool valid = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        char next = valid ? c : '_';
+        if (next == '_' && (out.empty() || out.back() == '_')) {
+            continue;
+        }
+        out += next;
+    }
+    while (!out.empty() && out.back() == '_') {
+        out.pop_back();
+    }
+    if (!out.empty() && !((out[0] >= 'a' && out[0] <= 'z') || (out[0] >= 'A' && out[0] <= 'Z'))) {
+        out = "m" + out;
+    }
+    return out;
+}
+
+void create_package(const fs::path& dir, const std::string& name) {
+    check_name(name, NamePart::package, "glia new");
+    boost::system::error_code ec;
+    if (fs::exists(dir, ec) && !is_empty_dir(dir)) {
+        throw Error(dir.string() + " already exists and is not empty; choose another folder ('glia new " + name +
+                    " --dir <folder>') or remove it");
+    }
+    fs::path staging = staging_dir_beside(dir);
+    try {
+        fs::create_directories(staging / "mods");
+        write_file_atomic(staging / kManifestName, manifest_text(name, "NEURON mechanisms of " + name));
+        write_file_atomic(staging / "README.md",
+                          "# " + name + "\n\n"
+                          "A glia package of NEURON mechanisms.\n\n"
+                          "Add mechanisms with `glia add FILE.mod` (in this folder), validate with `glia check`,\n"
+                          "try them in NEURON with `glia test` and install with `glia install .`.\n\n"
+                          "`mods/<asset>.mod` is the default variant `0` of an asset, `mods/<asset>__<variant>.mod`\n"
+                          "another variant. Models use an asset as `glia_insert(\"<asset>\")` after\n"
+                          "`nrn_load_dll(\"libglia.so\")`.\n");
+        if (fs::exists(dir, ec)) {
+            fs::remove(dir); // empty, checked above
+        }
+        fs::rename(staging, dir);
+    } catch (const fs::filesystem_error& e) {
+        fs::remove_all(staging, ec);
+        throw Error(dir.string() + ": cannot create the package: " + e.code().message());
+    } catch (...) {
+        fs::remove_all(staging, ec);
+        throw;
+    }
+}
+
+MechanismName guess_mod_name(const fs::path& file, const NmodlInfo& info) {
+    std::string stem = file_stem_of(file);
+    if (auto full = try_parse_full_name(stem)) {
+        return {"", full->asset, full->variant};
+    }
+    MechanismName name{"", stem, std::string(kDefaultVariant)};
+    size_t split = stem.find("__");
+    if (split != std::string::npos) {
+        name.asset = stem.substr(0, split);
+        name.variant = stem.substr(split + 2);
+    }
+    if (name_problem(name.asset, NamePart::asset).empty() && name_problem(name.variant, NamePart::variant).empty()) {
+        return name;
+    }
+    if (info.kind != MechanismKind::nothing && name_problem(info.name, NamePart::asset).empty()) {
+        return {"", info.name, std::string(kDefaultVariant)};
+    }
+    throw InvalidName(file.string() + ": cannot name an asset after the file name '" + stem +
+                      "' or the NEURON block; give one: 'glia add " + file.string() + " --asset <Name>'");
+}
+
+AddResult add_mod_file(const fs::path& package_dir, const fs::path& file, std::string asset, std::string variant,
+                       bool replace) {
+    if (!is_package_dir(package_dir)) {
+        throw Error(package_dir.string() + " is not a package (no " + kManifestName +
+                    "); run 'glia add' inside a package, or make one with 'glia new NAME'");
+    }
+    Package package = load_package(package_dir);
+    if (manifest_lists_mods(package_dir)) {
+        throw Error((package_dir / kManifestName).string() +
+                    ": the manifest lists its mods explicitly, so 'glia add' cannot add one by convention; copy " +
+                    file.string() + " into the package and add an entry '- {file: mods/" +
+                    file.filename().string() + ", asset: <Name>}' to 'mods:'");
+    }
+    std::string text = read_file(file);
+    NmodlInfo info = scan_nmodl(text, file.string());
+    MechanismName guessed = guess_mod_name(file, info);
+    MechanismName name{package.name, asset.empty() ? guessed.asset : asset,
+                       variant.empty() ? guessed.variant : variant};
+    check_name(name.asset, NamePart::asset, "--asset");
+    check_name(name.variant, NamePart::variant, "--variant");
+
+    fs::path mods = package_dir / "mods";
+    std::string leaf = name.asset + (name.variant == kDefaultVariant ? "" : "__" + name.variant) + ".mod";
+    fs::path target = mods / leaf;
+    boost::system::error_code ec;
+    if (fs::exists(target, ec) && !replace) {
+        throw Error(target.string() + " already exists (" + name.pretty() +
+                    "); pass --replace to overwrite it, or choose another name with --asset/--variant");
+    }
+    for (const auto& mod : package.mods) {
+        if (mod.name == name && fs::absolute(mod.path) != fs::absolute(target)) {
+            throw Error(name.pretty() + " is already provided by " + mod.path.string() +
+                        "; choose another name with --asset/--variant");
+        }
+    }
+
+    AddResult result;
+    // Includes first: once the mod is in place the package must already be complete.
+    fs::path source_dir = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+    for (const auto& include : info.includes) {
+        fs::path from = source_dir / include;
+        if (!fs::is_regular_file(from, ec)) {
+            result.notes.push_back("INCLUDE \"" + include + "\" not found beside " + file.string() +
+                                   "; copy it into " + mods.string() + " by hand");
+            continue;
+        }
+        if (!is_contained_relative(include)) {
+            result.notes.push_back("INCLUDE \"" + include + "\" points outside the mod's folder and was not copied; "
+                                   "put it inside the package and change the INCLUDE");
+            continue;
+        }
+        fs::path to = mods / include;
+        if (fs::exists(to, ec) && read_file(to) == read_file(from)) {
+            continue;
+        }
+        if (fs::exists(to, ec) && !replace) {
+            throw Error(to.string() + " already exists with other content (INCLUDE'd by " + file.string() +
+                        "); pass --replace to overwrite it");
+        }
+        copy_file_replacing(from, to);
+        result.copied.push_back(to);
+    }
+    fs::create_directories(mods);
+    write_file_atomic(target, text);
+    result.copied.insert(result.copied.begin(), target);
+    if (info.kind == MechanismKind::nothing) {
+        result.notes.push_back(file.string() + " declares SUFFIX nothing: it adds functions (" +
+                               std::to_string(info.functions.size()) +
+                               ") but no mechanism, so glia_insert cannot use it");
+    }
+    result.mod = ModFile{name, target, info};
+    return result;
+}
+
+bool CheckReport::ok() const {
+    return std::none_of(findings.begin(), findings.end(), [](const CheckFinding& f) { return f.error; });
+}
+
+CheckReport check_package(const fs::path& dir, const Toolchain* toolchain) {
+    CheckReport report;
+    auto error = [&](std::string message) { report.findings.push_back({true, std::move(message)}); };
+    auto warning = [&](std::string message) { report.findings.push_back({false, std::move(message)}); };
+    boost::system::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+        error(dir.string() + ": no such folder");
+        return report;
+    }
+    if (!is_package_dir(dir)) {
+        error(dir.string() + ": not a package: no " + std::string(kManifestName) +
+              " (create a package with 'glia new NAME', or turn a folder of mods into one with "
+              "'glia import DIR --name NAME')");
+        return report;
+    }
+    Package package;
+    try {
+        package = load_package(dir);
+    } catch (const Error& e) {
+        error(e.what());
+        return report;
+    }
+    report.package = package.name;
+    if (!fs::exists(dir / kManifestName, ec)) {
+        warning(dir.string() + ": no " + std::string(kManifestName) +
+                " (a legacy Glia package); add one with 'name: " + package.name + "'");
+    }
+    if (package.mods.empty()) {
+        warning(dir.string() + ": the package has no mechanisms; add one with 'glia add FILE.mod'");
+    }
+    std::map<std::string, const ModFile*> functions;
+    for (const auto& mod : package.mods) {
+        fs::path mod_dir = mod.path.parent_path();
+        for (const auto& include : mod.nmodl.includes) {
+            if (!fs::is_regular_file(mod_dir / include, ec)) {
+                error(mod.path.string() + ": INCLUDE \"" + include + "\" not found in " + mod_dir.string() +
+                      "; copy it into the package (or 'glia add' the mod again from its original folder)");
+            }
+        }
+        if (mod.nmodl.kind == MechanismKind::nothing) {
+            warning(mod.path.string() + ": SUFFIX nothing: " + mod.name.pretty() +
+                    " adds functions but no mechanism; glia_insert cannot use it");
+            for (const auto& function : mod.nmodl.functions) {
+                auto [it, inserted] = functions.emplace(function, &mod);
+                if (!inserted) {
+                    error(mod.path.string() + ": function " + function + " is also defined by " +
+                          it->second->path.string() + "; NEURON cannot load both (rename one)");
+                }
+            }
+        }
+    }
+    if (!toolchain) {
+        return report;
+    }
+    fs::path work = fs::temp_directory_path() / fs::unique_path("glia-check-%%%%%%%%");
+    fs::create_directories(work);
+    for (const auto& mod : package.mods) {
+        ProcessResult r = translate_mod(mod, *toolchain, work);
+        if (r.ok()) {
+            report.checked.push_back(mod.name);
+        } else {
+            error(mod.path.string() + ": nocmodl cannot translate " + mod.name.pretty() + ":" +
+                  tail_lines(r.output, 8));
+        }
+    }
+    fs::remove_all(work, ec);
+    return report;
+}
+
+ImportReport import_mod_folder(const fs::path& source, const ImportOptions& options,
+                               const std::vector<Package>& installed) {
+    check_name(options.name, NamePart::package, "--name");
+    boost::system::error_code ec;
+    if (!fs::is_directory(source, ec)) {
+        throw Error(source.string() + ": no such folder (glia import DIR --name PKG takes a folder of .mod files)");
+    }
+    ImportReport report;
+    fs::path out = options.out.empty() ? fs::current_path() : options.out;
+    report.package_dir = out / options.name;
+    if (fs::exists(report.package_dir, ec) && !is_empty_dir(report.package_dir) && !options.replace) {
+        throw Error(report.package_dir.string() +
+                    " already exists; pass --replace to overwrite it, or choose another place with --out");
+    }
+
+    struct Pending {
+        fs::path file;
+        NmodlInfo info;
+        std::string text;
+    };
+    std::vector<Pending> pending;
+    for (const auto& file : mod_files_under(source)) {
+        try {
+            std::string text = read_file(file);
+            NmodlInfo info = scan_nmodl(text, file.string());
+            pending.push_back({file, std::move(info), std::move(text)});
+        } catch (const Error& e) {
+            report.skipped.push_back(e.what());
+        }
+    }
+    if (pending.empty()) {
+        throw Error(source.string() + ": no readable .mod files to import" +
+                    (report.skipped.empty() ? std::string() : ": " + report.skipped.front()));
+    }
+
+    // Asset names come from NEURON blocks (SUFFIX nothing mods from their file names); a name met
+    // again becomes a variant named after its file, so nothing is silently dropped.
+    std::set<MechanismName> taken;
+    for (auto& p : pending) {
+        std::string wanted = p.info.kind == MechanismKind::nothing ? file_stem_of(p.file) : p.info.name;
+        std::string asset = sanitize_asset_name(wanted);
+        if (asset.empty()) {
+            report.skipped.push_back(p.file.string() + ": cannot make an asset name of '" + wanted + "'");
+            continue;
+        }
+        if (asset != wanted) {
+            report.renamed.push_back(p.file.string() + ": '" + wanted + "' is no valid asset name; imported as '" +
+                                     asset + "'");
+        }
+        MechanismName name{options.name, asset, std::string(kDefaultVariant)};
+        if (taken.count(name)) {
+            std::string variant = sanitize_asset_name(file_stem_of(p.file));
+            if (variant.empty() || variant == kDefaultVariant) {
+                variant = "v";
+            }
+            std::string base = variant;
+            for (int n = 2; taken.count({options.name, asset, variant}); ++n) {
+                variant = base + std::to_string(n);
+            }
+            name.variant = variant;
+            report.renamed.push_back(p.file.string() + ": '" + asset + "' is declared by another file too; imported as " +
+                                     name.pretty());
+        }
+        taken.insert(name);
+        report.mods.push_back({p.file, name, p.info.kind, p.info.name});
+    }
+    if (report.mods.empty()) {
+        throw Error(source.string() + ": no .mod file could be imported");
+    }
+
+    fs::path staging = staging_dir_beside(report.package_dir);
+    try {
+        fs::create_directories(staging / "mods");
+        std::set<fs::path> carried;
+        std::string manifest = manifest_text(options.name, "imported from " + fs::absolute(source).string());
+        manifest += "# Assets are named after their NEURON blocks; the files keep their original names.\nmods:\n";
+        for (const auto& mod : report.mods) {
+            const Pending& p = *std::find_if(pending.begin(), pending.end(),
+                                             [&](const Pending& q) { return q.file == mod.source; });
+            // Keep each file's path relative to the imported folder, so INCLUDEs between them still resolve.
+            fs::path relative = fs::relative(mod.source, source);
+            fs::create_directories((staging / "mods" / relative).parent_path());
+            write_file_atomic(staging / "mods" / relative, p.text);
+            manifest += "  - {file: mods/" + relative.generic_string() + ", asset: " + mod.name.asset +
+                        ", variant: \"" + mod.name.variant + "\"}\n";
+            for (const auto& include : p.info.includes) {
+                fs::path from = mod.source.parent_path() / include;
+                fs::path rel = fs::relative(from, source, ec);
+                if (!fs::is_regular_file(from, ec)) {
+                    report.skipped.push_back(mod.source.string() + ": INCLUDE \"" + include +
+                                             "\" not found; the mod will not translate until it is added");
+                    continue;
+                }
+                if (ec || !is_contained_relative(rel)) {
+                    report.skipped.push_back(mod.source.string() + ": INCLUDE \"" + include +
+                                             "\" is outside " + source.string() + " and was not carried along");
+                    continue;
+                }
+                if (carried.insert(rel).second) {
+                    copy_file_replacing(from, staging / "mods" / rel);
+                    report.includes.push_back(from);
+                }
+            }
+        }
+        write_file_atomic(staging / kManifestName, manifest);
+        write_file_atomic(staging / "README.md", "# " + options.name + "\n\nImported by `glia import` from `" +
+                                                     fs::absolute(source).string() +
+                                                     "`.\nEach asset is named after its NEURON block; see " +
+                                                     kManifestName + " for the files.\n");
+        load_package(staging); // the result must be a valid package before it is put in place
+        if (fs::exists(report.package_dir, ec)) {
+            fs::remove_all(report.package_dir);
+        }
+        fs::rename(staging, report.package_dir);
+    } catch (const fs::filesystem_error& e) {
+        fs::remove_all(staging, ec);
+        throw Error(report.package_dir.string() + ": cannot write the package: " + e.code().message());
+    } catch (...) {
+        fs::remove_all(staging, ec);
+        throw;
+    }
+
+    // What overlaps with the packages already on the search path.
+    Index index(installed);
+    std::map<std::string, std::string> installed_functions;
+    for (const auto& package : installed) {
+        for (const auto& mod : package.mods) {
+            if (mod.nmodl.kind == MechanismKind::nothing) {
+                for (const auto& function : mod.nmodl.functions) {
+                    installed_functions.emplace(function, mod.name.pretty());
+                }
+            }
+        }
+    }
+    std::set<std::string> reported; // one line per asset, however many variants it has
+    for (const auto& mod : report.mods) {
+        if (mod.kind == MechanismKind::nothing) {
+            const Pending& p = *std::find_if(pending.begin(), pending.end(),
+                                             [&](const Pending& q) { return q.file == mod.source; });
+            for (const auto& function : p.info.functions) {
+                auto it = installed_functions.find(function);
+                if (it != installed_functions.end()) {
+                    report.clashes.push_back("function " + function + " of " + mod.name.pretty() +
+                                             " (SUFFIX nothing) is also defined by " + it->second +
+                                             "; only one of them can be loaded, the other is left out");
+                }
+            }
+            continue;
+        }
+        const auto* candidates = index.find(mod.name.asset);
+        if (!candidates || !reported.insert(mod.name.asset).second) {
+            continue;
+        }
+        std::set<std::string> others;
+        for (const auto& c : *candidates) {
+            if (c.name.package != options.name) {
+                others.insert(c.name.package);
+            }
+        }
+        if (others.empty()) {
+            continue;
+        }
+        std::string list;
+        for (const auto& other : others) {
+            list += (list.empty() ? "" : ", ") + other;
+        }
+        report.clashes.push_back("asset " + mod.name.asset + " is also provided by " + list +
+                                 "; models asking for '" + mod.name.asset + "' will need a preference: 'glia select " +
+                                 mod.name.asset + " --pkg=" + options.name + "'");
+    }
+    return report;
+}
+
+} // namespace glia
