@@ -9,6 +9,7 @@ packages=(
   neuron neuron-dev python3-neuron
   libboost-filesystem-dev libboost-program-options-dev libboost-test-dev libyaml-cpp-dev
   python3-matplotlib openmpi-bin
+  clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer targets
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -7,10 +7,24 @@ bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 meson test -C build --num-processes 2 --print-errorlogs "$@"
 status=$?
-/usr/bin/python3 - build/meson-logs/testlog.json <<'PY'
+logs=(build/meson-logs/testlog.json)
+# The whole suite (no arguments, as CI runs it) also runs the unit tests under ASan/UBSan and each
+# fuzz target for a bounded time, in their own build dirs; their results count in the line below.
+if [ $# -eq 0 ]; then
+    bash scripts/sanitize.sh || status=1
+    bash scripts/fuzz.sh || status=1
+    logs+=(build-asan/meson-logs/testlog.json build-fuzz/meson-logs/testlog.json)
+fi
+/usr/bin/python3 - "${logs[@]}" <<'PY'
 import json, sys
 counts = {"passed": 0, "failed": 0, "skipped": 0}
-for line in open(sys.argv[1]):
+lines = []
+for path in sys.argv[1:]:
+    try:
+        lines += open(path).readlines()
+    except OSError:
+        lines.append('{"result": "FAIL"}')  # a helper that left no results failed
+for line in lines:
     result = json.loads(line)["result"]
     key = {"OK": "passed", "EXPECTEDFAIL": "passed", "SKIP": "skipped"}.get(result, "failed")
     counts[key] += 1

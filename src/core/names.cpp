@@ -18,6 +18,52 @@ const char* part_label(NamePart part) {
     return "name";
 }
 
+// How many bytes at `i` form a character that a message may show as is: 1 for printable ASCII, 2-4
+// for a whole UTF-8 character, 0 for anything else (NUL, control bytes, stray bytes of binary input).
+size_t printable_length(std::string_view text, size_t i) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte < 0x7f) {
+        return 1;
+    }
+    size_t length = byte > 0xf4 ? 0 : byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc2 ? 2 : 0;
+    if (length == 0 || i + length > text.size()) {
+        return 0;
+    }
+    for (size_t k = 1; k < length; ++k) {
+        if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) {
+            return 0;
+        }
+    }
+    return length;
+}
+
+std::string hex_byte(char c) {
+    static const char* hex = "0123456789abcdef";
+    auto byte = static_cast<unsigned char>(c);
+    return std::string("\\x") + hex[byte >> 4] + hex[byte & 0xf];
+}
+
+// `text` for a message, with what cannot be shown written as \xNN, so messages stay readable text.
+std::string printable(std::string_view text) {
+    std::string out;
+    for (size_t i = 0; i < text.size();) {
+        size_t n = printable_length(text, i);
+        if (n == 0) {
+            out += hex_byte(text[i++]);
+        } else {
+            out.append(text.substr(i, n));
+            i += n;
+        }
+    }
+    return out;
+}
+
+// The character at `i`, quoted for a message.
+std::string quoted_character(std::string_view text, size_t i) {
+    size_t n = printable_length(text, i);
+    return n ? "'" + std::string(text.substr(i, n)) + "'" : "byte " + hex_byte(text[i]);
+}
+
 std::vector<std::string_view> split_double_underscore(std::string_view text) {
     std::vector<std::string_view> parts;
     size_t start = 0;
@@ -38,9 +84,10 @@ std::string name_problem(std::string_view text, NamePart part) {
     if (text.empty()) {
         return "is empty";
     }
-    for (char c : text) {
+    for (size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) {
-            return std::string("contains '") + c + "'; only letters, digits and '_' are allowed";
+            return "contains " + quoted_character(text, i) + "; only letters, digits and '_' are allowed";
         }
     }
     if (text.find("__") != std::string_view::npos) {
@@ -64,7 +111,7 @@ void check_name(std::string_view text, NamePart part, std::string_view context) 
     if (!context.empty()) {
         message += std::string(context) + ": ";
     }
-    message += std::string("invalid ") + part_label(part) + " '" + std::string(text) + "': " + problem;
+    message += std::string("invalid ") + part_label(part) + " '" + printable(text) + "': " + problem;
     throw InvalidName(message);
 }
 
@@ -80,14 +127,14 @@ bool is_full_name(std::string_view name) { return name.substr(0, kNamePrefix.siz
 
 MechanismName parse_full_name(std::string_view name) {
     if (!is_full_name(name)) {
-        throw InvalidName("'" + std::string(name) + "' is not a glia name: it must start with 'glia__'");
+        throw InvalidName("'" + printable(name) + "' is not a glia name: it must start with 'glia__'");
     }
     auto parts = split_double_underscore(name.substr(kNamePrefix.size()));
     if (parts.size() != 3) {
-        throw InvalidName("'" + std::string(name) +
+        throw InvalidName("'" + printable(name) +
                           "' is not a glia name: expected glia__<package>__<asset>__<variant>");
     }
-    std::string context = "in '" + std::string(name) + "'";
+    std::string context = "in '" + printable(name) + "'";
     check_name(parts[0], NamePart::package, context);
     check_name(parts[1], NamePart::asset, context);
     check_name(parts[2], NamePart::variant, context);

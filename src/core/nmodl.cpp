@@ -142,8 +142,10 @@ class Lexer {
                 ++p;
             }
             if (p < text_.size() && text_[p] == '"') {
-                size_t close = text_.find('"', p + 1);
-                if (close != std::string_view::npos) {
+                // The file name ends on its own line: a quote left open must not swallow the
+                // rest of the file (found by fuzz/fuzz_nmodl.cpp).
+                size_t close = text_.find_first_of("\"\r\n", p + 1);
+                if (close != std::string_view::npos && text_[close] == '"') {
                     includes.emplace_back(text_.substr(p + 1, close - p - 1));
                 }
             }
@@ -164,6 +166,14 @@ std::string located(std::string_view filename, int line, const std::string& mess
 } // namespace
 
 NmodlInfo scan_nmodl(std::string_view text, std::string_view filename) {
+    // Two common accidents get a message of their own rather than "no NEURON block".
+    if (text.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos) {
+        throw ParseError(located(filename, 1, "the file is empty; a mechanism needs 'NEURON { SUFFIX name }' "
+                                              "(or POINT_PROCESS / ARTIFICIAL_CELL)"));
+    }
+    if (text.find('\0') != std::string_view::npos) {
+        throw ParseError(located(filename, 1, "a binary file (it holds NUL bytes), not NMODL text"));
+    }
     NmodlInfo info;
     std::vector<std::string> verbatim_includes;
     Lexer lexer(text, verbatim_includes);

@@ -19,7 +19,11 @@ std::vector<fs::path> mod_files_in(const fs::path& dir) {
         return files;
     }
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->path().extension() == ".mod" && fs::is_regular_file(it->path(), ec)) {
+        // A .mod whose status cannot be read (a dangling or looping symlink) is kept, so that
+        // reading it reports the problem instead of the mechanism silently missing.
+        boost::system::error_code status_ec;
+        if (it->path().extension() == ".mod" &&
+            (fs::is_regular_file(fs::status(it->path(), status_ec)) || status_ec)) {
             files.push_back(it->path());
         }
     }

@@ -93,7 +93,7 @@ BOOST_AUTO_TEST_CASE(bad_file_names_are_reported) {
 BOOST_AUTO_TEST_CASE(a_mod_without_neuron_block_names_the_file) {
     TempDir tmp;
     tmp.write("p/glia-package.yaml", "name: lab\n");
-    fs::path file = tmp.write("p/mods/empty.mod", "");
+    fs::path file = tmp.write("p/mods/empty.mod", "PARAMETER { x = 1 }\n");
     BOOST_TEST(message_of([&] { load_package(tmp.path / "p"); }).rfind(file.string() + ":1: no NEURON block", 0) == 0);
 }
 

@@ -1,0 +1,3 @@
+neuron { suffix lower useion na read ena write ina }
+comment endcomment
+title x

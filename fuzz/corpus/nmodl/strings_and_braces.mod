@@ -1,0 +1,4 @@
+NEURON {
+  THREADSAFE
+  POINT_PROCESS "not this" Quoted
+}
