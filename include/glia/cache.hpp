@@ -7,10 +7,14 @@
 ///   objects/<kk>/<key>.o      one compiled mechanism, key = hash of everything that made it
 ///   libs/<key>/libglia-<package>.so  one linked package library, key = hash of its objects
 ///   tmp/<key>.<pid>/          scratch space of a running build, removed when it ends
+///   manifest                  stamps of hashed files and their keys (manifest.hpp)
 /// Every file is published by rename, so a file present under objects/ or libs/ is complete.
+/// Whoever writes anything here holds the lock, so scratch space found by a lock holder was
+/// left by a build that died, and is removed.
 
 #include "glia/fs.hpp"
 
+#include <cstdint>
 #include <string>
 
 namespace glia {
@@ -33,5 +37,27 @@ class CacheLock {
 
 /// Creates `dir` and its parents; throws glia::Error naming it on failure.
 void make_dirs(const fs::path& dir);
+
+/// `<root>/manifest`.
+fs::path manifest_path(const fs::path& root);
+
+/// Removes the scratch space of dead builds. Call with the lock held.
+void remove_scratch(const fs::path& root);
+
+/// Removes everything glia keeps under `root` (objects, libraries, manifest, scratch), under
+/// the lock. Processes that already loaded a library keep working.
+void clear_cache(const fs::path& root);
+
+/// What `collect_garbage` removed.
+struct GarbageCollected {
+    size_t objects = 0;
+    size_t libraries = 0;
+    uintmax_t bytes = 0;
+};
+
+/// Removes the objects and libraries no environment uses any more, under the lock: an object
+/// is in use while a mod file still has the stamp recorded when it was built, a library while
+/// it is the last one built for a package directory that still exists.
+GarbageCollected collect_garbage(const fs::path& root);
 
 } // namespace glia

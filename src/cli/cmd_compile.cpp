@@ -4,48 +4,143 @@
 #include "glia/build.hpp"
 #include "glia/cache.hpp"
 #include "glia/discovery.hpp"
+#include "glia/error.hpp"
+#include "glia/preflight.hpp"
 #include "glia/toolchain.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
+#include <unistd.h>
 
 namespace glia::cli {
+
+namespace {
+
+// Progress lines overprint each other on a terminal that can (like ninja's LinePrinter) and
+// are plain lines anywhere else, so logs keep every step.
+class ProgressPrinter {
+  public:
+    ProgressPrinter() {
+        const char* term = std::getenv("TERM");
+        smart_ = ::isatty(STDOUT_FILENO) && term && std::strcmp(term, "dumb") != 0;
+    }
+    void progress(const std::string& line) {
+        if (smart_) {
+            std::cout << "\r" << line << "\x1b[K" << std::flush;
+            pending_ = true;
+        } else {
+            std::cout << line << std::endl;
+        }
+    }
+    void message(const std::string& line) {
+        finish();
+        std::cout << line << std::endl;
+    }
+    void finish() {
+        if (pending_) {
+            std::cout << std::endl;
+            pending_ = false;
+        }
+    }
+
+  private:
+    bool smart_ = false;
+    bool pending_ = false;
+};
+
+} // namespace
 
 int cmd_compile(const Args& args) {
     po::options_description options("options");
     unsigned jobs = 0;
+    std::vector<std::string> only;
     options.add_options()("jobs,j", po::value<unsigned>(&jobs), "parallel compiles (default: number of cores)")(
-        "force", "rebuild everything, ignoring the cache")("verbose,v", "print every command");
+        "force", "rebuild everything, ignoring the cache")("verbose,v", "print every command and what was hashed")(
+        "package", po::value<std::vector<std::string>>(&only), "build only these packages (default: all)");
+    po::positional_options_description positional;
+    positional.add("package", -1);
     po::variables_map vm;
-    if (!parse_options(args, "glia compile [-j N] [--force] [--verbose]", options, vm)) {
+    if (!parse_options(args, "glia compile [-j N] [--force] [--verbose] [package...]", options, vm, positional)) {
         return 0;
     }
+    auto start = std::chrono::steady_clock::now();
     Discovery found = discover_packages();
     for (const auto& problem : found.problems) {
         warn(problem);
     }
+    if (!only.empty()) {
+        for (const auto& name : only) {
+            bool known = false;
+            for (const auto& package : found.packages) {
+                known = known || package.name == name;
+            }
+            if (!known) {
+                throw Error("no package named '" + name + "' on the search path ('glia list' shows what is there)");
+            }
+        }
+        std::erase_if(found.packages, [&](const Package& package) {
+            return std::find(only.begin(), only.end(), package.name) == only.end();
+        });
+    }
     Toolchain toolchain = detect_toolchain();
+    ProgressPrinter printer;
     BuildOptions build;
     build.jobs = jobs;
     build.force = vm.count("force") > 0;
     build.verbose = vm.count("verbose") > 0;
-    build.log = [](const std::string& line) { std::cout << line << std::endl; };
+    build.log = [&printer](const std::string& line) {
+        if (!line.empty() && line[0] == '[') {
+            printer.progress(line);
+        } else {
+            printer.message(line);
+        }
+    };
     BuildResult result = build_packages(found.packages, toolchain, cache_root(), build);
-    for (const auto& lib : result.libraries) {
+    printer.finish();
+
+    size_t failed = 0;
+    size_t total = 0;
+    std::vector<const ModFile*> built;
+    for (size_t p = 0; p < result.libraries.size(); ++p) {
+        const auto& lib = result.libraries[p];
         for (const auto& failure : lib.failures) {
             std::cerr << "FAILED: " << failure.describe();
+            ++failed;
         }
+        for (const auto& mod : found.packages[p].mods) {
+            ++total;
+            for (const auto& name : lib.mechanisms) {
+                if (name == mod.name) {
+                    built.push_back(&mod);
+                }
+            }
+        }
+    }
+    // The same check the plugin makes before loading, against NEURON's built-in names; the
+    // plugin also sees names hoc code defined before it was loaded.
+    PreflightResult checked = preflight(built, neuron_builtin_names());
+    for (const auto& clash : checked.clashes) {
+        std::cerr << "CLASH: " << clash.describe() << "\n";
     }
     std::cout << "glia: " << result.stats.compiled << " compiled, " << result.stats.reused << " up to date, "
               << result.stats.linked << " linked";
-    size_t failed = 0;
-    for (const auto& lib : result.libraries) {
-        failed += lib.failures.size();
-    }
     if (failed) {
         std::cout << ", " << failed << " failed";
     }
+    if (!checked.left_out.empty()) {
+        std::cout << ", " << checked.left_out.size() << " left out by name clashes";
+    }
     std::cout << std::endl;
-    return failed ? 1 : 0;
+    if (build.verbose) {
+        double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        std::cout << "glia: " << result.stats.translated << " translated, " << result.stats.hashed << " hashed, "
+                  << (total - result.stats.hashed) << " known by stamps; " << ms << " ms; cache "
+                  << cache_root().string() << std::endl;
+    }
+    return failed || !checked.left_out.empty() ? 1 : 0;
 }
 
 } // namespace glia::cli

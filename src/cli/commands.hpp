@@ -11,6 +11,7 @@ namespace glia::cli {
 
 using Args = std::vector<std::string>;
 
+int cmd_cache(const Args& args);
 int cmd_compile(const Args& args);
 int cmd_list(const Args& args);
 int cmd_new(const Args& args);

@@ -22,6 +22,7 @@ struct Command {
 const std::map<std::string, Command>& commands() {
     using namespace glia::cli;
     static const std::map<std::string, Command> table = {
+        {"cache", {cmd_cache, "print the cache directory; --clear empties it, --gc removes what is unused"}},
         {"compile", {cmd_compile, "build every package into the cache (only what changed)"}},
         {"list", {cmd_list, "list installed packages and their assets"}},
         {"new", {cmd_new, "create a package skeleton (manifest, README, mods/)"}},

@@ -3,6 +3,7 @@
 #include "glia/cache.hpp"
 #include "glia/error.hpp"
 #include "glia/hash.hpp"
+#include "glia/manifest.hpp"
 #include "glia/process.hpp"
 
 #include <atomic>
@@ -19,7 +20,9 @@ constexpr const char* kBuildFormat = "glia-build-1";
 
 struct ObjectJob {
     const ModFile* mod;
-    std::string source; // the rewritten mod text
+    std::string path;   // the mod file, absolute
+    std::string source; // the rewritten mod text (read only when the stamps do not vouch for the key)
+    bool have_source = false;
     std::string key;
     fs::path object;
     bool ok = false;
@@ -27,21 +30,52 @@ struct ObjectJob {
     ModFailure failure;
 };
 
-std::string object_key(const ObjectJob& job, const Toolchain& tc) {
+fs::path include_path(const fs::path& dir, const std::string& include) {
+    fs::path p(include);
+    return p.is_absolute() ? p : dir / p;
+}
+
+// Reads and rewrites the mod, hashes it with its includes, and notes in `entry` the stamps of
+// everything read. Stamps are taken before reading, so a write during the read makes them stale.
+void hash_job(ObjectJob& job, const std::string& toolchain_id, ManifestMod& entry) {
+    const ModFile& mod = *job.mod;
+    entry.path = job.path;
+    entry.name = mod.name.full();
+    entry.toolchain = toolchain_id;
+    entry.recorded_ns = now_ns();
+    entry.stamp = FileStamp::of(job.path);
+    std::string text = read_file(mod.path);
+    // SUFFIX nothing keeps its name: its C globals depend on it.
+    job.source = mod.nmodl.kind == MechanismKind::nothing ? text : rewrite_nmodl(text, mod.nmodl, mod.name.full());
+    job.have_source = true;
     Hasher h;
-    h.field("format", kBuildFormat).field("name", job.mod->name.full()).field("source", job.source);
-    fs::path dir = job.mod->path.parent_path();
-    for (const auto& include : job.mod->nmodl.includes) {
+    h.field("format", kBuildFormat).field("name", mod.name.full()).field("source", job.source);
+    fs::path dir = fs::path(job.path).parent_path();
+    for (const auto& include : mod.nmodl.includes) {
+        fs::path file = include_path(dir, include);
+        entry.includes.emplace_back(file.string(), FileStamp::of(file));
         std::string content;
         try {
-            content = read_file(dir / include);
+            content = read_file(file);
         } catch (const Error&) {
             content = "<missing>"; // nocmodl or the compiler will say so
         }
         h.field("include", include).field("content", content);
     }
-    h.field("toolchain", tc.identity());
-    return h.hex();
+    h.field("toolchain", toolchain_id);
+    job.key = h.hex();
+    entry.object_key = job.key;
+}
+
+// Replaces every occurrence of `from` in `text` by `to`.
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+    if (from.empty()) {
+        return text;
+    }
+    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+        text.replace(at, from.size(), to);
+    }
+    return text;
 }
 
 fs::path scratch_dir(const fs::path& cache, const std::string& key) {
@@ -57,13 +91,17 @@ void build_object(ObjectJob& job, const Toolchain& tc, const fs::path& cache, co
     boost::system::error_code ec;
     fs::remove_all(work, ec);
     make_dirs(work);
+    fs::path rewritten = work / (full + ".mod");
     auto fail = [&](const std::string& stage, const std::string& message) {
-        job.failure = ModFailure{mod.name, mod.path, stage, message};
+        // The tools saw a copy in the scratch directory; name the user's file instead (the
+        // rewrite keeps every line where it was, so line numbers hold).
+        std::string text = replace_all(message, rewritten.string(), job.path);
+        text = replace_all(text, work.string() + "/", "");
+        job.failure = ModFailure{mod.name, mod.path, stage, text};
         fs::remove_all(work, ec);
     };
-    fs::path rewritten = work / (full + ".mod");
     write_file_atomic(rewritten, job.source);
-    fs::path mod_dir = fs::absolute(mod.path).parent_path();
+    fs::path mod_dir = fs::path(job.path).parent_path();
 
     // nocmodl runs in the mod's own directory so that INCLUDE files resolve as they always did.
     std::vector<std::string> translate = {tc.nocmodl.string(), rewritten.string(), "-o", work.string()};
@@ -116,8 +154,8 @@ void run_parallel(size_t count, unsigned jobs, const std::function<void(size_t)>
 }
 
 // Links the package's objects into its library, unless the cache has it.
-void link_library(PackageLibrary& lib, const std::vector<ObjectJob*>& objects, const Toolchain& tc,
-                  const fs::path& cache, const BuildOptions& options, BuildStats& stats) {
+std::string link_library(PackageLibrary& lib, const std::vector<ObjectJob*>& objects, const Toolchain& tc,
+                         const fs::path& cache, const BuildOptions& options, BuildStats& stats) {
     Hasher h;
     h.field("format", kBuildFormat).field("package", lib.package).field("link", command_line(tc.link));
     for (const auto* job : objects) {
@@ -128,7 +166,7 @@ void link_library(PackageLibrary& lib, const std::vector<ObjectJob*>& objects, c
     boost::system::error_code ec;
     if (!options.force && fs::exists(target, ec)) {
         lib.library = target;
-        return;
+        return key;
     }
     fs::path work = scratch_dir(cache, key);
     fs::remove_all(work, ec);
@@ -149,16 +187,18 @@ void link_library(PackageLibrary& lib, const std::vector<ObjectJob*>& objects, c
         }
         lib.mechanisms.clear();
         fs::remove_all(work, ec);
-        return;
+        return {};
     }
     ++stats.linked;
     make_dirs(target.parent_path());
     fs::rename(work / target.filename(), target, ec);
     fs::remove_all(work, ec);
     if (ec) {
-        throw Error("cannot publish " + target.string() + ": " + ec.message());
+        throw Error("cannot publish " + target.string() + ": " + ec.message() +
+                    " (check that the cache directory is writable, or set GLIA_CACHE_DIR)");
     }
     lib.library = target;
+    return key;
 }
 
 } // namespace
@@ -191,17 +231,27 @@ std::string registered_mechanism_name(const ModFile& mod) {
 BuildResult build_packages(const std::vector<Package>& packages, const Toolchain& toolchain,
                            const fs::path& cache, const BuildOptions& options) {
     CacheLock lock(cache);
+    // Holding the lock, no other build is running: whatever is in tmp/ was left by one that died.
+    remove_scratch(cache);
     BuildResult result;
+    const std::string toolchain_id = Hasher().field("toolchain", toolchain.identity()).hex();
+    BuildManifest manifest = BuildManifest::load(manifest_path(cache));
 
     std::vector<ObjectJob> jobs;
     for (const auto& package : packages) {
         for (const auto& mod : package.mods) {
             ObjectJob job;
             job.mod = &mod;
-            std::string text = read_file(mod.path);
-            // SUFFIX nothing keeps its name: its C globals depend on it.
-            job.source = mod.nmodl.kind == MechanismKind::nothing ? text : rewrite_nmodl(text, mod.nmodl, mod.name.full());
-            job.key = object_key(job, toolchain);
+            job.path = fs::absolute(mod.path).lexically_normal().string();
+            const ManifestMod* known = options.force ? nullptr : manifest.find(job.path, mod.name.full(), toolchain_id);
+            if (known && manifest_entry_current(*known)) {
+                job.key = known->object_key;
+            } else {
+                ManifestMod entry;
+                hash_job(job, toolchain_id, entry);
+                ++result.stats.hashed;
+                manifest.put(std::move(entry));
+            }
             job.object = cache / "objects" / job.key.substr(0, 2) / (job.key + ".o");
             jobs.push_back(std::move(job));
         }
@@ -214,6 +264,13 @@ BuildResult build_packages(const std::vector<Package>& packages, const Toolchain
             jobs[i].ok = jobs[i].reused = true;
             ++result.stats.reused;
         } else {
+            if (!jobs[i].have_source) {
+                ManifestMod entry;
+                hash_job(jobs[i], toolchain_id, entry);
+                ++result.stats.hashed;
+                jobs[i].object = cache / "objects" / jobs[i].key.substr(0, 2) / (jobs[i].key + ".o");
+                manifest.put(std::move(entry));
+            }
             todo.push_back(i);
         }
     }
@@ -250,9 +307,15 @@ BuildResult build_packages(const std::vector<Package>& packages, const Toolchain
             }
         }
         if (!objects.empty()) {
-            link_library(lib, objects, toolchain, cache, options, result.stats);
+            std::string key = link_library(lib, objects, toolchain, cache, options, result.stats);
+            if (!key.empty()) {
+                manifest.put_library({fs::absolute(package.dir).lexically_normal().string(), package.name, key});
+            }
         }
         result.libraries.push_back(std::move(lib));
+    }
+    if (manifest.changed()) {
+        manifest.save(manifest_path(cache));
     }
     return result;
 }

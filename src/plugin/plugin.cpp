@@ -10,6 +10,7 @@
 #include "glia/cache.hpp"
 #include "glia/discovery.hpp"
 #include "glia/error.hpp"
+#include "glia/preflight.hpp"
 #include "glia/lockfile.hpp"
 #include "glia/toolchain.hpp"
 
@@ -17,6 +18,7 @@
 
 #include <cstdio>
 #include <dlfcn.h>
+#include <set>
 
 extern int nrnmpi_myid;
 extern "C" void modl_reg();
@@ -44,7 +46,9 @@ const Candidate& resolve_for_call(const std::string& name, const Constraint& cal
 
 namespace {
 
-/// Builds what is stale and registers every package library's mechanisms with NEURON.
+/// Builds what is stale, checks every name the libraries would register (preflight), and
+/// registers what passes. Whatever is not loaded is reported and taken out of the index, so
+/// the resolver never picks a mechanism NEURON does not have.
 void load_packages() {
     Discovery found = discover_packages();
     for (const auto& problem : found.problems) {
@@ -54,32 +58,63 @@ void load_packages() {
     BuildOptions options;
     options.log = [](const std::string& line) { report(line); };
     BuildResult built = build_packages(found.packages, toolchain, cache_root(), options);
-    for (const auto& lib : built.libraries) {
+
+    // Open every library first: a library that cannot be loaded takes none of its names.
+    std::vector<void*> handles(built.libraries.size(), nullptr);
+    std::vector<const ModFile*> candidates;
+    for (size_t p = 0; p < built.libraries.size(); ++p) {
+        const auto& lib = built.libraries[p];
         for (const auto& failure : lib.failures) {
             report("warning: " + failure.name.pretty() + " is not available: " + failure.describe());
         }
         if (lib.library.empty()) {
             continue;
         }
-        void* handle = dlopen(lib.library.c_str(), RTLD_NOW | RTLD_LOCAL);
-        if (!handle) {
-            report(std::string("cannot load ") + lib.library.string() + ": " + dlerror());
+        handles[p] = dlopen(lib.library.c_str(), RTLD_NOW | RTLD_LOCAL);
+        if (!handles[p]) {
+            report("warning: cannot load package '" + lib.package + "' from " + lib.library.string() + ": " +
+                   dlerror() + " (run 'glia cache --clear' and try again)");
             continue;
         }
-        for (const auto& name : lib.mechanisms) {
-            std::string full = name.full();
-            if (hoc_lookup(full.c_str())) {
-                continue; // already registered
+        for (const auto& mod : found.packages[p].mods) {
+            for (const auto& name : lib.mechanisms) {
+                if (name == mod.name) {
+                    candidates.push_back(&mod);
+                }
             }
-            auto reg = reinterpret_cast<void (*)()>(dlsym(handle, registration_symbol(full).c_str()));
+        }
+    }
+    // NEURON stops at the first duplicate name and leaves the rest half-registered: check all first.
+    PreflightResult checked = preflight(candidates, [](const std::string& name) { return name_taken(name.c_str()); });
+    for (const auto& clash : checked.clashes) {
+        report("warning: " + clash.describe());
+    }
+    std::set<MechanismName> loaded;
+    for (size_t p = 0; p < built.libraries.size(); ++p) {
+        if (!handles[p]) {
+            continue;
+        }
+        const auto& lib = built.libraries[p];
+        for (const auto& name : lib.mechanisms) {
+            if (!checked.loads(name)) {
+                continue;
+            }
+            std::string full = name.full();
+            auto reg = reinterpret_cast<void (*)()>(dlsym(handles[p], registration_symbol(full).c_str()));
             if (!reg) {
-                report("cannot load " + full + " from " + lib.library.string() + ": no registration function");
+                report("warning: cannot load " + name.pretty() + " from " + lib.library.string() +
+                       ": no registration function (run 'glia cache --clear' and try again)");
                 continue;
             }
             reg();
+            loaded.insert(name);
         }
     }
-    state().index.emplace(found.packages);
+    std::vector<Package> available = found.packages;
+    for (auto& package : available) {
+        std::erase_if(package.mods, [&](const ModFile& mod) { return !loaded.count(mod.name); });
+    }
+    state().index.emplace(available);
 }
 
 } // namespace

@@ -1,0 +1,99 @@
+#pragma once
+/// \file
+/// The build manifest: what the cache remembers about the files it hashed, so that an
+/// unchanged set of mods costs `stat` calls instead of reading and hashing (DESIGN.md,
+/// "Build and cache"). It lives at `<cache>/manifest` and is read and written under the
+/// cache lock; the format is described at the top of manifest.cpp.
+
+#include "glia/fs.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace glia {
+
+/// A file as stat(2) sees it. Any write changes size, mtime or ctime; a copy or a replace
+/// by rename changes the inode; so equal stamps mean the same content unless the file was
+/// rewritten within the clock's granularity of the moment it was hashed (see `FileStamp::settled`).
+struct FileStamp {
+    bool exists = false;
+    int64_t size = 0;
+    int64_t mtime_ns = 0;
+    int64_t ctime_ns = 0;
+    uint64_t inode = 0;
+    uint64_t device = 0;
+
+    /// Stats `path` (following links); a missing file gives a stamp with `exists == false`.
+    static FileStamp of(const fs::path& path);
+    /// True if the file was last changed at least `margin_ns` before `when_ns`, so a stamp
+    /// taken at `when_ns` cannot hide a later rewrite with the same timestamps.
+    bool settled(int64_t when_ns, int64_t margin_ns) const;
+
+    friend bool operator==(const FileStamp&, const FileStamp&) = default;
+};
+
+/// How long a file must have been left alone before its stamp is trusted (ccache uses the same).
+inline constexpr int64_t kStampMarginNs = 2'000'000'000;
+
+/// The wall clock in nanoseconds since the epoch, as file times are.
+int64_t now_ns();
+
+/// What was learnt when one mod was hashed.
+struct ManifestMod {
+    std::string path;         ///< the mod file, absolute
+    std::string name;         ///< the full name it was built as
+    std::string toolchain;    ///< hash of the toolchain identity it was built with
+    int64_t recorded_ns = 0;  ///< when the stamps were taken
+    FileStamp stamp;          ///< the mod file's stamp
+    std::string object_key;   ///< the object's cache key
+    std::vector<std::pair<std::string, FileStamp>> includes; ///< each included file (absolute) and its stamp
+};
+
+/// Which library a package directory was last linked into.
+struct ManifestLibrary {
+    std::string package_dir; ///< the package directory, absolute
+    std::string package;     ///< the package name
+    std::string key;         ///< the library's cache key
+};
+
+/// The manifest's content, keyed for lookup.
+class BuildManifest {
+  public:
+    /// Reads `file`. A missing file, or one written by another format version, gives an
+    /// empty manifest (it is only a cache: everything is then hashed once more).
+    static BuildManifest load(const fs::path& file);
+    /// Writes atomically (temporary file + rename).
+    void save(const fs::path& file) const;
+
+    /// The entry for `path` built as `name` with `toolchain`, or nullptr.
+    const ManifestMod* find(const std::string& path, const std::string& name, const std::string& toolchain) const;
+    /// Adds or replaces the entry of the same (path, name, toolchain).
+    void put(ManifestMod mod);
+    /// Adds or replaces the library of the same (package_dir, package).
+    void put_library(ManifestLibrary library);
+
+    const std::map<std::string, ManifestMod>& mods() const { return mods_; }
+    const std::map<std::string, ManifestLibrary>& libraries() const { return libraries_; }
+    /// Keeps only the entries `keep` accepts.
+    void prune(const std::function<bool(const ManifestMod&)>& keep_mod,
+               const std::function<bool(const ManifestLibrary&)>& keep_library);
+    /// True if `put`, `put_library` or `prune` changed anything since loading.
+    bool changed() const { return changed_; }
+
+  private:
+    std::map<std::string, ManifestMod> mods_;
+    std::map<std::string, ManifestLibrary> libraries_;
+    bool changed_ = false;
+};
+
+/// True if every stamp recorded in `entry` still matches the file system and every file had
+/// settled when it was recorded: then its object key can be used without reading anything.
+bool manifest_entry_current(const ManifestMod& entry);
+
+} // namespace glia

@@ -1,0 +1,211 @@
+"""The mechanism builder with real nocmodl, cc and nrniv: incremental builds, failure isolation,
+name clashes, concurrency, a build killed midway, and the cache commands (issue 4)."""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import PLUGIN, GliaTestCase, main  # noqa: E402
+
+# The stamps of a file written less than 2 s before it was hashed are not trusted (a rewrite
+# within the clock's granularity could hide); tests that check the stat-only path wait this long.
+SETTLE = 2.2
+
+
+def density(suffix, g="0.001", extra=""):
+    return f"""
+    NEURON {{
+        SUFFIX {suffix}
+        NONSPECIFIC_CURRENT i
+        RANGE g
+    }}
+    PARAMETER {{ g = {g} (S/cm2) }}
+    ASSIGNED {{ v (mV)  i (mA/cm2) }}
+    BREAKPOINT {{ i = g*(v + 65) }}
+    {extra}
+    """
+
+
+def nothing_mod(function, value):
+    return f"""
+    NEURON {{ SUFFIX nothing }}
+    FUNCTION {function}() {{ {function} = {value} }}
+    """
+
+
+def verbatim_mod(suffix, value):
+    # Both packages define the C function C_shared (not static): only local symbol scope keeps them apart.
+    return f"""
+    NEURON {{ SUFFIX {suffix} }}
+    VERBATIM
+    double C_shared(void) {{ return {value}; }}
+    ENDVERBATIM
+    FUNCTION which() {{
+    VERBATIM
+        _lwhich = C_shared();
+    ENDVERBATIM
+    }}
+    """
+
+
+def stats(output):
+    m = re.search(r"glia: (\d+) compiled, (\d+) up to date, (\d+) linked", output)
+    assert m, output
+    return tuple(int(x) for x in m.groups())
+
+
+class Builder(GliaTestCase):
+    def use_packages(self, **packages):
+        """Puts packages {name: {file: text}} (and nothing else) on GLIA_PATH."""
+        dirs = [self.box.package(name, mods) for name, mods in packages.items()]
+        self.box.env["GLIA_PATH"] = ":".join(dirs)
+        return dirs
+
+    def test_unchanged_set_compiles_nothing_and_one_touch_compiles_one(self):
+        (pkg,) = self.use_packages(inc={"A.mod": density("a"), "B.mod": density("b")})
+        self.assertEqual(stats(self.box.glia("compile", "-j", "2", "inc").stdout), (2, 0, 1))
+        time.sleep(SETTLE)
+        out = self.box.glia("compile", "--verbose", "inc").stdout
+        self.assertEqual(stats(out), (0, 2, 0))
+        # The first build hashed files written moments before, so this run hashed them again once.
+        self.assertIn("0 translated, 2 hashed", out)
+        out = self.box.glia("compile", "--verbose", "inc").stdout
+        self.assertEqual(stats(out), (0, 2, 0))
+        self.assertIn("0 translated, 0 hashed, 2 known by stamps", out, "a no-op must not read the mods")
+        with open(os.path.join(pkg, "mods", "B.mod"), "a") as f:
+            f.write(": touched\n")
+        out = self.box.glia("compile", "--verbose", "inc").stdout
+        self.assertEqual(stats(out), (1, 1, 1))
+        self.assertIn("1 translated, 1 hashed", out)
+        self.assertIn("[1/1] inc.B(0)", out)
+        # The same content under another path (a second environment) reuses the objects.
+        other = self.box.package("inc2", {"A.mod": density("a")}, manifest=False)
+        self.box.write("packages/inc2/glia-package.yaml", "name: inc\n")
+        self.box.env["GLIA_PATH"] = other
+        self.assertEqual(stats(self.box.glia("compile", "inc").stdout)[:2], (0, 1))
+
+    def test_changed_include_rebuilds(self):
+        self.use_packages(withinc={"A.mod": density("a", extra='INCLUDE "extra.inc"'), "extra.inc": ": v1\n"})
+        self.box.glia("compile", "withinc")
+        time.sleep(SETTLE)
+        self.box.glia("compile", "withinc")
+        self.assertEqual(stats(self.box.glia("compile", "withinc").stdout), (0, 1, 0))
+        self.box.write("packages/withinc/mods/extra.inc", ": version two\n")
+        self.assertEqual(stats(self.box.glia("compile", "withinc").stdout), (1, 0, 1))
+
+    def test_failure_is_isolated_and_reported(self):
+        broken = density("bad").replace("BREAKPOINT {", "BREAKPOINT { i = = }\nPROCEDURE x() {")
+        self.use_packages(mixed={"Good.mod": density("good"), "Bad.mod": broken})
+        r = self.box.glia("compile", "mixed", check=False)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("mixed.Bad(0) (package 'mixed', asset 'Bad', file ", r.stdout)
+        self.assertIn(os.path.join("mixed", "mods", "Bad.mod"), r.stdout)
+        self.assertIn("failed to translate", r.stdout)
+        self.assertRegex(r.stdout, r"(?i)error|illegal")  # nocmodl's own words
+        self.assertNotIn("/tmp/", r.stdout.split("failed to translate")[1].split("glia:")[0].replace(
+            self.box.root, ""), "the message names the user's file, not glia's scratch copy")
+        self.assertIn("1 failed", r.stdout)
+        out = self.box.nrniv("""
+        create s
+        s insert glia__mixed__Good__0
+        s printf("good %g\\n", ismembrane("glia__mixed__Good__0"))
+        """).stdout
+        self.assertIn("good 1", out)
+        self.assertIn("warning: mixed.Bad(0) is not available", out)
+
+    def test_clashing_names_load_with_a_report_and_nothing_half_loaded(self):
+        self.use_packages(
+            alpha={"util.mod": nothing_mod("shared_fn", 1), "ka.mod": verbatim_mod("ka", 1),
+                   "zz.mod": density("zz")},
+            beta={"helpers.mod": nothing_mod("shared_fn", 2), "kb.mod": verbatim_mod("kb", 2),
+                  "zz.mod": density("zz")},
+        )
+        r = self.box.glia("compile", "alpha", "beta", check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("CLASH: name clash on 'shared_fn'", r.stdout)
+        out = self.box.nrniv("""
+        create s
+        s { insert glia__alpha__ka__0  insert glia__beta__kb__0  insert glia__alpha__zz__0  insert glia__beta__zz__0 }
+        s printf("C %g %g\\n", which_glia__alpha__ka__0(), which_glia__beta__kb__0())
+        printf("F %g\\n", shared_fn())
+        """).stdout
+        self.assertIn("C 1 2", out, "each package keeps its own C_shared")
+        self.assertIn("F 1", out, "the first package keeps the contested name")
+        self.assertIn("name clash on 'shared_fn'", out)
+        self.assertIn("beta.helpers(0)", out)
+        self.assertIn("alpha.util(0)", out)
+        # A name hoc already has is not registered again: NEURON would stop midway.
+        out = self.box.nrniv('shared_fn = 5\nnrn_load_dll("' + PLUGIN + '")\nprint shared_fn\n', load=False).stdout
+        self.assertIn("NEURON already has a 'shared_fn'", out)
+        self.assertRegex(out, r"(?m)^5\s*$")
+
+    def test_eight_processes_on_a_stale_cache_build_once(self):
+        self.use_packages(conc={"A.mod": density("a"), "B.mod": density("b")})
+        probe = self.box.write("work/probe.hoc", f"""
+        nrn_load_dll("{PLUGIN}")
+        create s
+        s {{ insert glia__conc__A__0  insert glia__conc__B__0 }}
+        s printf("ok %g\\n", ismembrane("glia__conc__B__0"))
+        quit()
+        """)
+        procs = [subprocess.Popen(["nrniv", "-nogui", probe], cwd=self.box.cwd, env=self.box.env,
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  text=True) for _ in range(8)]
+        outputs = [p.communicate(timeout=300)[0] for p in procs]
+        self.assertEqual([p.returncode for p in procs], [0] * 8, outputs)
+        self.assertEqual(sum("ok 1" in out for out in outputs), 8, outputs)
+        self.assertEqual(sum(out.count("glia: [1/") for out in outputs), 1, "exactly one process builds")
+
+    def test_killed_build_leaves_nothing_trusted_and_next_run_finishes(self):
+        mods = {f"M{i}.mod": density(f"m{i}") for i in range(6)}
+        self.use_packages(killed=mods)
+        cache = self.box.path("cache", "glia")
+        proc = subprocess.Popen([self.box_cli(), "compile", "-j", "1", "killed"], cwd=self.box.cwd, env=self.box.env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                start_new_session=True)
+        # Wait until it is compiling (a generated .c in its scratch space), then kill the whole group.
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            tmp = os.path.join(cache, "tmp")
+            if os.path.isdir(tmp) and any(f.endswith(".c") for d in os.listdir(tmp)
+                                          for f in os.listdir(os.path.join(tmp, d))
+                                          if os.path.isdir(os.path.join(tmp, d))):
+                break
+            time.sleep(0.01)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        self.assertFalse(os.path.isdir(os.path.join(cache, "libs")) and os.listdir(os.path.join(cache, "libs")),
+                         "no library may appear before every object is in")
+        self.assertTrue(os.listdir(os.path.join(cache, "tmp")), "the dead build left scratch space")
+        compiled, reused, linked = stats(self.box.glia("compile", "killed").stdout)
+        self.assertEqual((compiled + reused, linked), (6, 1))
+        self.assertGreaterEqual(compiled, 1)
+        self.assertEqual(os.listdir(os.path.join(cache, "tmp")), [], "scratch of the dead build is removed")
+        out = self.box.nrniv("create s\ns insert glia__killed__M5__0\ns printf(\"ok %g\\n\", g_glia__killed__M5__0)")
+        self.assertIn("ok 0.001", out.stdout)
+
+    def test_cache_commands(self):
+        (pkg,) = self.use_packages(gc={"A.mod": density("a"), "B.mod": density("b")})
+        cache = self.box.path("cache", "glia")
+        self.assertEqual(self.box.glia("cache").stdout.strip(), cache)
+        self.box.glia("compile", "gc")
+        self.box.write("packages/gc/mods/B.mod", density("b", g="0.002"))
+        self.box.glia("compile", "gc")
+        out = self.box.glia("cache", "--gc").stdout
+        self.assertIn("removed 1 objects and 1 libraries", out)
+        self.assertEqual(stats(self.box.glia("compile", "gc").stdout), (0, 2, 0), "gc keeps what is in use")
+        self.box.glia("cache", "--clear")
+        self.assertFalse(os.path.exists(os.path.join(cache, "objects")))
+        self.assertEqual(stats(self.box.glia("compile", "gc").stdout), (2, 0, 1))
+
+    def box_cli(self):
+        from harness import CLI
+        return CLI
+
+
+if __name__ == "__main__":
+    main()
