@@ -24,7 +24,9 @@
 #include "glia/index.hpp"
 #include "glia/package.hpp"
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -72,11 +74,15 @@ struct LockSkip {
     std::string reason;
 };
 
+/// How an asset name becomes a mechanism: `resolve` itself, or the preference scopes in force.
+using LockResolver = std::function<const Candidate&(const Index&, std::string_view)>;
+
 /// Locks `assets` (abstract or full names; each must resolve, else ResolveError), or when
-/// `assets` is empty every asset of `packages` that resolves without a preference (the others are
-/// returned in `skipped`). NEURON's built-in mechanisms are never locked.
+/// `assets` is empty every asset of `packages` that resolves (the others are returned in
+/// `skipped`). `resolver` defaults to `resolve` without preferences. NEURON's built-in mechanisms
+/// are never locked.
 Lock make_lock(const std::vector<Package>& packages, const std::vector<std::string>& assets,
-               std::vector<LockSkip>* skipped = nullptr);
+               std::vector<LockSkip>* skipped = nullptr, const LockResolver& resolver = {});
 
 /// The YAML text of `lock`.
 std::string format_lock(const Lock& lock);

@@ -6,6 +6,8 @@
 #include "glia/discovery.hpp"
 #include "glia/error.hpp"
 #include "glia/lockfile.hpp"
+#include "glia/preferences.hpp"
+#include "glia/scopes.hpp"
 
 #include <iostream>
 
@@ -45,8 +47,16 @@ int cmd_lock(const Args& args) {
     if (vm.count("asset")) {
         assets = vm["asset"].as<std::vector<std::string>>();
     }
+    // What the model resolves to: the global preferences and the model's own glia.yaml apply.
+    ScopeStack scopes;
+    for (const auto& error : scopes.load_files(global_preferences_path(), find_project_file(fs::absolute(model)))) {
+        warn(error);
+    }
     std::vector<LockSkip> skipped;
-    Lock lock = make_lock(found.packages, assets, &skipped);
+    Lock lock = make_lock(found.packages, assets, &skipped,
+                          [&](const Index& index, std::string_view name) -> const Candidate& {
+                              return scopes.resolve(index, name);
+                          });
     write_file_atomic(path, format_lock(lock));
     for (const auto& entry : lock.entries) {
         std::cout << "locked " << entry.asset << " -> " << entry.name.full() << "  " << entry.hash << "\n";

@@ -7,7 +7,9 @@
 #include "glia/discovery.hpp"
 #include "glia/error.hpp"
 #include "glia/package.hpp"
+#include "glia/preferences.hpp"
 #include "glia/resolver.hpp"
+#include "glia/scopes.hpp"
 
 #include <cstdlib>
 #include <iostream>
@@ -64,8 +66,13 @@ int cmd_test(const Args& args) {
     Index index(found.packages);
     std::vector<AssetTest> tests;
     if (vm.count("asset")) {
+        // Asset names mean what they mean to a model run here: global and project preferences apply.
+        ScopeStack scopes;
+        for (const auto& error : scopes.load_files(global_preferences_path(), find_project_file(fs::current_path()))) {
+            warn(error);
+        }
         for (const auto& asset : vm["asset"].as<std::vector<std::string>>()) {
-            const Candidate& c = resolve(index, asset);
+            const Candidate& c = scopes.resolve(index, asset);
             if (c.name.package == kNeuronPackage) {
                 throw Error("'" + asset + "' is NEURON's built-in " + c.neuron_name() + "; glia test tries packages' mechanisms");
             }

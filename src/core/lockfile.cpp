@@ -77,8 +77,11 @@ const ModFile* find_mod(const std::vector<Package>& packages, const MechanismNam
 }
 
 Lock make_lock(const std::vector<Package>& packages, const std::vector<std::string>& assets,
-               std::vector<LockSkip>* skipped) {
+               std::vector<LockSkip>* skipped, const LockResolver& resolver) {
     Index index(packages);
+    auto resolve_one = [&](std::string_view name) -> const Candidate& {
+        return resolver ? resolver(index, name) : resolve(index, name);
+    };
     Lock lock;
     std::set<std::string> seen;
     auto add = [&](const std::string& asset, const Candidate& c) {
@@ -99,19 +102,20 @@ Lock make_lock(const std::vector<Package>& packages, const std::vector<std::stri
     };
     if (!assets.empty()) {
         for (const auto& asset : assets) {
-            add(asset, resolve(index, asset));
+            add(asset, resolve_one(asset));
         }
         return lock;
     }
     for (const auto& asset : index.asset_names()) {
         try {
-            const Candidate& c = resolve(index, asset);
+            const Candidate& c = resolve_one(asset);
             if (c.name.package != kNeuronPackage) {
                 add(asset, c);
             }
-        } catch (const ResolveError&) {
+        } catch (const Error&) {
             if (skipped) {
-                skipped->push_back({asset, "ambiguous: name it in full (glia__<package>__" + asset +
+                skipped->push_back({asset, "ambiguous: choose one with 'glia select " + asset +
+                                               " --pkg=...', or name it in full (glia__<package>__" + asset +
                                                "__<variant>) on the 'glia lock' command line"});
             }
         }

@@ -226,13 +226,14 @@ AddResult add_mod_file(const fs::path& package_dir, const fs::path& file, std::s
     fs::path target = mods / leaf;
     boost::system::error_code ec;
     if (fs::exists(target, ec) && !replace) {
-        throw Error(target.string() + " already exists (" + name.pretty() +
-                    "); pass --replace to overwrite it, or choose another name with --asset/--variant");
+        throw Error(target.string() + " already exists (" + name.pretty() + "); overwrite it with 'glia add " +
+                    file.string() + " --replace', or choose another name with 'glia add " + file.string() +
+                    " --asset <Name> --variant <variant>'");
     }
     for (const auto& mod : package.mods) {
         if (mod.name == name && fs::absolute(mod.path) != fs::absolute(target)) {
             throw Error(name.pretty() + " is already provided by " + mod.path.string() +
-                        "; choose another name with --asset/--variant");
+                        "; choose another name with 'glia add " + file.string() + " --asset <Name> --variant <variant>'");
         }
     }
 
@@ -257,7 +258,7 @@ AddResult add_mod_file(const fs::path& package_dir, const fs::path& file, std::s
         }
         if (fs::exists(to, ec) && !replace) {
             throw Error(to.string() + " already exists with other content (INCLUDE'd by " + file.string() +
-                        "); pass --replace to overwrite it");
+                        "); overwrite it with 'glia add " + file.string() + " --replace'");
         }
         copy_file_replacing(from, to);
         result.copied.push_back(to);
@@ -358,8 +359,8 @@ ImportReport import_mod_folder(const fs::path& source, const ImportOptions& opti
     fs::path out = options.out.empty() ? fs::current_path() : options.out;
     report.package_dir = out / options.name;
     if (fs::exists(report.package_dir, ec) && !is_empty_dir(report.package_dir) && !options.replace) {
-        throw Error(report.package_dir.string() +
-                    " already exists; pass --replace to overwrite it, or choose another place with --out");
+        throw Error(report.package_dir.string() + " already exists; overwrite it with 'glia import " + source.string() +
+                    " --name " + options.name + " --replace', or choose another place with '--out FOLDER'");
     }
 
     struct Pending {

@@ -122,6 +122,21 @@ class LockFile(GliaTestCase):
         out = self.box.glia("lock", "glia__other__Na__0", "Kv1").stdout
         self.assertIn("locked glia__other__Na__0 -> glia__other__Na__0", out)
 
+    def test_lock_follows_preferences(self):
+        # The model's project preferences (glia.yaml beside it) decide what Kv1 is, for the lock too.
+        self.box.write("work/glia.yaml", "assets:\n  Kv1: {package: example, variant: fast}\n")
+        out = self.box.glia("lock", "Kv1").stdout
+        self.assertIn("locked Kv1 -> glia__example__Kv1__fast", out)
+        with open(os.path.join(self.pkg, "mods", "Kv1.mod"), "a") as f:
+            f.write(": variant 0 changed, which the model does not use\n")
+        r = self.box.nrniv('create soma\nsoma glia_insert("Kv1")\nprint "inserted"\n')
+        self.assertIn("inserted", r.stdout)
+        with open(os.path.join(self.pkg, "mods", "Kv1__fast.mod"), "a") as f:
+            f.write(": now the one it uses\n")
+        r = self.box.nrniv('create soma\nsoma glia_insert("Kv1")\nprint "inserted"\n', check=False)
+        self.assertIn("glia__example__Kv1__fast (asset Kv1): " + os.path.join(self.pkg, "mods", "Kv1__fast.mod") +
+                      " changed", r.stdout)
+
     def test_unknown_asset_and_bad_lock_file(self):
         r = self.box.glia("lock", "Kv2", check=False)
         self.assertEqual(r.returncode, 1)
