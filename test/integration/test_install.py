@@ -105,7 +105,7 @@ class Install(GliaTestCase):
         self.assertEqual((r.returncode, r.stderr), (0, ""))
         self.assertEqual(r.stdout.strip(), "complete -F _glia glia")
         env = dict(box.env, PATH=self.bindir + os.pathsep + box.env["PATH"])
-        r = subprocess.run(["bash", "-c", f'source "{completion}"; COMP_WORDS=(glia un); COMP_CWORD=1; _glia; '
+        r = subprocess.run(["bash", "-c", f'source "{completion}"; COMP_WORDS=(glia uni); COMP_CWORD=1; _glia; '
                                           'echo "${COMPREPLY[@]}"; COMP_WORDS=(glia lock --mo); COMP_CWORD=2; _glia; '
                                           'echo "${COMPREPLY[@]}"'],
                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
