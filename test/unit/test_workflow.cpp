@@ -3,6 +3,7 @@
 
 #include "temp_dir.hpp"
 
+#include "glia/asset_test.hpp"
 #include "glia/error.hpp"
 #include "glia/install.hpp"
 #include "glia/lockfile.hpp"
@@ -117,6 +118,18 @@ BOOST_AUTO_TEST_CASE(import_names_after_blocks_and_variants_repeats) {
     BOOST_CHECK(r.clashes[0].find("asset kdr is also provided by other") != std::string::npos);
     BOOST_CHECK_THROW(import_mod_folder(t.path / "model", {"imp", t.path / "out", false}, {}), Error);
     BOOST_CHECK_EQUAL(entries_in(t.path / "out"), 1u); // no staging folder left
+}
+
+BOOST_AUTO_TEST_CASE(test_script_inserts_or_creates_by_kind) {
+    AssetTest density{"Kv1", {"p", "Kv1", "0"}, MechanismKind::density};
+    std::string script = asset_test_script("/x/libglia.so", density);
+    BOOST_CHECK(script.rfind("nrn_load_dll(\"/x/libglia.so\")\n", 0) == 0);
+    BOOST_CHECK(script.find("execute1(\"glia_test_soma insert glia__p__Kv1__0\")") != std::string::npos);
+    BOOST_CHECK(script.find("execute1(\"run()\")") != std::string::npos);
+    BOOST_CHECK(script.find("quit()") != std::string::npos);
+    AssetTest synapse{"AMPA", {"p", "AMPA", "0"}, MechanismKind::point_process};
+    BOOST_CHECK(asset_test_script("l.so", synapse).find("glia_test_obj = new glia__p__AMPA__0(0.5)") !=
+                std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
