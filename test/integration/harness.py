@@ -106,3 +106,20 @@ class GliaTestCase(unittest.TestCase):
 
 def main():
     unittest.main(verbosity=2)
+
+
+class SharedCacheTestCase(GliaTestCase):
+    """A test case whose tests share one build cache per class, so packages compile once per class.
+    Only for tests that do not count what gets compiled."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.class_cache = tempfile.mkdtemp(prefix="glia-test-cache-")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.class_cache, ignore_errors=True)
+
+    def setUp(self):
+        super().setUp()
+        self.box.env["GLIA_CACHE_DIR"] = self.class_cache

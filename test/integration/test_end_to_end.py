@@ -4,7 +4,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import NEURON_DEMO_MODS, GliaTestCase, main  # noqa: E402
+from harness import NEURON_DEMO_MODS, SharedCacheTestCase, main  # noqa: E402
 
 # One model, run twice side by side: section `a` gets its channels from glia_insert, section
 # `b` by their full NEURON names. Both traces are printed so the test can compare them.
@@ -44,7 +44,7 @@ def spikes(trace):
     return sum(1 for x, y in zip(trace, trace[1:]) if x < 0 <= y)
 
 
-class EndToEnd(GliaTestCase):
+class EndToEnd(SharedCacheTestCase):
     def assert_same_spiking_traces(self, output):
         (va,), (vb,) = self.values(output, "VA"), self.values(output, "VB")
         self.assertEqual(va, vb, "glia_insert gave a different trace than the full names")

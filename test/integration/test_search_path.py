@@ -5,7 +5,7 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import EXAMPLE, GliaTestCase, main  # noqa: E402
+from harness import EXAMPLE, SharedCacheTestCase, main  # noqa: E402
 
 PROBE = """
 create soma
@@ -14,7 +14,7 @@ soma print "found ", ismembrane("glia__example__Kv1__0")
 """
 
 
-class SearchPath(GliaTestCase):
+class SearchPath(SharedCacheTestCase):
     def assert_found(self):
         self.assertIn("found 1", self.box.nrniv(PROBE).stdout)
         listing = self.box.glia("list").stdout
