@@ -41,6 +41,9 @@ struct BuildOptions {
     unsigned jobs = 0;    ///< parallel compiles; 0 means the number of cores
     bool force = false;   ///< rebuild even what the cache holds
     bool verbose = false; ///< log every command
+    /// Build nothing (GLIA_NOCOMPILE): each package gets the library it was last linked into,
+    /// however old, and a package the cache has no library for reports its mods as failures.
+    bool cached_only = false;
     /// Receives progress lines (`[k/n] pkg.asset(variant)`) and, when verbose, commands.
     std::function<void(const std::string&)> log;
 };

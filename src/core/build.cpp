@@ -228,8 +228,49 @@ std::string registered_mechanism_name(const ModFile& mod) {
     return mod.nmodl.kind == MechanismKind::nothing ? std::string() : mod.name.full();
 }
 
+namespace {
+
+// No compiler runs: the manifest names the library each package directory was last linked
+// into. It is published atomically, so it can be read without the lock a build may hold.
+BuildResult last_built(const std::vector<Package>& packages, const fs::path& cache) {
+    BuildResult result;
+    BuildManifest manifest = BuildManifest::load(manifest_path(cache));
+    for (const auto& package : packages) {
+        PackageLibrary lib;
+        lib.package = package.name;
+        std::string dir = fs::absolute(package.dir).lexically_normal().string();
+        fs::path target;
+        for (const auto& [id, last] : manifest.libraries()) {
+            if (last.package_dir == dir && last.package == package.name) {
+                target = cache / "libs" / last.key / ("libglia-" + package.name + ".so");
+            }
+        }
+        boost::system::error_code ec;
+        bool found = !target.empty() && fs::exists(target, ec);
+        for (const auto& mod : package.mods) {
+            if (found) {
+                lib.mechanisms.push_back(mod.name); // a mod added since is reported when it cannot be registered
+            } else {
+                lib.failures.push_back(ModFailure{mod.name, mod.path, "load",
+                                                  "the cache has no library of package '" + package.name +
+                                                      "' and GLIA_NOCOMPILE is set; run 'glia compile' first"});
+            }
+        }
+        if (found) {
+            lib.library = target;
+        }
+        result.libraries.push_back(std::move(lib));
+    }
+    return result;
+}
+
+} // namespace
+
 BuildResult build_packages(const std::vector<Package>& packages, const Toolchain& toolchain,
                            const fs::path& cache, const BuildOptions& options) {
+    if (options.cached_only) {
+        return last_built(packages, cache);
+    }
     CacheLock lock(cache);
     // Holding the lock, no other build is running: whatever is in tmp/ was left by one that died.
     remove_scratch(cache);

@@ -17,6 +17,7 @@
 #include "section.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <dlfcn.h>
 #include <set>
 
@@ -46,6 +47,16 @@ const Candidate& resolve_for_call(const std::string& name, const Constraint& cal
 
 namespace {
 
+/// True if environment variable `name` is set to something other than "", "0", "no" or "false".
+bool env_switch(const char* name) {
+    const char* value = std::getenv(name);
+    if (!value) {
+        return false;
+    }
+    std::string v = value;
+    return !(v.empty() || v == "0" || v == "no" || v == "false");
+}
+
 /// Builds what is stale, checks every name the libraries would register (preflight), and
 /// registers what passes. Whatever is not loaded is reported and taken out of the index, so
 /// the resolver never picks a mechanism NEURON does not have.
@@ -57,6 +68,7 @@ void load_packages() {
     Toolchain toolchain = detect_toolchain();
     BuildOptions options;
     options.log = [](const std::string& line) { report(line); };
+    options.cached_only = env_switch("GLIA_NOCOMPILE"); // compute nodes without a compiler, or a frozen cache
     BuildResult built = build_packages(found.packages, toolchain, cache_root(), options);
 
     // Open every library first: a library that cannot be loaded takes none of its names.
@@ -140,7 +152,13 @@ extern "C" void modl_reg() {
     finish_info_builtins();
     try {
         glia::check_lock_in(glia::fs::current_path()); // a model with a glia.lock runs only as locked
-        load_packages();
+        if (env_switch("GLIA_NOLOAD")) {
+            // Builtins only: for a process that loads its mechanisms some other way, or none.
+            state().load_error = "GLIA_NOLOAD is set, so glia loaded no packages; unset it to use them";
+            report("GLIA_NOLOAD is set: builtins registered, no package built or loaded");
+        } else {
+            load_packages();
+        }
     } catch (const std::exception& e) {
         // Never raise a hoc error here: modl_reg runs with NEURON's symbol lists swapped.
         state().load_error = e.what();
