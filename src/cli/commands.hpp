@@ -14,6 +14,10 @@ using Args = std::vector<std::string>;
 int cmd_cache(const Args& args);
 int cmd_compile(const Args& args);
 int cmd_list(const Args& args);
+int cmd_select(const Args& args);
+int cmd_unselect(const Args& args);
+int cmd_show(const Args& args);
+int cmd_show_pkg(const Args& args);
 int cmd_new(const Args& args);
 int cmd_add(const Args& args);
 int cmd_check(const Args& args);
@@ -26,10 +30,6 @@ int cmd_doctor(const Args& args);
 
 /// The libglia.so that `glia test` and `glia doctor` use: $GLIA_PLUGIN, else the installed one.
 fs::path plugin_path();
-int cmd_select(const Args& args);
-int cmd_unselect(const Args& args);
-int cmd_show(const Args& args);
-int cmd_show_pkg(const Args& args);
 
 /// Prints `text` to stderr prefixed with "glia: ".
 void warn(const std::string& text);

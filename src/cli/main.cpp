@@ -25,6 +25,10 @@ const std::map<std::string, Command>& commands() {
         {"cache", {cmd_cache, "print the cache directory; --clear empties it, --gc removes what is unused"}},
         {"compile", {cmd_compile, "build every package into the cache (only what changed)"}},
         {"list", {cmd_list, "list installed packages and their assets"}},
+        {"select", {cmd_select, "choose which package/variant an asset means (global or --project)"}},
+        {"unselect", {cmd_unselect, "remove a choice made with select"}},
+        {"show", {cmd_show, "explain an asset: candidates, preferences in force, what it resolves to"}},
+        {"show-pkg", {cmd_show_pkg, "show a package: path, version, mechanisms"}},
         {"new", {cmd_new, "create a package skeleton (manifest, README, mods/)"}},
         {"add", {cmd_add, "copy a .mod file into the current package"}},
         {"check", {cmd_check, "validate a package: names, manifest, every mod translates"}},
@@ -34,10 +38,6 @@ const std::map<std::string, Command>& commands() {
         {"test", {cmd_test, "try mechanisms in a real nrniv: [OK]/[ERROR] per asset"}},
         {"doctor", {cmd_doctor, "check the NEURON toolchain and say how to fix what is broken"}},
         {"lock", {cmd_lock, "pin a model's mechanisms in glia.lock (content hashes)"}},
-        {"select", {cmd_select, "choose which package/variant an asset means (global or --project)"}},
-        {"unselect", {cmd_unselect, "remove a choice made with select"}},
-        {"show", {cmd_show, "explain an asset: candidates, preferences in force, what it resolves to"}},
-        {"show-pkg", {cmd_show_pkg, "show a package: path, version, mechanisms"}},
     };
     return table;
 }

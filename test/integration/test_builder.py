@@ -168,13 +168,15 @@ class Builder(GliaTestCase):
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 start_new_session=True)
         # Wait until it is compiling (a generated .c in its scratch space), then kill the whole group.
-        deadline = time.time() + 60
-        while time.time() < deadline:
+        def compiling():
             tmp = os.path.join(cache, "tmp")
-            if os.path.isdir(tmp) and any(f.endswith(".c") for d in os.listdir(tmp)
-                                          for f in os.listdir(os.path.join(tmp, d))
-                                          if os.path.isdir(os.path.join(tmp, d))):
-                break
+            try:
+                return any(f.endswith(".c") for d in os.listdir(tmp) for f in os.listdir(os.path.join(tmp, d)))
+            except OSError:  # not there yet, or a scratch dir removed while we looked
+                return False
+
+        deadline = time.time() + 60
+        while time.time() < deadline and not compiling():
             time.sleep(0.01)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
