@@ -3,14 +3,61 @@
 
 #include "hoc_api.hpp"
 #include "plugin_state.hpp"
+#include "scope_state.hpp"
 
 #include "glia/error.hpp"
 
 #include "section.h"
 
+#include <cstdint>
+#include <vector>
+
 namespace glia::plugin {
 
 namespace {
+
+// Resolution cache: models call glia_insert with a handful of names over and over (once per
+// section), and resolving plus hoc_lookup costs far more than the insert itself. An entry
+// holds the call's arguments and the mechanism type they gave; it is valid while the
+// preference scopes are unchanged (their generation), and the index never changes after
+// loading. Only successful density inserts are cached, so every error is still raised afresh.
+struct CachedInsert {
+    std::string asset, package, variant;
+    std::uint64_t generation = 0;
+    int type = -1;
+};
+
+std::vector<CachedInsert>& insert_cache() {
+    static std::vector<CachedInsert> cache;
+    return cache;
+}
+
+const char* optional_arg(int i) { return ifarg(i) ? hoc_gargstr(i) : ""; }
+
+// The mechanism type for this call's arguments, or -1 if not cached. Allocates nothing.
+int cached_type() {
+    std::uint64_t generation = scopes().generation();
+    const char* asset = hoc_gargstr(1);
+    for (const auto& entry : insert_cache()) {
+        if (entry.generation == generation && entry.asset == asset && entry.package == optional_arg(2) &&
+            entry.variant == optional_arg(3)) {
+            return entry.type;
+        }
+    }
+    return -1;
+}
+
+void remember(int type) {
+    auto& cache = insert_cache();
+    std::uint64_t generation = scopes().generation();
+    if (!cache.empty() && cache.front().generation != generation) {
+        cache.clear(); // preferences changed: every entry is stale
+    }
+    if (cache.size() >= 64) {
+        cache.erase(cache.begin());
+    }
+    cache.push_back({hoc_gargstr(1), optional_arg(2), optional_arg(3), generation, type});
+}
 
 std::string insert_impl() {
     try {
@@ -26,7 +73,9 @@ std::string insert_impl() {
             return "glia_insert(\"" + asset + "\"): " + neuron_name +
                    " is not loaded in NEURON (did it fail to build? run 'glia compile' to see why)";
         }
-        mech_insert1(chk_access(), sym->subtype);
+        Section* section = chk_access();
+        mech_insert1(section, sym->subtype);
+        remember(sym->subtype);
         return {};
     } catch (const Error& e) {
         return e.what();
@@ -34,6 +83,12 @@ std::string insert_impl() {
 }
 
 void hoc_glia_insert() {
+    int type = cached_type();
+    if (type >= 0) {
+        mech_insert1(chk_access(), type);
+        hoc_retpushx(1.0);
+        return;
+    }
     raise_if(insert_impl());
     hoc_retpushx(1.0);
 }
