@@ -25,7 +25,10 @@ for path in sys.argv[1:]:
     except OSError:
         lines.append('{"result": "FAIL"}')  # a helper that left no results failed
 for line in lines:
-    result = json.loads(line)["result"]
+    try:
+        result = json.loads(line)["result"]
+    except (ValueError, KeyError):
+        result = "FAIL"  # a truncated log (an interrupted run) counts as a failure
     key = {"OK": "passed", "EXPECTEDFAIL": "passed", "SKIP": "skipped"}.get(result, "failed")
     counts[key] += 1
 print(f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped")
