@@ -1,0 +1,409 @@
+"""Faults (issue 6): a build killed at random points, a full disk, an unwritable cache or config
+directory, a missing compiler or nocmodl. Each must give a clear message, leave nothing trusted
+corrupt in the cache, keep NEURON running, and let the next run recover.
+
+What "nothing trusted is corrupt" means here (cache.hpp): every file under objects/ is a complete
+relocatable ELF object, every file under libs/ a complete shared library that dlopen accepts, the
+manifest parses (the next run uses it), and no other file sits in those trees.
+"""
+
+import ctypes
+import os
+import random
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import CLI, EXAMPLE, PLUGIN, PYTHON, GliaTestCase, main  # noqa: E402
+
+NOBODY = 65534
+# A file written less than 2 s before it was hashed is hashed again next time (manifest.hpp):
+# tests that need a run which writes nothing wait this long after writing their mods.
+SETTLE = 2.2
+
+
+def density(suffix, g):
+    return f"""
+    NEURON {{
+        SUFFIX {suffix}
+        NONSPECIFIC_CURRENT i
+        RANGE g
+    }}
+    PARAMETER {{ g = {g} (S/cm2) }}
+    ASSIGNED {{ v (mV)  i (mA/cm2) }}
+    BREAKPOINT {{ i = g*(v + 65) }}
+    """
+
+
+def elf_complete(path, kind):
+    """None if `path` is a whole ELF file of `kind` (1 relocatable, 3 shared), else what is wrong.
+    gcc and ld put the section header table last, so a truncated file ends before it."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 64 or data[:4] != b"\x7fELF" or data[4] != 2:
+        return f"not a 64-bit ELF file ({len(data)} bytes)"
+    e_type = struct.unpack_from("<H", data, 16)[0]
+    if e_type != kind:
+        return f"ELF type {e_type}, expected {kind}"
+    e_shoff = struct.unpack_from("<Q", data, 40)[0]
+    e_shentsize, e_shnum = struct.unpack_from("<HH", data, 58)
+    end = e_shoff + e_shentsize * e_shnum
+    if e_shnum == 0 or end > len(data):
+        return f"truncated: section headers end at {end}, file has {len(data)} bytes"
+    return None
+
+
+def mounted(path):
+    path = os.path.realpath(path)
+    with open("/proc/mounts") as f:
+        return any(line.split()[1] == path for line in f)
+
+
+class FaultCase(GliaTestCase):
+    def setUp(self):
+        super().setUp()
+        self.mounts = []
+
+    def tearDown(self):
+        for path in reversed(self.mounts):
+            subprocess.run(["umount", "-l", path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        super().tearDown()
+
+    def mount(self, *args):
+        """Runs mount(8); skips the test if this machine does not allow it (not root, a container)."""
+        target = args[-1]
+        r = subprocess.run(["mount", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if r.returncode != 0:
+            self.skipTest(f"cannot mount here ({' '.join(args)}): {r.stdout.strip()}")
+        if target not in self.mounts:
+            self.mounts.append(target)
+
+    def use_package(self, name, count, g="0.001"):
+        """A package of `count` density mods m0..m{count-1}, alone on GLIA_PATH."""
+        root = self.box.package(name, {f"M{i}.mod": density(f"m{i}", g) for i in range(count)})
+        self.box.env["GLIA_PATH"] = root
+        return root
+
+    def probe(self, package, count, g="0.001", env=None, check=True, user=None):
+        """nrniv inserts every mechanism of the package and prints its g; returns the output."""
+        lines = ["create s"]
+        for i in range(count):
+            full = f"glia__{package}__M{i}__0"
+            lines.append(f's {{ insert {full}  printf("M{i} %g\\n", g_{full}) }}')
+        out = self.nrniv("\n".join(lines), env=env, check=check, user=user).stdout
+        if check:
+            for i in range(count):
+                self.assertIn(f"M{i} {float(g):g}\n", out, f"mechanism M{i} missing or stale:\n{out}")
+        return out
+
+    def nrniv(self, hoc, env=None, check=True, user=None):
+        """Runs hoc after loading the plugin, then prints 'alive': the hoc after a failed load
+        must still run (NEURON not killed)."""
+        script = self.box.write("work/fault.hoc", f'nrn_load_dll("{PLUGIN}")\n{hoc}\nprint "alive"\nquit()\n')
+        return self.run_as(user, ["nrniv", "-nogui", script], env=env, check=check)
+
+    def run_as(self, user, argv, env=None, check=True):
+        prefix = []
+        if user is not None:
+            prefix = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups"]
+        return self.box.run(prefix + argv, env=env, check=check, timeout=300)
+
+    def assert_alive(self, result):
+        self.assertEqual(result.returncode, 0, result.stdout)
+        self.assertRegex(result.stdout, r"(?m)^alive$", "NEURON must keep running after glia fails")
+
+    def assert_trusted(self, cache):
+        """Everything the cache would trust is complete (see the module docstring)."""
+        problems, libraries = [], []
+        for part, kind, suffix in (("objects", 1, ".o"), ("libs", 3, ".so")):
+            for dirpath, _, files in os.walk(os.path.join(cache, part)):
+                for name in files:
+                    path = os.path.join(dirpath, name)
+                    if not name.endswith(suffix):
+                        problems.append(f"{path}: stray file in {part}/")
+                        continue
+                    wrong = elf_complete(path, kind)
+                    if wrong:
+                        problems.append(f"{path}: {wrong}")
+                    elif kind == 3:
+                        libraries.append(path)
+        self.assertEqual(problems, [], "half-written files in the cache")
+        if libraries:
+            # dlopen in a child: a library that loads registers nothing until its functions are called.
+            code = "import ctypes, sys\nfor p in sys.argv[1:]:\n    ctypes.CDLL(p, mode=ctypes.RTLD_LOCAL)\n"
+            r = subprocess.run([PYTHON, "-c", code, *libraries], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+            self.assertEqual(r.returncode, 0, r.stdout)
+
+
+class KilledBuilds(FaultCase):
+    """SIGKILL at random points of a build, by `glia compile` and by nrniv loading the plugin."""
+
+    MODS = 6
+
+    def kill_after(self, argv, delay, whole_group):
+        proc = subprocess.Popen(argv, cwd=self.box.cwd, env=self.box.env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            proc.wait(timeout=delay)
+            return False  # finished before the kill
+        except subprocess.TimeoutExpired:
+            pass
+        if whole_group:
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            os.kill(proc.pid, signal.SIGKILL)  # its nocmodl or cc live on, writing into scratch
+        proc.wait()
+        proc.stdout.close()
+        return True
+
+    def test_random_kills_then_recovery(self):
+        seed = int(os.environ.get("GLIA_FAULT_SEED", random.randrange(1 << 30)))
+        rng = random.Random(seed)
+        cache = self.box.path("cache", "glia")
+        rounds = []
+        # Each round changes every mod (a new g), so there is always a whole build to interrupt;
+        # the objects of earlier rounds stay, as a real cache's would.
+        for n in range(5):
+            g = f"0.00{n + 1}"
+            self.use_package("killed", self.MODS, g=g)
+            delay = round(rng.uniform(0.05, 4.0), 2)
+            use_nrniv = n == 4  # the last kill hits nrniv building on load
+            group = n != 2      # one kill leaves the tools orphaned
+            if use_nrniv:
+                script = self.box.write("work/load.hoc", f'nrn_load_dll("{PLUGIN}")\nquit()\n')
+                argv = ["nrniv", "-nogui", script]
+            else:
+                argv = [CLI, "compile", "-j", "2", "killed"]
+            killed = self.kill_after(argv, delay, group)
+            rounds.append((argv[0].split("/")[-1], delay, killed))
+            print(f"seed {seed}: round {n}: {rounds[-1]}", file=sys.stderr)
+            self.assert_trusted(cache)
+        print(f"seed {seed} (set GLIA_FAULT_SEED to repeat): {rounds}", file=sys.stderr)
+        r = self.box.glia("compile", "killed")
+        self.assertIn("linked", r.stdout)
+        self.assert_trusted(cache)
+        self.probe("killed", self.MODS, g="0.005")
+        self.assertEqual(os.listdir(os.path.join(cache, "tmp")), [], "dead builds' scratch removed")
+
+
+class FullDisk(FaultCase):
+    """A cache (or config) directory on a file system with no space left."""
+
+    def test_full_cache_fails_clearly_and_recovers_after_more_space(self):
+        self.use_package("big", 3)
+        cache = self.box.path("smallfs")
+        os.makedirs(cache)
+        self.mount("-t", "tmpfs", "-o", "size=160k", "tmpfs", cache)
+        self.box.env["GLIA_CACHE_DIR"] = cache
+
+        r = self.box.glia("compile", "-j", "1", "big", check=False)
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+        self.assertLess(r.returncode, 3, f"an expected failure, not an internal error:\n{r.stdout}")
+        self.assertIn("No space left on device", r.stdout)
+        self.assertIn(cache, r.stdout, "the message names the cache directory")
+        self.assertRegex(r.stdout, r"GLIA_CACHE_DIR|free (some )?space", "the message says what to do")
+        self.assert_trusted(cache)
+
+        out = self.nrniv("print 1+1")
+        self.assert_alive(out)
+        self.assertIn("No space left on device", out.stdout)
+        self.assert_trusted(cache)
+
+        self.mount("-o", "remount,size=64m", cache)
+        r = self.box.glia("compile", "big")
+        self.assertIn("linked", r.stdout)
+        self.assert_trusted(cache)
+        self.probe("big", 3)
+
+    def test_full_config_dir_keeps_the_preferences_file(self):
+        config = self.box.path("config", "glia")
+        os.makedirs(config)
+        self.mount("-t", "tmpfs", "-o", "size=64k", "tmpfs", config)
+        prefs = os.path.join(config, "preferences.yaml")
+        original = "# my choices\nassets:\n  Kv1: {package: example, variant: \"0\"}\n"
+        with open(prefs, "w") as f:
+            f.write(original)
+        with open(os.path.join(config, "filler"), "wb") as f:
+            try:
+                while True:
+                    f.write(b"x" * 4096)
+                    f.flush()
+            except OSError:
+                pass
+        r = self.box.glia("select", "Kv1", "--pkg=example", "--variant=fast", check=False)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("No space left on device", r.stdout)
+        self.assertIn(prefs, r.stdout)
+        self.assertIn("unchanged", r.stdout)
+        with open(prefs) as f:
+            self.assertEqual(f.read(), original, "the preferences file must be left intact")
+        self.assertEqual(sorted(os.listdir(config)), ["filler", "preferences.yaml"], "no temporary left behind")
+
+
+class Unwritable(FaultCase):
+    """A cache or config directory the user cannot write: run as nobody (root ignores mode bits)."""
+
+    @classmethod
+    def setUpClass(cls):
+        # The example package, built once and settled, so a later run has nothing to write.
+        cls.built = tempfile.mkdtemp(prefix="glia-test-built-")
+        env = dict(os.environ, GLIA_PATH=EXAMPLE, GLIA_CACHE_DIR=cls.built, HOME=cls.built)
+        env.pop("XDG_CACHE_HOME", None)
+        for _ in range(2):  # the second run records stamps that have settled
+            subprocess.run([CLI, "compile"], env=env, check=True, stdout=subprocess.DEVNULL)
+        # the mods are old, so one run settles them; a third must change nothing
+        before = open(os.path.join(cls.built, "manifest")).read()
+        subprocess.run([CLI, "compile"], env=env, check=True, stdout=subprocess.DEVNULL)
+        assert open(os.path.join(cls.built, "manifest")).read() == before
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.built, ignore_errors=True)
+
+    def setUp(self):
+        super().setUp()
+        os.chmod(self.box.root, 0o755)  # nobody must reach the work dir and the scripts in it
+        for part in ("home", "config", "data"):
+            os.makedirs(self.box.path(part), exist_ok=True)
+            os.chown(self.box.path(part), NOBODY, NOBODY)
+        os.chown(self.box.cwd, NOBODY, NOBODY)
+
+    def example_probe(self, user, env=None, check=True):
+        return self.nrniv('create s\ns { glia_insert("Kv1")  glia_insert("Na")  glia_insert("Leak") }\n'
+                          's printf("ok %g %g\\n", ismembrane("glia__example__Kv1__0"), '
+                          'ismembrane("glia__example__Leak__0"))', user=user, env=env, check=check)
+
+    def test_unwritable_empty_cache_fails_clearly(self):
+        cache = self.box.path("rootcache")
+        os.makedirs(cache, mode=0o755)
+        self.box.env["GLIA_CACHE_DIR"] = cache
+        r = self.run_as(NOBODY, [CLI, "compile"], check=False)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn(cache, r.stdout)
+        self.assertIn("Permission denied", r.stdout)
+        self.assertIn("GLIA_CACHE_DIR", r.stdout)
+        out = self.example_probe(NOBODY, check=False)
+        self.assert_alive(out)
+        self.assertIn(cache, out.stdout)
+        self.assertIn("GLIA_CACHE_DIR", out.stdout)
+        self.assertEqual(os.listdir(cache), [], "nothing written")
+
+    def test_unwritable_cache_holding_the_build_just_loads(self):
+        cache = self.box.path("rootcache")
+        shutil.copytree(self.built, cache, symlinks=True)
+        os.chmod(cache, 0o755)
+        self.box.env["GLIA_CACHE_DIR"] = cache
+        before = {p: os.stat(os.path.join(cache, p)).st_mtime_ns for p in ("manifest", "lock")}
+        out = self.example_probe(NOBODY)
+        self.assertIn("ok 1 1", out.stdout)
+        r = self.run_as(NOBODY, [CLI, "compile"])
+        self.assertIn("0 compiled", r.stdout)
+        self.assertEqual(before, {p: os.stat(os.path.join(cache, p)).st_mtime_ns for p in before})
+
+    def test_read_only_mount_holding_the_build_just_loads(self):
+        cache = self.box.path("rocache")
+        os.makedirs(cache)
+        self.mount("--bind", self.built, cache)
+        self.mount("-o", "remount,ro,bind", cache)
+        self.box.env["GLIA_CACHE_DIR"] = cache
+        out = self.example_probe(None)
+        self.assertIn("ok 1 1", out.stdout)
+        # a stale package on a read-only cache: a clear message, the rest still loads
+        extra = self.box.package("extra", {"X.mod": density("x", "0.001")})
+        self.box.env["GLIA_PATH"] = f"{EXAMPLE}:{extra}"
+        r = self.box.glia("compile", check=False)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("Read-only file system", r.stdout)
+        self.assertIn(cache, r.stdout)
+        out = self.example_probe(None, check=False)
+        self.assert_alive(out)
+        self.assertIn("ok 1 1", out.stdout, "what the cache holds still loads")
+
+    def test_unwritable_config_dir_fails_clearly_and_keeps_the_file(self):
+        config = self.box.path("config", "glia")
+        os.makedirs(config)
+        os.chown(self.box.path("config"), 0, 0)
+        os.chmod(config, 0o755)
+        prefs = os.path.join(config, "preferences.yaml")
+        original = "assets:\n  Kv1: {package: example, variant: \"0\"}\n"
+        with open(prefs, "w") as f:
+            f.write(original)
+        os.chmod(prefs, 0o644)
+        self.box.env["GLIA_CACHE_DIR"] = self.built
+        r = self.run_as(NOBODY, [CLI, "select", "Kv1", "--pkg=example", "--variant=fast"], check=False)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn(config, r.stdout)
+        self.assertIn("Permission denied", r.stdout)
+        self.assertRegex(r.stdout, r"XDG_CONFIG_HOME|writable")
+        with open(prefs) as f:
+            self.assertEqual(f.read(), original)
+        self.assertEqual(os.listdir(config), ["preferences.yaml"])
+        # a config dir that cannot even be created
+        os.rmdir(self.box.path("home"))
+        self.box.env["XDG_CONFIG_HOME"] = "/proc/glia-no-such-dir"
+        r = self.run_as(NOBODY, [CLI, "select", "Kv1", "--pkg=example", "--variant=fast"], check=False)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("/proc/glia-no-such-dir/glia", r.stdout)
+        self.assertRegex(r.stdout, r"XDG_CONFIG_HOME|writable")
+
+
+class MissingTools(FaultCase):
+    """nocmodl or the C compiler missing: simulated with GLIA_NEURON_PREFIX and PATH, never by
+    touching the system."""
+
+    def assert_nothing_built(self, cache):
+        for part in ("objects", "libs"):
+            path = os.path.join(cache, part)
+            files = [f for _, _, fs in os.walk(path) for f in fs]
+            self.assertEqual(files, [], f"nothing may be published in {part}/ without the tools")
+
+    def test_missing_nocmodl(self):
+        self.use_package("tools", 2)
+        prefix = self.box.path("fakeneuron")
+        os.makedirs(os.path.join(prefix, "bin"))  # NEURON without its development files
+        for part in ("lib", "include", "share"):
+            os.symlink(f"/usr/{part}", os.path.join(prefix, part))
+        env = dict(self.box.env, GLIA_NEURON_PREFIX=prefix)
+        r = self.box.glia("compile", env=env, check=False)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("nocmodl", r.stdout)
+        self.assertIn(os.path.join(prefix, "bin"), r.stdout)
+        self.assertIn("apt-get install", r.stdout)
+        self.assertIn("neuron-dev", r.stdout)
+        out = self.nrniv("print 1+1", env=env)
+        self.assert_alive(out)
+        self.assertIn("nocmodl", out.stdout)
+        self.assert_nothing_built(self.box.path("cache", "glia"))
+        self.box.glia("compile")
+        self.probe("tools", 2)
+
+    def test_missing_compiler(self):
+        self.use_package("tools", 2)
+        bin_dir = self.box.path("bin")  # a PATH with NEURON's programs and no cc/c++
+        os.makedirs(bin_dir)
+        for tool in ("nrniv",):
+            os.symlink(shutil.which(tool), os.path.join(bin_dir, tool))
+        env = dict(self.box.env, PATH=bin_dir)
+        r = self.box.glia("compile", env=env, check=False)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("'cc'", r.stdout)
+        self.assertIn("build-essential", r.stdout)
+        self.assertIn("GLIA_CC", r.stdout)
+        out = self.nrniv("print 1+1", env=env)
+        self.assert_alive(out)
+        self.assertIn("build-essential", out.stdout)
+        self.assert_nothing_built(self.box.path("cache", "glia"))
+        self.assert_trusted(self.box.path("cache", "glia"))
+        self.box.glia("compile")
+        self.probe("tools", 2)
+
+
+if __name__ == "__main__":
+    main()
