@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "options.hpp"
+#include "preference_printer.hpp"
 
 #include "glia/discovery.hpp"
 #include "glia/error.hpp"
@@ -33,17 +34,6 @@ fs::path target_file(bool project) {
     }
     fs::path cwd = fs::current_path();
     return find_project_file(cwd).value_or(cwd / kProjectFileName);
-}
-
-std::string describe(const Constraint& c) {
-    std::string text;
-    if (!c.package.empty()) {
-        text += "package " + c.package;
-    }
-    if (!c.variant.empty()) {
-        text += (text.empty() ? "" : ", ") + std::string("variant ") + c.variant;
-    }
-    return text;
 }
 
 /// Changes the file, turning a malformed file's error into one that says it was left alone.

@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "json.hpp"
 #include "options.hpp"
+#include "preference_printer.hpp"
 
 #include "glia/discovery.hpp"
 #include "glia/error.hpp"
@@ -18,17 +19,6 @@
 namespace glia::cli {
 
 namespace {
-
-std::string describe(const Constraint& c) {
-    std::string text;
-    if (!c.package.empty()) {
-        text += "package " + c.package;
-    }
-    if (!c.variant.empty()) {
-        text += (text.empty() ? "" : ", ") + std::string("variant ") + c.variant;
-    }
-    return text.empty() ? "nothing" : text;
-}
 
 Json constraint_json(const Constraint& c) {
     return Json::object()
