@@ -5,8 +5,6 @@
 #include "hoc_api.hpp"
 #include "plugin_state.hpp"
 
-#include "glia/error.hpp"
-
 // Not in an installed header; C++ linkage (oc/hoc_oop.cpp, nrnoc).
 extern Object* hoc_newobj1(Symbol*, int);
 extern short* nrn_is_artificial_;
@@ -38,14 +36,9 @@ std::string new_impl(NewTarget& target) {
             return error + kUsage;
         }
         CallTail tail;
-        if (auto error = read_tail(call, 2, true, tail); !error.empty()) {
-            return error + kUsage;
-        }
         const Candidate* found = nullptr;
-        try {
-            found = &resolve_for_call(asset, tail.constraint);
-        } catch (const Error& e) {
-            return call + ": " + e.what();
+        if (auto error = resolve_call(call, asset, 2, true, kUsage, tail, found); !error.empty()) {
+            return error;
         }
         const Candidate& c = *found;
         std::string what = c.name.pretty();
@@ -56,8 +49,7 @@ std::string new_impl(NewTarget& target) {
         std::string neuron_name = c.neuron_name();
         Symbol* sym = hoc_lookup(neuron_name.c_str());
         if (!sym || sym->type != template_symbol_type() || !sym->u.ctemplate->is_point_) {
-            return call + ": " + neuron_name +
-                   " is not loaded in NEURON (did it fail to build? run 'glia compile' to see why)";
+            return not_loaded_error(call, neuron_name);
         }
         target.templ = sym;
         target.artificial = nrn_is_artificial_[pointsym[sym->u.ctemplate->is_point_]->subtype] != 0;

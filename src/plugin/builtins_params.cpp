@@ -7,7 +7,6 @@
 #include "hoc_api.hpp"
 #include "plugin_state.hpp"
 
-#include "glia/error.hpp"
 #include "glia/suggest.hpp"
 
 #include <vector>
@@ -58,14 +57,10 @@ std::string locate(const char* builtin, int value_arg, std::vector<double*>& sto
         return call + ": the value (argument 3) must be a number" + usage;
     }
     CallTail tail;
-    if (auto error = read_tail(call, value_arg ? value_arg + 1 : 3, true, tail); !error.empty()) {
-        return error + usage;
-    }
     const Candidate* found = nullptr;
-    try {
-        found = &resolve_for_call(asset, tail.constraint);
-    } catch (const Error& e) {
-        return call + ": " + e.what();
+    if (auto error = resolve_call(call, asset, value_arg ? value_arg + 1 : 3, true, usage, tail, found);
+        !error.empty()) {
+        return error;
     }
     const Candidate& c = *found;
     std::string what = c.name.pretty();
@@ -76,7 +71,7 @@ std::string locate(const char* builtin, int value_arg, std::vector<double*>& sto
     std::string neuron_name = c.neuron_name();
     Symbol* mech = hoc_lookup(neuron_name.c_str());
     if (!mech || mech->type != mechanism_symbol_type()) {
-        return call + ": " + neuron_name + " is not loaded in NEURON (did it fail to build? run 'glia compile' to see why)";
+        return not_loaded_error(call, neuron_name);
     }
     std::string suffix = "_" + neuron_name;
     std::string range_name = param + suffix;

@@ -1,5 +1,9 @@
 #include "call_args.hpp"
 
+#include "plugin_state.hpp"
+
+#include "glia/error.hpp"
+
 // Not in an installed header; C++ linkage like the rest of nrnoc (cabcode.cpp).
 extern Section* nrn_noerr_access();
 
@@ -41,6 +45,23 @@ std::string read_tail(const std::string& call, int first, bool allow_x, CallTail
         return call + ": too many arguments";
     }
     return {};
+}
+
+std::string resolve_call(const std::string& call, const std::string& asset, int first, bool allow_x,
+                         const std::string& usage, CallTail& tail, const Candidate*& found) {
+    if (auto error = read_tail(call, first, allow_x, tail); !error.empty()) {
+        return error + usage;
+    }
+    try {
+        found = &resolve_for_call(asset, tail.constraint);
+    } catch (const Error& e) {
+        return call + ": " + e.what();
+    }
+    return {};
+}
+
+std::string not_loaded_error(const std::string& call, const std::string& neuron_name) {
+    return call + ": " + neuron_name + " is not loaded in NEURON (did it fail to build? run 'glia compile' to see why)";
 }
 
 std::string describe_call(const char* name, int strings) {
