@@ -2,6 +2,7 @@
 // with illegal characters; symlink loops inside mods/. Each case checks the message, and where a
 // package is involved, that the rest still loads.
 
+#include "fixtures.hpp"
 #include "temp_dir.hpp"
 
 #include "glia/discovery.hpp"
@@ -14,23 +15,13 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <functional>
 
 using namespace glia;
+using glia::test::contains;
+using glia::test::message_of;
 using glia::test::TempDir;
 
 namespace {
-
-std::string message_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::string scan_message(std::string_view text) {
     return message_of([&] { scan_nmodl(text, "x.mod"); });

@@ -1,3 +1,4 @@
+#include "fixtures.hpp"
 #include "temp_dir.hpp"
 
 #include "glia/discovery.hpp"
@@ -9,20 +10,12 @@
 #include <cstdlib>
 
 using namespace glia;
+using glia::test::message_of;
 using glia::test::TempDir;
 
 namespace {
 const char* kKdr = "NEURON { SUFFIX kdr }\n";
 const char* kSyn = "NEURON { POINT_PROCESS Syn }\n";
-
-std::string message_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(package)

@@ -1,6 +1,7 @@
 // The preference store: the YAML format, its errors (file:line:column), editing that keeps
 // comments, atomic read-modify-write that never truncates, and where the files are.
 
+#include "fixtures.hpp"
 #include "temp_dir.hpp"
 
 #include "glia/error.hpp"
@@ -10,21 +11,12 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstdlib>
-#include <functional>
 
 using namespace glia;
+using glia::test::message_of;
 using glia::test::TempDir;
 
 namespace {
-
-std::string message_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
 
 std::string parse_error(const std::string& text) {
     return message_of([&] { parse_preferences(text, "p.yaml"); });

@@ -1,26 +1,15 @@
+#include "fixtures.hpp"
+
 #include "glia/error.hpp"
 #include "glia/resolver.hpp"
 
 #include <boost/test/unit_test.hpp>
 
 using namespace glia;
+using glia::test::mod;
+using glia::test::pkg;
 
 namespace {
-
-ModFile mod(const std::string& package, const std::string& asset, const std::string& variant,
-            MechanismKind kind = MechanismKind::density) {
-    ModFile m;
-    m.name = MechanismName{package, asset, variant};
-    m.nmodl.kind = kind;
-    return m;
-}
-
-Package pkg(const std::string& name, std::vector<ModFile> mods) {
-    Package p;
-    p.name = name;
-    p.mods = std::move(mods);
-    return p;
-}
 
 // The original Glia's situations: one asset from several packages, variants within one package.
 Index sample_index() {

@@ -1,6 +1,7 @@
 // The scopes of preferences: global < project < script < context < call, field by field,
 // package-wide defaults, checks against what is installed, broken files and explanations.
 
+#include "fixtures.hpp"
 #include "temp_dir.hpp"
 
 #include "glia/error.hpp"
@@ -8,27 +9,14 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include <functional>
-
 using namespace glia;
+using glia::test::contains;
+using glia::test::message_of;
+using glia::test::mod;
+using glia::test::pkg;
 using glia::test::TempDir;
 
 namespace {
-
-ModFile mod(const std::string& package, const std::string& asset, const std::string& variant,
-            MechanismKind kind = MechanismKind::density) {
-    ModFile m;
-    m.name = MechanismName{package, asset, variant};
-    m.nmodl.kind = kind;
-    return m;
-}
-
-Package pkg(const std::string& name, std::vector<ModFile> mods) {
-    Package p;
-    p.name = name;
-    p.mods = std::move(mods);
-    return p;
-}
 
 // The original Glia's situations: one asset from several packages, variants within one package.
 Index sample_index() {
@@ -37,17 +25,6 @@ Index sample_index() {
                   pkg("lab", {mod("lab", "Kv1", "0"), mod("lab", "Kv1", "slow"), mod("lab", "Nav16", "fast"),
                               mod("lab", "Nav16", "slow")})});
 }
-
-std::string message_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 /// A stack whose global and project scopes come from files with this content ("" = no file).
 struct Fixture {

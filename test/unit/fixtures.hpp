@@ -1,0 +1,44 @@
+#pragma once
+// Builders and checks that several unit suites share: mods and packages made in memory (no files,
+// no NMODL text: only the name and kind the index needs), and the message of a glia::Error.
+
+#include "glia/error.hpp"
+#include "glia/package.hpp"
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace glia::test {
+
+/// A mod of `package` that provides `asset` in `variant`, of `kind`.
+inline ModFile mod(const std::string& package, const std::string& asset, const std::string& variant,
+                   MechanismKind kind = MechanismKind::density) {
+    ModFile m;
+    m.name = MechanismName{package, asset, variant};
+    m.nmodl.kind = kind;
+    return m;
+}
+
+/// A package named `name` holding `mods`.
+inline Package pkg(const std::string& name, std::vector<ModFile> mods) {
+    Package p;
+    p.name = name;
+    p.mods = std::move(mods);
+    return p;
+}
+
+/// The message of the glia::Error that `f` throws, or "(no error)".
+inline std::string message_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+} // namespace glia::test
