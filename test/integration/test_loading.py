@@ -6,11 +6,10 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import BUILD_DIR, PLUGIN, GliaTestCase, main  # noqa: E402
+from harness import BUILD_DIR, PLUGIN, SharedCacheTestCase, main  # noqa: E402
 
 # A mechanism of the kind nrnivmodl users keep in their model folder.
 LOCAL_MOD = """
@@ -26,19 +25,8 @@ void modl_reg(void) { _localpas_reg(); }
 """
 
 
-class Loading(GliaTestCase):
-    @classmethod
-    def setUpClass(cls):
-        # One build cache for the class: the example package is compiled once, not per test.
-        cls.shared_cache = tempfile.mkdtemp(prefix="glia-test-cache-")
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.shared_cache, ignore_errors=True)
-
-    def setUp(self):
-        super().setUp()
-        self.box.env["GLIA_CACHE_DIR"] = self.shared_cache
+class Loading(SharedCacheTestCase):
+    # One build cache for the class: the example package is compiled once, not per test.
 
     def test_loading_twice_is_harmless(self):
         hoc = f"""

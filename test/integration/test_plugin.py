@@ -4,12 +4,10 @@ with full NEURON names."""
 
 import os
 import re
-import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import SOURCE_DIR, GliaTestCase, main  # noqa: E402
+from harness import SOURCE_DIR, SharedCacheTestCase, main  # noqa: E402
 
 # One cell built twice: by glia builtins (`which` = 1) or by full NEURON names (`which` = 0).
 # A Spiker drives an AMPA synapse through a NetCon; the voltage and the spike times are printed.
@@ -62,19 +60,8 @@ def count_spikes(trace):
     return sum(1 for x, y in zip(trace, trace[1:]) if x < 0 <= y)
 
 
-class PluginTestCase(GliaTestCase):
-    @classmethod
-    def setUpClass(cls):
-        # One build cache for the whole class: the example package is compiled once, not per test.
-        cls.shared_cache = tempfile.mkdtemp(prefix="glia-test-cache-")
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.shared_cache, ignore_errors=True)
-
-    def setUp(self):
-        super().setUp()
-        self.box.env["GLIA_CACHE_DIR"] = self.shared_cache
+class PluginTestCase(SharedCacheTestCase):
+    # One build cache per test class: the example package is compiled once per class, not per test.
 
     def hoc_error(self, statement, expected, setup="create soma\naccess soma\n"):
         """Runs `statement` through execute1 and checks that it fails with a message containing `expected`."""
