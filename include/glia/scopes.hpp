@@ -108,6 +108,8 @@ class ScopeStack {
 
     /// Grows by one with every change of any scope (a resolution cache compares it).
     std::uint64_t generation() const { return generation_; }
+    /// Where the generation lives, so a cache in another language can read it without a call.
+    const std::uint64_t* generation_address() const { return &generation_; }
 
     /// The constraint in force for `asset` with the single-use `call` constraint. Throws
     /// PreferenceError if a preferences file is broken.

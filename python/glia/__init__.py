@@ -19,6 +19,7 @@ The plugin is loaded from $GLIA_PLUGIN if set, else from where Meson installed i
 """
 
 import contextlib
+import ctypes
 import os
 
 from neuron import h
@@ -96,6 +97,56 @@ def select(asset, pkg=None, variant=None):
     _call("glia_select", asset, *_tail(pkg, variant))
 
 
+# Resolution cache of insert: key -> (kind, full name, constructor or None). It only remembers
+# what the plugin resolved, and only while the plugin's preference scopes are unchanged: their
+# generation counter grows with every change (select from Python or HOC, contexts,
+# glia_reload_preferences), and reading it through ctypes costs far less than a call through h.
+_resolved = {}
+_resolved_generation = None
+
+
+class _AskedGeneration:
+    """The generation through a call, for a plugin that does not say where it lives."""
+
+    @property
+    def value(self):
+        return h.glia_generation() if hasattr(h, "glia_generation") else object()  # never cache
+
+
+def _generation_counter():
+    try:
+        address = int(h.glia_generation_address())
+    except (AttributeError, RuntimeError):
+        return _AskedGeneration()
+    return ctypes.c_uint64.from_address(address)
+
+
+_generation = _generation_counter()
+
+
+def _lookup(key):
+    """The cached resolution of `key`, or None; drops every entry once the scopes changed."""
+    global _resolved_generation
+    generation = _generation.value
+    if generation != _resolved_generation:
+        _resolved.clear()
+        _resolved_generation = generation
+        return None
+    return _resolved.get(key)
+
+
+def _remember(key, generation, what, full):
+    # `generation` was read before the builtins ran: if they changed the scopes, the next
+    # lookup sees it and nothing stale is kept.
+    if generation == _resolved_generation:
+        maker = None if what == "density" else getattr(h, full)
+        _resolved[key] = (what, full, maker)
+
+
+def _key(asset, pkg, variant):
+    return asset if pkg is None and variant is None else (asset, pkg or "", variant or "")
+
+
 def insert(section, asset, variant=None, pkg=None, attributes=None, x=None):
     """Inserts `asset` into `section`, resolved under the preferences in force and `pkg`/`variant`.
 
@@ -104,14 +155,60 @@ def insert(section, asset, variant=None, pkg=None, attributes=None, x=None):
     `x` (default 0.5) of `section`, an artificial cell without a section; `attributes` are set
     on the new object, which is returned.
     """
-    tail = _tail(pkg, variant)  # the builtins resolve with the preferences in force plus these
-    what = kind(asset, pkg, variant)
+    # The common case, kept to a few operations: a density mechanism already resolved under
+    # the preferences in force goes in with NEURON's own insert, as glia_insert would put it.
+    if _generation.value == _resolved_generation and not attributes and section is not None:
+        hit = _resolved.get(asset if pkg is None and variant is None else (asset, pkg or "", variant or ""))
+        if hit is not None and hit[0] == "density":
+            try:
+                section.insert(hit[1])
+                return None
+            except _NEURON_REFUSED:
+                pass  # the builtins below raise glia's own error for it
+    return _insert(section, asset, _key(asset, pkg, variant), pkg, variant, attributes, x)
+
+
+# What NEURON's insert and constructors raise when they refuse (a deleted section, x out of
+# range, ...), having created nothing.
+_NEURON_REFUSED = (RuntimeError, ValueError, TypeError, ReferenceError)
+
+
+def _insert(section, asset, key, pkg, variant, attributes, x):
+    hit = _lookup(key)
+    if hit is not None:
+        what, full, maker = hit
+        obj = None
+        try:
+            if what == "density" and section is not None:
+                obj = section.insert(full)  # returns the section
+            elif what == "point_process" and section is not None:
+                obj = maker(section(0.5 if x is None else x))
+            elif what == "artificial_cell" and x is None:
+                obj = maker()
+        except _NEURON_REFUSED:
+            obj = None
+        if obj is not None and what == "density":
+            where = () if x is None else (x,)
+            for param, value in (attributes or {}).items():  # glia_set checks the names
+                _call("glia_set", asset, param, value, *where, *_tail(pkg, variant), sec=section)
+            return None
+        if obj is not None:
+            for param, value in (attributes or {}).items():
+                setattr(obj, param, value)
+            return obj
+    return _insert_through_builtins(section, asset, key, _tail(pkg, variant), attributes, x)
+
+
+def _insert_through_builtins(section, asset, key, tail, attributes, x):
+    generation = _generation.value  # tail: the builtins resolve with the preferences in force plus these
+    what = _call("glia_kind", asset, *tail)
     attributes = attributes or {}
     if what == "density":
         _call("glia_insert", asset, *tail, sec=section)
         where = () if x is None else (x,)
         for param, value in attributes.items():
             _call("glia_set", asset, param, value, *where, *tail, sec=section)
+        _remember(key, generation, what, _call("glia_resolve", asset, *tail))
         return None
     if what == "artificial_cell":
         if x is not None:
@@ -121,6 +218,7 @@ def insert(section, asset, variant=None, pkg=None, attributes=None, x=None):
         if section is None:
             raise GliaError(f"{asset} is a point process; give the section to place it on")
         obj = _call("glia_new", asset, 0.5 if x is None else x, *tail, sec=section)
+    _remember(key, generation, what, _call("glia_resolve", asset, *tail))
     for param, value in attributes.items():
         setattr(obj, param, value)
     return obj

@@ -6,13 +6,22 @@
 //   glia_assets([package])                      the asset names, sorted, separated by spaces
 //   glia_packages()                             the package names (NEURON included), likewise
 //   glia_version()                              glia's version, e.g. "0.1.0"
+//   glia_generation()                           a number that changes whenever the preferences in
+//                                                force change (select, context, reload, ...): a
+//                                                cache of resolutions is valid while it stays
+//   glia_generation_address()                   where that number lives in this process (an
+//                                                unsigned 64-bit integer), for the Python module,
+//                                                which reads it with ctypes instead of a call
 // The full name an asset resolves to is glia_resolve's (the preferences builtins).
 
 #include "call_args.hpp"
 #include "hoc_api.hpp"
 #include "plugin_state.hpp"
+#include "scope_state.hpp"
 
 #include "glia/error.hpp"
+
+#include <cstdint>
 
 #ifndef GLIA_VERSION
 #error "GLIA_VERSION must be defined by the build"
@@ -148,6 +157,11 @@ void hoc_glia_kind() { return_or_raise(kind_impl); }
 void hoc_glia_assets() { return_or_raise(assets_impl); }
 void hoc_glia_packages() { return_or_raise(packages_impl); }
 void hoc_glia_version() { return_string(GLIA_VERSION); }
+void hoc_glia_generation() { hoc_retpushx(static_cast<double>(scopes().generation())); }
+// A user-space address fits a double's 53-bit mantissa exactly on every 64-bit Linux ABI.
+void hoc_glia_generation_address() {
+    hoc_retpushx(static_cast<double>(reinterpret_cast<std::uintptr_t>(scopes().generation_address())));
+}
 
 constexpr const char* kStringBuiltins[] = {"glia_kind", "glia_assets", "glia_packages", "glia_version"};
 
@@ -159,6 +173,8 @@ void add_info_builtins(BuiltinTable& table) {
     table.push_back({"glia_assets", hoc_glia_assets});
     table.push_back({"glia_packages", hoc_glia_packages});
     table.push_back({"glia_version", hoc_glia_version});
+    table.push_back({"glia_generation", hoc_glia_generation});
+    table.push_back({"glia_generation_address", hoc_glia_generation_address});
 }
 
 void finish_info_builtins() {

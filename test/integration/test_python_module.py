@@ -2,29 +2,19 @@
 compared with the same model written with full NEURON names."""
 
 import os
-import shutil
 import sys
-import tempfile
 import textwrap
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import PLUGIN, PYTHON, SOURCE_DIR, GliaTestCase, main  # noqa: E402
+from harness import CLI, EXAMPLE, PLUGIN, PYTHON, SOURCE_DIR, SharedCacheTestCase, main  # noqa: E402
 
 
-class PythonModule(GliaTestCase):
-    @classmethod
-    def setUpClass(cls):
-        # One build cache for the class: the example package is compiled once, not per test.
-        cls.shared_cache = tempfile.mkdtemp(prefix="glia-test-cache-")
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.shared_cache, ignore_errors=True)
+class PythonModule(SharedCacheTestCase):
+    """One build cache for the class: the example package is compiled once, not per test."""
 
     def setUp(self):
         super().setUp()
-        self.box.env.update(GLIA_CACHE_DIR=self.shared_cache, PYTHONPATH=os.path.join(SOURCE_DIR, "python"),
-                            GLIA_PLUGIN=PLUGIN)
+        self.box.env.update(PYTHONPATH=os.path.join(SOURCE_DIR, "python"), GLIA_PLUGIN=PLUGIN)
 
     def run_module(self, code, check=True):
         """Runs `code` after `from neuron import h` and `import glia` (which loads the plugin itself)."""
@@ -172,6 +162,172 @@ class PythonModule(GliaTestCase):
         self.assertIn("AFTER glia__example__Kv1__0", out)
         self.assertIn("SELECTED glia__example__Kv1__fast", out)
         self.assertIn("POPPED glia__example__Kv1__fast", out)
+
+
+
+# Prints which Kv1 (or AMPA) each glia.insert put in: `KV <tag> <NEURON name>`.
+WHICH_PY = """
+def kv(tag, *args, **kwargs):
+    s = h.Section(name="s_" + tag)
+    glia.insert(s, "Kv1", *args, **kwargs)
+    names = [m.name() for m in s(0.5) if "Kv1" in m.name()]
+    for name in names:  # the mechanism really is in the section, not only in a list
+        assert h.ismembrane(name, sec=s), name
+    print("KV", tag, " ".join(names))
+    return s
+"""
+
+
+class ModuleInsertCache(SharedCacheTestCase):
+    """glia.insert remembers resolutions; every change of the preferences, from Python or HOC,
+    must change what the next insert puts in. Each test inserts once before the change, so a
+    cache that missed the change would insert the old mechanism again."""
+
+    def setUp(self):
+        super().setUp()
+        self.box.env.update(PYTHONPATH=os.path.join(SOURCE_DIR, "python"), GLIA_PLUGIN=PLUGIN)
+
+    def kv(self, code, check=True):
+        script = self.box.write("work/cache.py", "from neuron import h\nimport glia\n" + WHICH_PY +
+                                textwrap.dedent(code))
+        out = self.box.run([PYTHON, script], check=check).stdout
+        rows = [line.split()[1:] for line in out.splitlines() if line.startswith("KV ")]
+        return {row[0]: " ".join(row[1:]) for row in rows}, out
+
+    def assertKv(self, got, want):
+        got, out = got
+        self.assertEqual(got, {tag: "glia__example__Kv1__" + v for tag, v in want.items()}, out)
+
+    def test_select_from_python(self):
+        self.assertKv(self.kv("""
+        kv("before"); kv("again")
+        glia.select("Kv1", variant="fast")
+        kv("selected"); kv("selected_again")
+        h.glia_unselect("Kv1")
+        kv("unselected")
+        """), {"before": "0", "again": "0", "selected": "fast", "selected_again": "fast", "unselected": "0"})
+
+    def test_select_from_hoc(self):
+        self.assertKv(self.kv("""
+        kv("before")
+        h('glia_select("Kv1", "example", "fast")')
+        kv("hoc_select")
+        h('glia_clear_selections()')
+        kv("cleared")
+        h('glia_select_package("example", "fast")')
+        kv("package")
+        """), {"before": "0", "hoc_select": "fast", "cleared": "0", "package": "fast"})
+
+    def test_context_push_and_pop(self):
+        self.assertKv(self.kv("""
+        kv("outside")
+        with glia.context(pkg="example", variant="fast"):
+            kv("inside")
+            with glia.context(assets="Kv1", variant="0"):
+                kv("inner")
+            kv("inside_again")
+        kv("popped")
+        h('glia_context_push("example", "fast")')
+        kv("hoc_push")
+        h('glia_context_pop()')
+        kv("hoc_pop")
+        """), {"outside": "0", "inside": "fast", "inner": "0", "inside_again": "fast", "popped": "0",
+               "hoc_push": "fast", "hoc_pop": "0"})
+
+    def test_reload_after_editing_the_global_preferences(self):
+        prefs = self.box.path("config", "glia", "preferences.yaml")
+        self.assertKv(self.kv(f"""
+        import subprocess
+        kv("before")
+        subprocess.run(["{CLI}", "select", "Kv1", "--variant=fast"], check=True)
+        kv("not_reloaded")  # the file is read at start and on reload only
+        h.glia_reload_preferences()
+        kv("reloaded")
+        with open("{prefs}", "w") as f:
+            f.write("assets:\\n  Kv1: {{variant: '0'}}\\n")
+        h.glia_reload_preferences()
+        kv("edited")
+        """), {"before": "0", "not_reloaded": "0", "reloaded": "fast", "edited": "0"})
+
+    def test_project_file(self):
+        self.box.write("work/glia.yaml", "assets:\n  Kv1: {variant: fast}\n")
+        self.assertKv(self.kv("""
+        import os
+        kv("project")
+        os.unlink("glia.yaml")
+        h.glia_reload_preferences()
+        kv("removed")
+        with open("glia.yaml", "w") as f:
+            f.write("assets:\\n  Kv1: {variant: fast}\\n")
+        h.glia_reload_preferences()
+        kv("written")
+        """), {"project": "fast", "removed": "0", "written": "fast"})
+
+    def test_call_arguments_are_part_of_the_key(self):
+        self.assertKv(self.kv("""
+        kv("default"); kv("fast", "fast"); kv("default_again"); kv("fast_kw", variant="fast")
+        kv("pkg", pkg="example"); kv("both", pkg="example", variant="fast")
+        """), {"default": "0", "fast": "fast", "default_again": "0", "fast_kw": "fast", "pkg": "0",
+               "both": "fast"})
+
+    def test_point_processes_follow_the_preferences(self):
+        # A second package with its own AMPA, so which one glia.insert creates is a preference.
+        with open(os.path.join(EXAMPLE, "mods", "AMPA.mod")) as f:
+            self.box.package("lab", {"AMPA.mod": f.read()})
+        self.box.env["GLIA_PATH"] = EXAMPLE + ":" + self.box.path("packages")
+        _, out = self.kv("""
+        s = h.Section(name="s")
+        s.nseg = 2  # so x=0.25 is a segment's centre, where get_loc reports it
+        def which(tag, **kw):
+            print("PP", tag, glia.insert(s, "AMPA", **kw).hname().split("[")[0])
+        glia.select("AMPA", pkg="example")
+        which("example"); which("example_again")
+        h('glia_select("AMPA", "lab")')
+        which("lab")
+        with glia.context(assets="AMPA", pkg="example"):
+            which("context")
+        which("lab_again")
+        syn = glia.insert(s, "AMPA", x=0.25, attributes={"tau2": 3})
+        print("AT", syn.get_loc(), syn.tau2)
+        h.pop_section()  # get_loc pushed the section
+        for call in (lambda: glia.insert(s, "AMPA", x=1.5), lambda: glia.insert(None, "AMPA")):
+            try:
+                call()
+                print("NO ERROR")
+            except glia.GliaError as e:
+                print("GLIA ERROR:", e)
+        gen = glia.insert(None, "Spiker"); gen = glia.insert(None, "Spiker", attributes={"interval": 7})
+        print("CELL", gen.hname(), gen.interval)
+        try:
+            glia.insert(None, "Spiker", x=0.5)
+        except glia.GliaError as e:
+            print("GLIA ERROR:", e)
+        """)
+        rows = dict(line.split()[1:] for line in out.splitlines() if line.startswith("PP "))
+        self.assertEqual(rows, {"example": "glia__example__AMPA__0", "example_again": "glia__example__AMPA__0",
+                                "lab": "glia__lab__AMPA__0", "context": "glia__example__AMPA__0",
+                                "lab_again": "glia__lab__AMPA__0"}, out)
+        self.assertIn("AT 0.25 3.0", out)
+        self.assertNotIn("NO ERROR", out)
+        self.assertIn("GLIA ERROR: glia_new('AMPA', 1.5, '', '') failed", out)
+        self.assertIn("GLIA ERROR: AMPA is a point process; give the section to place it on", out)
+        self.assertIn("CELL glia__example__Spiker__0[1] 7.0", out)
+        self.assertIn("GLIA ERROR: Spiker is an artificial cell, which has no location", out)
+
+    def test_deleted_section_is_a_glia_error(self):
+        _, out = self.kv("""
+        kv("cached")
+        s = h.Section(name="gone")
+        h.delete_section(sec=s)
+        try:
+            glia.insert(s, "Kv1")
+            print("NO ERROR")
+        except (glia.GliaError, ReferenceError) as e:
+            print("ERROR", type(e).__name__, e)
+        print("GENERATION", h.glia_generation() >= 0)
+        """)
+        self.assertNotIn("NO ERROR", out)
+        self.assertIn("GENERATION True", out)
 
 
 if __name__ == "__main__":
