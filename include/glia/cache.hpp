@@ -38,6 +38,18 @@ class CacheLock {
 /// Creates `dir` and its parents; throws glia::Error naming it on failure.
 void make_dirs(const fs::path& dir);
 
+/// For a build step that failed with `output`: if the cause is the cache itself (no space left,
+/// read-only, permission denied), one sentence naming the cache directory and what to do;
+/// otherwise empty. Build failures append it, since the tools name only glia's scratch files.
+std::string cache_trouble(const fs::path& root, const std::string& output);
+
+/// Moves a compiled object or linked library from scratch space to `to` in the cache, by rename,
+/// once it is known to be whole: a complete ELF file (section header table within the file),
+/// flushed to disk. A tool that runs out of space can exit 0 and leave a truncated file (ld on a
+/// full tmpfs does), which dlopen would trust. Throws glia::Error naming the file and what to
+/// do; `from` is removed then.
+void publish(const fs::path& from, const fs::path& to, const fs::path& root);
+
 /// `<root>/manifest`.
 fs::path manifest_path(const fs::path& root);
 

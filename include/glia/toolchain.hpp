@@ -35,7 +35,8 @@ struct Toolchain {
     std::string identity() const;
 };
 
-/// Finds NEURON's tools under `GLIA_NEURON_PREFIX` or the configured prefix.
+/// Finds NEURON's tools under `GLIA_NEURON_PREFIX` or the configured prefix; `GLIA_CC` and
+/// `GLIA_CXX` replace the compiler and the linking C++ driver the makefile names.
 /// Throws glia::Error saying what is missing and how to install it.
 Toolchain detect_toolchain();
 

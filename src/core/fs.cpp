@@ -23,14 +23,26 @@ std::string read_file(const fs::path& path) {
     return content.str();
 }
 
+namespace {
+// What to do when a file cannot be written into `dir`; the old file is still there.
+std::string write_advice(const fs::path& dir) {
+    return " (" + dir.string() + " must be writable and have free space; the previous content is unchanged)";
+}
+} // namespace
+
 void write_file_atomic(const fs::path& path, const std::string& content) {
     fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
     std::string temp = (dir / ("." + path.filename().string() + ".tmp.XXXXXX")).string();
     int fd = ::mkstemp(temp.data());
     if (fd < 0) {
         throw Error(path.string() + ": cannot create a temporary file in " + dir.string() + ": " +
-                    std::strerror(errno));
+                    std::strerror(errno) + write_advice(dir));
     }
+    // Every failure below removes the temporary: a full disk must not fill up with them.
+    auto fail = [&](const char* what, int error) {
+        ::unlink(temp.c_str());
+        throw Error(path.string() + ": cannot " + what + ": " + std::strerror(error) + write_advice(dir));
+    };
     const char* data = content.data();
     size_t left = content.size();
     while (left > 0) {
@@ -41,23 +53,20 @@ void write_file_atomic(const fs::path& path, const std::string& content) {
             }
             int saved = errno;
             ::close(fd);
-            ::unlink(temp.c_str());
-            throw Error(path.string() + ": cannot write: " + std::strerror(saved) +
-                        " (the previous content is unchanged)");
+            fail("write", saved);
         }
         data += n;
         left -= static_cast<size_t>(n);
     }
     ::fchmod(fd, 0644);
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        int saved = errno;
-        ::unlink(temp.c_str());
-        throw Error(path.string() + ": cannot write: " + std::strerror(saved) + " (the previous content is unchanged)");
+    // A full disk may only show at fsync or close (delayed allocation), so both are checked.
+    int synced = ::fsync(fd) == 0 ? 0 : errno;
+    int closed = ::close(fd) == 0 ? 0 : errno;
+    if (synced || closed) {
+        fail("write", synced ? synced : closed);
     }
     if (::rename(temp.c_str(), path.c_str()) != 0) {
-        int saved = errno;
-        ::unlink(temp.c_str());
-        throw Error(path.string() + ": cannot replace: " + std::strerror(saved));
+        fail("replace", errno);
     }
 }
 

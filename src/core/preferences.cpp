@@ -518,7 +518,8 @@ FileUpdate update_preferences_file(const fs::path& path, const std::function<voi
     fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
     fs::create_directories(dir, ec);
     if (ec) {
-        throw Error(dir.string() + ": cannot create the directory: " + ec.message());
+        throw Error(dir.string() + ": cannot create the directory: " + ec.message() +
+                    " (make its parent writable; for the global preferences, XDG_CONFIG_HOME chooses another place)");
     }
     DirectoryLock lock(dir);
     std::string old_text = fs::exists(target, ec) ? read_file(target) : std::string();

@@ -11,6 +11,35 @@ extern char** environ;
 
 namespace glia {
 
+namespace {
+// How to get a build tool that could not be started: the compilers NEURON's makefile names,
+// and NEURON's translator.
+std::string install_advice(const std::string& program) {
+    std::string name = fs::path(program).filename().string();
+    for (const char* compiler : {"cc", "c++", "gcc", "g++", "clang", "clang++", "mpicc", "mpicxx"}) {
+        if (name == compiler) {
+            return "install a C/C++ compiler (Debian: apt-get install build-essential) or put one on PATH; "
+                   "GLIA_CC chooses the C compiler";
+        }
+    }
+    if (name == "nocmodl") {
+        return "install NEURON's development files (Debian: apt-get install neuron-dev)";
+    }
+    return "install it or put it on PATH";
+}
+
+std::string cannot_start(const std::string& program, int error) {
+    std::string text = "cannot run '" + program + "': " + std::strerror(error);
+    if (error == ENOENT) {
+        if (program.find('/') == std::string::npos) {
+            text += " (not found on PATH=" + env_or("PATH", "") + ")";
+        }
+        text += "; " + install_advice(program);
+    }
+    return text;
+}
+} // namespace
+
 std::string command_line(const std::vector<std::string>& argv) {
     std::string line;
     for (const auto& arg : argv) {
@@ -70,7 +99,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& 
     if (rc != 0) {
         ::close(pipe_fds[0]);
         result.exit_code = 127;
-        result.output = "cannot run " + argv.front() + ": " + std::strerror(rc);
+        result.output = cannot_start(argv.front(), rc);
         return result;
     }
     char buffer[4096];
@@ -92,7 +121,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& 
         result.exit_code = 128 + WTERMSIG(status);
     }
     if (result.exit_code == 127 && result.output.empty()) {
-        result.output = "cannot run " + argv.front();
+        result.output = "cannot run '" + argv.front() + "' (exit status 127)";
     }
     return result;
 }

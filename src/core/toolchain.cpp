@@ -170,6 +170,9 @@ Toolchain detect_toolchain() {
     tc.compile.push_back("-fPIC");
     std::string link = vars.count("CXX_LINK_SHARED") ? vars["CXX_LINK_SHARED"] : vars["CXX"] + " -shared -fPIC";
     tc.link = split_words(link);
+    if (!tc.link.empty()) {
+        tc.link.front() = env_or("GLIA_CXX", tc.link.front()); // the C++ driver that links, like GLIA_CC
+    }
     tc.libraries = {"-L" + tc.library_dir.string(), "-lnrniv", "-Wl,-rpath," + tc.library_dir.string()};
     return tc;
 }
