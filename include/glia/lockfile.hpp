@@ -99,8 +99,8 @@ struct LockProblem {
 /// Compares `lock` with the mechanisms in `packages`; an empty result means it holds.
 std::vector<LockProblem> verify_lock(const Lock& lock, const std::vector<Package>& packages);
 
-/// If `dir` holds a glia.lock, checks it against the discovered packages and throws LockMismatch
+/// If `dir` holds a glia.lock, checks it against the discovered `packages` and throws LockMismatch
 /// naming every changed or missing mechanism. Does nothing (and reads nothing) without a lock.
-void check_lock_in(const fs::path& dir);
+void check_lock_in(const fs::path& dir, const std::vector<Package>& packages);
 
 } // namespace glia

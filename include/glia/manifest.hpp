@@ -5,6 +5,7 @@
 /// "Build and cache"). It lives at `<cache>/manifest` and is read and written under the
 /// cache lock; the format is described at the top of manifest.cpp.
 
+#include "glia/file_stamp.hpp"
 #include "glia/fs.hpp"
 
 #include <cstdint>
@@ -17,32 +18,6 @@
 #include <vector>
 
 namespace glia {
-
-/// A file as stat(2) sees it. Any write changes size, mtime or ctime; a copy or a replace
-/// by rename changes the inode; so equal stamps mean the same content unless the file was
-/// rewritten within the clock's granularity of the moment it was hashed (see `FileStamp::settled`).
-struct FileStamp {
-    bool exists = false;
-    int64_t size = 0;
-    int64_t mtime_ns = 0;
-    int64_t ctime_ns = 0;
-    uint64_t inode = 0;
-    uint64_t device = 0;
-
-    /// Stats `path` (following links); a missing file gives a stamp with `exists == false`.
-    static FileStamp of(const fs::path& path);
-    /// True if the file was last changed at least `margin_ns` before `when_ns`, so a stamp
-    /// taken at `when_ns` cannot hide a later rewrite with the same timestamps.
-    bool settled(int64_t when_ns, int64_t margin_ns) const;
-
-    friend bool operator==(const FileStamp&, const FileStamp&) = default;
-};
-
-/// How long a file must have been left alone before its stamp is trusted (ccache uses the same).
-inline constexpr int64_t kStampMarginNs = 2'000'000'000;
-
-/// The wall clock in nanoseconds since the epoch, as file times are.
-int64_t now_ns();
 
 /// What was learnt when one mod was hashed.
 struct ManifestMod {
@@ -94,6 +69,7 @@ class BuildManifest {
 
 /// True if every stamp recorded in `entry` still matches the file system and every file had
 /// settled when it was recorded: then its object key can be used without reading anything.
-bool manifest_entry_current(const ManifestMod& entry);
+/// `mod_now` is the mod file's stamp if the caller has just taken it (discovery does).
+bool manifest_entry_current(const ManifestMod& entry, const FileStamp* mod_now = nullptr);
 
 } // namespace glia

@@ -3,6 +3,7 @@
 /// A package: a directory of mod files with a manifest `glia-package.yaml` (or the legacy
 /// layout of files named `glia__<pkg>__<asset>__<variant>.mod`). See DESIGN.md, "Packages".
 
+#include "glia/file_stamp.hpp"
 #include "glia/fs.hpp"
 #include "glia/names.hpp"
 #include "glia/nmodl.hpp"
@@ -20,6 +21,7 @@ struct ModFile {
     MechanismName name; ///< package, asset, variant
     fs::path path;      ///< the original .mod file (never written to)
     NmodlInfo nmodl;    ///< what its NEURON block declares
+    FileStamp stamp{};  ///< the file's stamp, taken before it was read (or found in the scan memo)
 };
 
 /// A package as discovered.
@@ -34,8 +36,11 @@ struct Package {
 /// True if `dir` looks like a package: a manifest, a `mods/` folder, or legacy-named mod files.
 bool is_package_dir(const fs::path& dir);
 
+class ScanMemo;
+
 /// Reads the package in `dir`. Throws ParseError (file:line:column) for a malformed manifest,
 /// InvalidName for a bad name and Error for anything else that makes it unusable.
-Package load_package(const fs::path& dir);
+/// With a `memo`, a mod file whose stamp it vouches for is not read again.
+Package load_package(const fs::path& dir, ScanMemo* memo = nullptr);
 
 } // namespace glia

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <set>
 #include <unistd.h>
 
 namespace glia::cli {
@@ -110,12 +111,11 @@ int cmd_compile(const Args& args) {
             std::cerr << "FAILED: " << failure.describe();
             ++failed;
         }
+        std::set<MechanismName> in_library(lib.mechanisms.begin(), lib.mechanisms.end());
         for (const auto& mod : found.packages[p].mods) {
             ++total;
-            for (const auto& name : lib.mechanisms) {
-                if (name == mod.name) {
-                    built.push_back(&mod);
-                }
+            if (in_library.count(mod.name)) {
+                built.push_back(&mod);
             }
         }
     }

@@ -35,7 +35,7 @@ int cmd_lock(const Args& args) {
         if (!fs::exists(path, ec)) {
             throw Error(path.string() + " does not exist; write one with 'glia lock' in " + model.string());
         }
-        check_lock_in(model); // throws LockMismatch naming what changed
+        check_lock_in(model, discover_packages().packages); // throws LockMismatch naming what changed
         std::cout << path.string() << ": every locked mechanism is unchanged\n";
         return 0;
     }

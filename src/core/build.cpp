@@ -43,7 +43,7 @@ void hash_job(ObjectJob& job, const std::string& toolchain_id, ManifestMod& entr
     entry.name = mod.name.full();
     entry.toolchain = toolchain_id;
     entry.recorded_ns = now_ns();
-    entry.stamp = FileStamp::of(job.path);
+    entry.stamp = FileStamp::of(job.path); // now, not discovery's: this read is what gets hashed
     std::string text = read_file(mod.path);
     // SUFFIX nothing keeps its name: its C globals depend on it.
     job.source = mod.nmodl.kind == MechanismKind::nothing ? text : rewrite_nmodl(text, mod.nmodl, mod.name.full());
@@ -83,7 +83,7 @@ fs::path scratch_dir(const fs::path& cache, const std::string& key) {
 }
 
 // Translates and compiles one mod in a scratch directory, then publishes the object by rename.
-void build_object(ObjectJob& job, const Toolchain& tc, const fs::path& cache, const BuildOptions& options,
+void compile_object(ObjectJob& job, const Toolchain& tc, const fs::path& cache, const BuildOptions& options,
                   BuildStats& stats, std::mutex& log_mutex) {
     const ModFile& mod = *job.mod;
     std::string full = mod.name.full();
@@ -97,6 +97,10 @@ void build_object(ObjectJob& job, const Toolchain& tc, const fs::path& cache, co
         // rewrite keeps every line where it was, so line numbers hold).
         std::string text = replace_all(message, rewritten.string(), job.path);
         text = replace_all(text, work.string() + "/", "");
+        std::string trouble = cache_trouble(cache, message); // the tools name only scratch files
+        if (!trouble.empty()) {
+            text += (text.empty() || text.back() == '\n' ? "" : "\n") + trouble + "\n";
+        }
         job.failure = ModFailure{mod.name, mod.path, stage, text};
         fs::remove_all(work, ec);
     };
@@ -127,13 +131,22 @@ void build_object(ObjectJob& job, const Toolchain& tc, const fs::path& cache, co
         return fail("compile", r.output);
     }
     ++stats.compiled;
-    make_dirs(job.object.parent_path());
-    fs::rename(work / (full + ".o"), job.object, ec);
-    if (ec) {
-        return fail("compile", "cannot publish " + job.object.string() + ": " + ec.message());
-    }
+    publish(work / (full + ".o"), job.object, cache);
     fs::remove_all(work, ec);
     job.ok = true;
+}
+
+// compile_object, on a worker thread: a cache that cannot be written (full, read-only) fails
+// this mod with the reason instead of escaping the thread, which would abort the process.
+void build_object(ObjectJob& job, const Toolchain& tc, const fs::path& cache, const BuildOptions& options,
+                  BuildStats& stats, std::mutex& log_mutex) {
+    try {
+        compile_object(job, tc, cache, options, stats, log_mutex);
+    } catch (const Error& e) {
+        job.failure = ModFailure{job.mod->name, job.mod->path, "compile", e.what()};
+        boost::system::error_code ec;
+        fs::remove_all(scratch_dir(cache, job.key), ec);
+    }
 }
 
 void run_parallel(size_t count, unsigned jobs, const std::function<void(size_t)>& work) {
@@ -153,24 +166,42 @@ void run_parallel(size_t count, unsigned jobs, const std::function<void(size_t)>
     }
 }
 
-// Links the package's objects into its library, unless the cache has it.
-std::string link_library(PackageLibrary& lib, const std::vector<ObjectJob*>& objects, const Toolchain& tc,
-                         const fs::path& cache, const BuildOptions& options, BuildStats& stats) {
+// The library of `package` linked from `objects` with `tc`: its key, and where the cache keeps it.
+std::pair<std::string, fs::path> library_for(const std::string& package, const std::vector<ObjectJob*>& objects,
+                                             const Toolchain& tc, const fs::path& cache) {
     Hasher h;
-    h.field("format", kBuildFormat).field("package", lib.package).field("link", command_line(tc.link));
+    h.field("format", kBuildFormat).field("package", package).field("link", command_line(tc.link));
     for (const auto* job : objects) {
         h.field("object", job->key);
     }
     std::string key = h.hex();
-    fs::path target = cache / "libs" / key / ("libglia-" + lib.package + ".so");
+    return {key, cache / "libs" / key / ("libglia-" + package + ".so")};
+}
+
+// Links the package's objects into its library, unless the cache has it.
+std::string link_library(PackageLibrary& lib, const std::vector<ObjectJob*>& objects, const Toolchain& tc,
+                         const fs::path& cache, const BuildOptions& options, BuildStats& stats) {
+    auto [key, target] = library_for(lib.package, objects, tc, cache);
     boost::system::error_code ec;
     if (!options.force && fs::exists(target, ec)) {
         lib.library = target;
         return key;
     }
     fs::path work = scratch_dir(cache, key);
-    fs::remove_all(work, ec);
-    make_dirs(work);
+    auto fail = [&](const std::string& message) {
+        for (const auto& name : lib.mechanisms) {
+            lib.failures.push_back(ModFailure{name, {}, "link", message});
+        }
+        lib.mechanisms.clear();
+        fs::remove_all(work, ec);
+        return std::string();
+    };
+    try {
+        fs::remove_all(work, ec);
+        make_dirs(work);
+    } catch (const Error& e) {
+        return fail(e.what());
+    }
     std::vector<std::string> link = tc.link;
     link.insert(link.end(), {"-o", (work / target.filename()).string()});
     for (const auto* job : objects) {
@@ -182,21 +213,16 @@ std::string link_library(PackageLibrary& lib, const std::vector<ObjectJob*>& obj
     }
     ProcessResult r = run_process(link, work);
     if (!r.ok()) {
-        for (const auto& name : lib.mechanisms) {
-            lib.failures.push_back(ModFailure{name, {}, "link", r.output});
-        }
-        lib.mechanisms.clear();
-        fs::remove_all(work, ec);
-        return {};
+        std::string trouble = cache_trouble(cache, r.output);
+        return fail(trouble.empty() ? r.output : r.output + trouble + "\n");
     }
     ++stats.linked;
-    make_dirs(target.parent_path());
-    fs::rename(work / target.filename(), target, ec);
-    fs::remove_all(work, ec);
-    if (ec) {
-        throw Error("cannot publish " + target.string() + ": " + ec.message() +
-                    " (check that the cache directory is writable, or set GLIA_CACHE_DIR)");
+    try {
+        publish(work / target.filename(), target, cache);
+    } catch (const Error& e) {
+        return fail(e.what());
     }
+    fs::remove_all(work, ec);
     lib.library = target;
     return key;
 }
@@ -238,7 +264,7 @@ BuildResult last_built(const std::vector<Package>& packages, const fs::path& cac
     for (const auto& package : packages) {
         PackageLibrary lib;
         lib.package = package.name;
-        std::string dir = fs::absolute(package.dir).lexically_normal().string();
+        std::string dir = stamp_key(package.dir);
         fs::path target;
         for (const auto& [id, last] : manifest.libraries()) {
             if (last.package_dir == dir && last.package == package.name) {
@@ -283,9 +309,10 @@ BuildResult build_packages(const std::vector<Package>& packages, const Toolchain
         for (const auto& mod : package.mods) {
             ObjectJob job;
             job.mod = &mod;
-            job.path = fs::absolute(mod.path).lexically_normal().string();
+            job.path = stamp_key(mod.path);
             const ManifestMod* known = options.force ? nullptr : manifest.find(job.path, mod.name.full(), toolchain_id);
-            if (known && manifest_entry_current(*known)) {
+            // Discovery has just stamped the mod: no need to stat it again.
+            if (known && manifest_entry_current(*known, mod.stamp.exists ? &mod.stamp : nullptr)) {
                 job.key = known->object_key;
             } else {
                 ManifestMod entry;
@@ -298,9 +325,29 @@ BuildResult build_packages(const std::vector<Package>& packages, const Toolchain
         }
     }
 
-    std::vector<size_t> todo;
     boost::system::error_code ec;
+    // A package whose library the cache holds needs none of its objects, not even a stat of them.
+    if (!options.force) {
+        size_t first = 0;
+        for (const auto& package : packages) {
+            std::vector<ObjectJob*> objects;
+            for (size_t m = 0; m < package.mods.size(); ++m) {
+                objects.push_back(&jobs[first + m]);
+            }
+            if (!objects.empty() && fs::exists(library_for(package.name, objects, toolchain, cache).second, ec)) {
+                for (auto* job : objects) {
+                    job->ok = job->reused = true;
+                    ++result.stats.reused;
+                }
+            }
+            first += package.mods.size();
+        }
+    }
+    std::vector<size_t> todo;
     for (size_t i = 0; i < jobs.size(); ++i) {
+        if (jobs[i].reused) {
+            continue;
+        }
         if (!options.force && fs::exists(jobs[i].object, ec)) {
             jobs[i].ok = jobs[i].reused = true;
             ++result.stats.reused;
@@ -350,13 +397,20 @@ BuildResult build_packages(const std::vector<Package>& packages, const Toolchain
         if (!objects.empty()) {
             std::string key = link_library(lib, objects, toolchain, cache, options, result.stats);
             if (!key.empty()) {
-                manifest.put_library({fs::absolute(package.dir).lexically_normal().string(), package.name, key});
+                manifest.put_library({stamp_key(package.dir), package.name, key});
             }
         }
         result.libraries.push_back(std::move(lib));
     }
     if (manifest.changed()) {
-        manifest.save(manifest_path(cache));
+        try {
+            manifest.save(manifest_path(cache));
+        } catch (const Error& e) {
+            // Only a shortcut: what was built is published; the next run hashes again.
+            if (options.log) {
+                options.log(std::string("warning: ") + e.what());
+            }
+        }
     }
     return result;
 }

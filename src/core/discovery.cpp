@@ -1,6 +1,8 @@
 #include "glia/discovery.hpp"
 
+#include "glia/cache.hpp"
 #include "glia/error.hpp"
+#include "glia/scan_memo.hpp"
 
 #include <algorithm>
 #include <map>
@@ -64,6 +66,8 @@ std::vector<SearchRoot> package_search_path() {
 
 Discovery discover_packages() {
     Discovery found;
+    fs::path memo_file = scan_memo_path(cache_root());
+    ScanMemo memo = ScanMemo::load(memo_file);
     std::map<std::string, fs::path> seen;
     std::set<fs::path> visited;
     auto consider = [&](const fs::path& dir) {
@@ -73,7 +77,7 @@ Discovery discover_packages() {
             return; // unreadable, or reached twice (a symlink to a package already read)
         }
         try {
-            Package package = load_package(dir);
+            Package package = load_package(dir, &memo);
             auto [it, inserted] = seen.emplace(package.name, dir);
             if (!inserted) {
                 found.shadowed.push_back({package.name, dir, it->second});
@@ -97,6 +101,7 @@ Discovery discover_packages() {
     }
     std::sort(found.packages.begin(), found.packages.end(),
               [](const Package& a, const Package& b) { return a.name < b.name; });
+    memo.save_if_changed(memo_file);
     return found;
 }
 

@@ -253,14 +253,14 @@ std::vector<LockProblem> verify_lock(const Lock& lock, const std::vector<Package
     return problems;
 }
 
-void check_lock_in(const fs::path& dir) {
+void check_lock_in(const fs::path& dir, const std::vector<Package>& packages) {
     fs::path path = dir / kLockName;
     boost::system::error_code ec;
     if (!fs::exists(path, ec)) {
         return;
     }
     Lock lock = read_lock(path);
-    auto problems = verify_lock(lock, discover_packages().packages);
+    auto problems = verify_lock(lock, packages);
     if (problems.empty()) {
         return;
     }

@@ -1,9 +1,12 @@
 #include "glia/package.hpp"
 
 #include "glia/error.hpp"
+#include "glia/scan_memo.hpp"
 #include "glia/yaml_util.hpp"
 
 #include <algorithm>
+#include <dirent.h>
+#include <memory>
 #include <map>
 
 namespace glia {
@@ -12,28 +15,50 @@ namespace {
 
 fs::path mods_dir(const fs::path& dir) { return dir / "mods"; }
 
+// readdir(3) directly: its d_type tells a regular file without a stat per entry, which boost's
+// directory_iterator would make (discovery of an unchanged set costs one stat per mod, no more).
 std::vector<fs::path> mod_files_in(const fs::path& dir) {
     std::vector<fs::path> files;
-    boost::system::error_code ec;
-    if (!fs::is_directory(dir, ec)) {
+    std::unique_ptr<DIR, int (*)(DIR*)> listing(::opendir(dir.c_str()), ::closedir);
+    if (!listing) {
         return files;
     }
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        // A .mod whose status cannot be read (a dangling or looping symlink) is kept, so that
-        // reading it reports the problem instead of the mechanism silently missing.
-        boost::system::error_code status_ec;
-        if (it->path().extension() == ".mod" &&
-            (fs::is_regular_file(fs::status(it->path(), status_ec)) || status_ec)) {
-            files.push_back(it->path());
+    while (const struct dirent* entry = ::readdir(listing.get())) {
+        std::string_view name = entry->d_name;
+        if (name.size() <= 4 || !name.ends_with(".mod")) {
+            continue;
+        }
+        fs::path path = dir / std::string(name);
+        bool keep = entry->d_type == DT_REG;
+        if (entry->d_type == DT_LNK || entry->d_type == DT_UNKNOWN) {
+            // A .mod whose status cannot be read (a dangling or looping symlink) is kept, so that
+            // reading it reports the problem instead of the mechanism silently missing.
+            boost::system::error_code ec;
+            keep = fs::is_regular_file(fs::status(path, ec)) || ec;
+        }
+        if (keep) {
+            files.push_back(std::move(path));
         }
     }
-    std::sort(files.begin(), files.end());
+    // By their text: boost's path comparison walks the path element by element.
+    std::sort(files.begin(), files.end(),
+              [](const fs::path& a, const fs::path& b) { return a.native() < b.native(); });
     return files;
 }
 
-ModFile read_mod(const fs::path& path, MechanismName name) {
-    std::string text = read_file(path);
-    ModFile mod{std::move(name), path, scan_nmodl(text, path.string())};
+// The stamp is taken before the read, so a write during the read leaves it stale, not wrong.
+ModFile read_mod(const fs::path& path, MechanismName name, ScanMemo* memo) {
+    int64_t read_at = now_ns();
+    ModFile mod{std::move(name), path, {}, FileStamp::of(path)};
+    std::string key = memo ? stamp_key(path) : std::string();
+    if (const NmodlInfo* known = memo ? memo->find(key, mod.stamp) : nullptr) {
+        mod.nmodl = *known;
+        return mod;
+    }
+    mod.nmodl = scan_nmodl(read_file(path), path.string());
+    if (memo) {
+        memo->put(key, mod.stamp, read_at, mod.nmodl);
+    }
     return mod;
 }
 
@@ -52,17 +77,7 @@ MechanismName name_by_convention(const std::string& package, const fs::path& fil
     return name;
 }
 
-void add_mod(Package& package, ModFile mod) {
-    for (const auto& other : package.mods) {
-        if (other.name == mod.name) {
-            throw Error(mod.path.string() + ": " + mod.name.pretty() + " is also provided by " +
-                        other.path.string() + "; each asset and variant must come from one file");
-        }
-    }
-    package.mods.push_back(std::move(mod));
-}
-
-Package load_with_manifest(const fs::path& dir) {
+Package load_with_manifest(const fs::path& dir, ScanMemo* memo) {
     fs::path manifest = dir / kManifestName;
     YAML::Node root = parse_yaml(read_file(manifest), manifest);
     if (!root.IsMap()) {
@@ -89,7 +104,7 @@ Package load_with_manifest(const fs::path& dir) {
     }
     if (!root["mods"]) {
         for (const auto& file : mod_files_in(mods_dir(dir))) {
-            add_mod(package, read_mod(file, name_by_convention(package.name, file)));
+            package.mods.push_back(read_mod(file, name_by_convention(package.name, file), memo));
         }
         return package;
     }
@@ -123,7 +138,7 @@ Package load_with_manifest(const fs::path& dir) {
         if (!fs::is_regular_file(file, ec)) {
             throw Error(where + ": mod file " + file.string() + " does not exist");
         }
-        add_mod(package, read_mod(file, name));
+        package.mods.push_back(read_mod(file, name, memo));
     }
     return package;
 }
@@ -141,7 +156,7 @@ std::vector<fs::path> legacy_files(const fs::path& dir) {
     return files;
 }
 
-Package load_legacy(const fs::path& dir) {
+Package load_legacy(const fs::path& dir, ScanMemo* memo) {
     Package package;
     package.dir = dir;
     for (const auto& file : legacy_files(dir)) {
@@ -152,7 +167,7 @@ Package load_legacy(const fs::path& dir) {
             throw Error(file.string() + ": belongs to package '" + name.package + "' but " + dir.string() +
                         " holds package '" + package.name + "'; put each package in its own directory");
         }
-        add_mod(package, read_mod(file, name));
+        package.mods.push_back(read_mod(file, name, memo));
     }
     if (package.name.empty()) {
         throw Error(dir.string() + ": not a package: no " + kManifestName +
@@ -168,11 +183,20 @@ bool is_package_dir(const fs::path& dir) {
     return fs::is_regular_file(dir / kManifestName, ec) || !legacy_files(dir).empty();
 }
 
-Package load_package(const fs::path& dir) {
+Package load_package(const fs::path& dir, ScanMemo* memo) {
     boost::system::error_code ec;
-    Package package = fs::exists(dir / kManifestName, ec) ? load_with_manifest(dir) : load_legacy(dir);
-    std::sort(package.mods.begin(), package.mods.end(),
-              [](const ModFile& a, const ModFile& b) { return a.name < b.name; });
+    Package package = fs::exists(dir / kManifestName, ec) ? load_with_manifest(dir, memo) : load_legacy(dir, memo);
+    // Stable, so that of two files giving the same name the first one read is named first.
+    std::stable_sort(package.mods.begin(), package.mods.end(),
+                     [](const ModFile& a, const ModFile& b) { return a.name < b.name; });
+    for (size_t i = 1; i < package.mods.size(); ++i) {
+        const ModFile& first = package.mods[i - 1];
+        const ModFile& again = package.mods[i];
+        if (again.name == first.name) {
+            throw Error(again.path.string() + ": " + again.name.pretty() + " is also provided by " +
+                        first.path.string() + "; each asset and variant must come from one file");
+        }
+    }
     return package;
 }
 

@@ -65,6 +65,7 @@ void load_packages() {
     for (const auto& problem : found.problems) {
         report(problem);
     }
+    check_lock_in(fs::current_path(), found.packages); // a model with a glia.lock runs only as locked
     Toolchain toolchain = detect_toolchain();
     BuildOptions options;
     options.log = [](const std::string& line) { report(line); };
@@ -88,11 +89,10 @@ void load_packages() {
                    dlerror() + " (run 'glia cache --clear' and try again)");
             continue;
         }
+        std::set<MechanismName> in_library(lib.mechanisms.begin(), lib.mechanisms.end());
         for (const auto& mod : found.packages[p].mods) {
-            for (const auto& name : lib.mechanisms) {
-                if (name == mod.name) {
-                    candidates.push_back(&mod);
-                }
+            if (in_library.count(mod.name)) {
+                candidates.push_back(&mod);
             }
         }
     }
@@ -151,7 +151,6 @@ extern "C" void modl_reg() {
     finish_objects_builtins();
     finish_info_builtins();
     try {
-        glia::check_lock_in(glia::fs::current_path()); // a model with a glia.lock runs only as locked
         if (env_switch("GLIA_NOLOAD")) {
             // Builtins only: for a process that loads its mechanisms some other way, or none.
             state().load_error = "GLIA_NOLOAD is set, so glia loaded no packages; unset it to use them";

@@ -1,10 +1,13 @@
-// The builder's pure parts: the manifest (stamps, format, the settle guard) and the preflight.
+// The builder's pure parts: the manifest (stamps, format, the settle guard), the scan memo and
+// the preflight.
 
 #include "temp_dir.hpp"
 
 #include "glia/manifest.hpp"
 #include "glia/nmodl.hpp"
+#include "glia/package.hpp"
 #include "glia/preflight.hpp"
+#include "glia/scan_memo.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -95,6 +98,84 @@ BOOST_AUTO_TEST_CASE(never_records_paths_it_could_not_read_back) {
     m.put(e);
     BOOST_TEST(m.mods().empty());
     BOOST_TEST(!m.changed());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(scan_memo)
+
+const char* kTwoIons = "NEURON { SUFFIX k USEION k READ ek WRITE ik USEION ca READ cai }\n"
+                       "FUNCTION f() { f = 1 }\nPROCEDURE g() { }\nINCLUDE \"a b.inc\"\n";
+
+BOOST_AUTO_TEST_CASE(round_trips_every_field) {
+    TempDir dir;
+    fs::path m = dir.write("k.mod", kTwoIons);
+    NmodlInfo info = scan_nmodl(kTwoIons, "k.mod");
+    FileStamp stamp = FileStamp::of(m);
+    ScanMemo out;
+    out.put(stamp_key(m), stamp, stamp.mtime_ns + 3 * kStampMarginNs, info);
+    out.save_if_changed(dir.path / "cache" / "scans");
+    ScanMemo in = ScanMemo::load(dir.path / "cache" / "scans");
+    const NmodlInfo* got = in.find(stamp_key(m), stamp);
+    BOOST_REQUIRE(got);
+    BOOST_TEST(got->kind == info.kind);
+    BOOST_TEST(got->name == "k");
+    BOOST_TEST(got->name_offset == info.name_offset);
+    BOOST_TEST(got->line == info.line);
+    BOOST_TEST(got->ions == info.ions);
+    BOOST_TEST(got->functions == info.functions);
+    BOOST_TEST(got->includes == std::vector<std::string>{"a b.inc"});
+}
+
+BOOST_AUTO_TEST_CASE(vouches_only_for_settled_unchanged_files) {
+    TempDir dir;
+    fs::path m = dir.write("k.mod", kTwoIons);
+    NmodlInfo info = scan_nmodl(kTwoIons, "k.mod");
+    FileStamp stamp = FileStamp::of(m);
+    ScanMemo memo;
+    memo.put(stamp_key(m), stamp, now_ns(), info); // read just after the write: not trusted
+    BOOST_TEST(!memo.find(stamp_key(m), stamp));
+    memo.put(stamp_key(m), stamp, stamp.mtime_ns + 3 * kStampMarginNs, info);
+    BOOST_TEST(memo.find(stamp_key(m), stamp));
+    dir.write("k.mod", "NEURON { SUFFIX kk }\n");
+    BOOST_TEST(!memo.find(stamp_key(m), FileStamp::of(m)));
+    BOOST_TEST(!memo.find(stamp_key(dir.path / "other.mod"), stamp));
+}
+
+BOOST_AUTO_TEST_CASE(load_package_takes_what_the_memo_vouches_for_and_reads_the_rest) {
+    TempDir dir;
+    dir.write("p/glia-package.yaml", "name: p\n");
+    fs::path m = dir.write("p/mods/k.mod", kTwoIons);
+    ScanMemo memo;
+    Package first = load_package(dir.path / "p", &memo);
+    BOOST_REQUIRE(first.mods.size() == 1u);
+    BOOST_TEST(!memo.find(stamp_key(m), first.mods[0].stamp)); // just written: not trusted yet
+    // A memo entry recorded long after the last write is used without reading the file: a
+    // planted scan (naming ion zz, which the file does not) comes back.
+    NmodlInfo planted = first.mods[0].nmodl;
+    planted.ions = {"zz"};
+    memo.put(stamp_key(m), first.mods[0].stamp, first.mods[0].stamp.mtime_ns + 3 * kStampMarginNs, planted);
+    BOOST_TEST(load_package(dir.path / "p", &memo).mods[0].nmodl.ions == std::vector<std::string>{"zz"});
+    dir.write("p/mods/k.mod", "NEURON { POINT_PROCESS k }\n"); // a real change is read
+    Package changed = load_package(dir.path / "p", &memo);
+    BOOST_TEST(changed.mods[0].nmodl.kind == MechanismKind::point_process);
+    BOOST_TEST(changed.mods[0].nmodl.ions.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_damaged_or_foreign_file_reads_as_empty) {
+    TempDir dir;
+    FileStamp stamp; // "1,1,1,1,1", settled long before it was recorded at 10 s
+    FileStamp::parse("1,1,1,1,1", stamp);
+    const std::string good = "scan\t/a.mod\t10000000000\t1,1,1,1,1\t0\ta\t0\t1\t\t\t\n";
+    dir.write("s0", "glia-scans\t1\n" + good);
+    BOOST_TEST(ScanMemo::load(dir.path / "s0").find("/a.mod", stamp)); // the control: a sound file is used
+    dir.write("s1", "glia-scans\t999\n" + good);
+    dir.write("s2", "glia-scans\t1\n" + good + "scan\t/b.mod\tnotanumber\t-\t0\tb\t0\t1\t\t\t\n");
+    dir.write("s3", "glia-scans\t1\n" + good.substr(0, good.size() - 1)); // cut short
+    dir.write("s4", "glia-scans\t1\n" + good + "scan\t/b.mod\t1\t1,1,1,1,1\t9\tb\t0\t1\t\t\t\n"); // no kind 9
+    for (const char* name : {"s1", "s2", "s3", "s4", "absent"}) {
+        BOOST_TEST(!ScanMemo::load(dir.path / name).find("/a.mod", stamp), name);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

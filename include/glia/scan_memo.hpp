@@ -1,0 +1,50 @@
+#pragma once
+/// \file
+/// The scan memo: what discovery learnt by reading each mod file (`scan_nmodl`), remembered
+/// with the file's stamp, so that discovering an unchanged set of packages costs one stat per
+/// mod instead of reading and scanning every file. It lives at `<cache>/scans`.
+///
+/// Unlike the build manifest it is written without the cache lock (discovery runs in commands
+/// that never build): it is replaced atomically, every entry is checked against the file's
+/// current stamp before use, and an update lost to a concurrent writer only means a re-read.
+
+#include "glia/file_stamp.hpp"
+#include "glia/fs.hpp"
+#include "glia/nmodl.hpp"
+
+#include <map>
+#include <string>
+
+namespace glia {
+
+class ScanMemo {
+  public:
+    /// Reads `file`; a missing, foreign or damaged file gives an empty memo.
+    static ScanMemo load(const fs::path& file);
+
+    /// The scan of the file at `path` (as `stamp_key` gives it), if the stamp it had when it
+    /// was scanned is `now` and had settled then; nullptr otherwise.
+    const NmodlInfo* find(const std::string& path, const FileStamp& now);
+    /// Remembers the scan of `path`, read after taking `stamp` at `recorded_ns`.
+    void put(const std::string& path, const FileStamp& stamp, int64_t recorded_ns, NmodlInfo info);
+
+    /// Writes the memo if `put` added anything, keeping the entries used since loading and those
+    /// of files that are still as they were scanned. Never throws: a memo that cannot be written
+    /// (a read-only cache, a full disk) only costs the next run a re-read.
+    void save_if_changed(const fs::path& file) const;
+
+  private:
+    struct Entry {
+        int64_t recorded_ns = 0;
+        FileStamp stamp;
+        NmodlInfo info;
+        bool used = false;
+    };
+    std::map<std::string, Entry> entries_;
+    bool changed_ = false;
+};
+
+/// `<root>/scans`.
+fs::path scan_memo_path(const fs::path& root);
+
+} // namespace glia
