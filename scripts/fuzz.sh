@@ -7,16 +7,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 dir=build-fuzz
-log=$dir/meson-logs/testlog.json
-rm -f "$log"
-
-record() {
-    mkdir -p "$dir/meson-logs"
-    echo "{\"name\": \"fuzz/$1\", \"result\": \"$2\"}" >"$log"
-    echo "fuzz: $1: $2" >&2
-    [ "$2" = SKIP ] && exit 0
-    exit 1
-}
+prefix=fuzz
+source scripts/lib/record.sh
 
 command -v clang++ >/dev/null || record clang SKIP
 if [ ! -f "$dir/build.ninja" ]; then

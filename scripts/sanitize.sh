@@ -6,15 +6,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 dir=build-asan
-log=$dir/meson-logs/testlog.json
-rm -f "$log"
-
-record_failure() {
-    mkdir -p "$dir/meson-logs"
-    echo "{\"name\": \"sanitize/$1\", \"result\": \"FAIL\"}" >"$log"
-    echo "sanitize: $1 failed" >&2
-    exit 1
-}
+prefix=sanitize
+source scripts/lib/record.sh
+record_failure() { record "$1" FAIL "sanitize: $1 failed"; }
 
 if [ ! -f "$dir/build.ninja" ]; then
     meson setup "$dir" -Dsanitize=true --buildtype=debugoptimized >/dev/null || record_failure setup
