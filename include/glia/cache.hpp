@@ -8,8 +8,10 @@
 ///   libs/<key>/libglia-<package>.so  one linked package library, key = hash of its objects
 ///   tmp/<key>.<pid>/          scratch space of a running build, removed when it ends
 ///   manifest                  stamps of hashed files and their keys (manifest.hpp)
+///   scans                     what discovery learnt of each mod, by stamp (scan_memo.hpp);
+///                             the one file written without the lock (replaced atomically)
 /// Every file is published by rename, so a file present under objects/ or libs/ is complete.
-/// Whoever writes anything here holds the lock, so scratch space found by a lock holder was
+/// Whoever writes anything else here holds the lock, so scratch space found by a lock holder was
 /// left by a build that died, and is removed.
 
 #include "glia/fs.hpp"

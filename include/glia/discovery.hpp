@@ -38,6 +38,7 @@ struct Discovery {
     std::vector<Package> packages;          ///< sorted by name
     std::vector<ShadowedPackage> shadowed;  ///< duplicates that lost to an earlier entry
     std::vector<std::string> problems;      ///< packages that could not be read, one message each
+    size_t mods_read = 0;                   ///< mods read and scanned (the rest were known by their stamps)
 };
 
 /// Discovers every package on the search path. Broken packages are reported in `problems`.

@@ -33,6 +33,9 @@ class ScanMemo {
     /// (a read-only cache, a full disk) only costs the next run a re-read.
     void save_if_changed(const fs::path& file) const;
 
+    /// How many `find` calls found nothing to vouch for (each such mod is then read).
+    size_t misses() const { return misses_; }
+
   private:
     struct Entry {
         int64_t recorded_ns = 0;
@@ -42,6 +45,7 @@ class ScanMemo {
     };
     std::map<std::string, Entry> entries_;
     bool changed_ = false;
+    size_t misses_ = 0;
 };
 
 /// `<root>/scans`.

@@ -137,7 +137,8 @@ int cmd_compile(const Args& args) {
     if (build.verbose) {
         double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         std::cout << "glia: " << result.stats.translated << " translated, " << result.stats.hashed << " hashed, "
-                  << (total - result.stats.hashed) << " known by stamps; " << ms << " ms; cache "
+                  << (total - result.stats.hashed) << " known by stamps, " << found.mods_read
+                  << " read by discovery; " << ms << " ms; cache "
                   << cache_root().string() << std::endl;
     }
     return failed || !checked.left_out.empty() ? 1 : 0;

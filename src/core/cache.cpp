@@ -2,6 +2,7 @@
 
 #include "glia/error.hpp"
 #include "glia/manifest.hpp"
+#include "glia/scan_memo.hpp"
 
 #include <set>
 
@@ -147,6 +148,7 @@ void clear_cache(const fs::path& root) {
         }
     }
     fs::remove(manifest_path(root), ec);
+    fs::remove(scan_memo_path(root), ec);
 }
 
 namespace {

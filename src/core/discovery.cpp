@@ -102,6 +102,7 @@ Discovery discover_packages() {
     std::sort(found.packages.begin(), found.packages.end(),
               [](const Package& a, const Package& b) { return a.name < b.name; });
     memo.save_if_changed(memo_file);
+    found.mods_read = memo.misses();
     return found;
 }
 

@@ -91,6 +91,7 @@ ScanMemo ScanMemo::load(const fs::path& file) {
 const NmodlInfo* ScanMemo::find(const std::string& path, const FileStamp& now) {
     auto it = entries_.find(path);
     if (it == entries_.end() || !now.exists || !it->second.stamp.vouches(it->second.recorded_ns, now)) {
+        ++misses_;
         return nullptr;
     }
     it->second.used = true;

@@ -75,12 +75,14 @@ class Builder(GliaTestCase):
         self.assertIn("0 translated, 2 hashed", out)
         out = self.box.glia("compile", "--verbose", "inc").stdout
         self.assertEqual(stats(out), (0, 2, 0))
-        self.assertIn("0 translated, 0 hashed, 2 known by stamps", out, "a no-op must not read the mods")
+        self.assertIn("0 translated, 0 hashed, 2 known by stamps, 0 read by discovery", out,
+                      "a no-op must not read the mods")
         with open(os.path.join(pkg, "mods", "B.mod"), "a") as f:
             f.write(": touched\n")
         out = self.box.glia("compile", "--verbose", "inc").stdout
         self.assertEqual(stats(out), (1, 1, 1))
         self.assertIn("1 translated, 1 hashed", out)
+        self.assertIn("1 read by discovery", out)  # the scan memo noticed the change too
         self.assertIn("[1/1] inc.B(0)", out)
         # The same content under another path (a second environment) reuses the objects.
         other = self.box.package("inc2", {"A.mod": density("a")}, manifest=False)
