@@ -56,8 +56,7 @@ BREAKPOINT {{
 
 
 def find_glia(given):
-    for path in [given, os.path.join(SOURCE, "build-builder", "src", "cli", "glia"),
-                 os.path.join(SOURCE, "build", "src", "cli", "glia"), shutil.which("glia")]:
+    for path in [given, os.path.join(SOURCE, "build", "src", "cli", "glia"), shutil.which("glia")]:
         if path and os.access(path, os.X_OK):
             return path
     sys.exit("glia not found: build it (meson setup build && ninja -C build) or pass --glia PATH")
