@@ -34,6 +34,7 @@ struct PackageLibrary {
     fs::path library;                     ///< empty if nothing in the package built
     std::vector<MechanismName> mechanisms;///< what the library registers
     std::vector<ModFailure> failures;     ///< what it left out
+    std::vector<std::string> warnings;    ///< what loads, but not as the user may think (a stale build)
 };
 
 /// How to build.

@@ -284,6 +284,20 @@ BuildResult last_built(const std::vector<Package>& packages, const fs::path& cac
         }
         if (found) {
             lib.library = target;
+            // The old build loads all the same, but say so: results may differ from the mods on disk.
+            int64_t built_ns = FileStamp::of(target).mtime_ns;
+            std::string newer;
+            size_t count = 0;
+            for (const auto& mod : package.mods) {
+                if (mod.stamp.exists && mod.stamp.mtime_ns > built_ns) {
+                    newer += (count++ ? ", " : "") + mod.path.filename().string();
+                }
+            }
+            if (count) {
+                lib.warnings.push_back(std::to_string(count) + " mod file(s) of package '" + package.name +
+                                       "' changed after its library was built (" + newer +
+                                       "); GLIA_NOCOMPILE loads that older build: run 'glia compile' to update it");
+            }
         }
         result.libraries.push_back(std::move(lib));
     }

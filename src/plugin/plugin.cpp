@@ -80,6 +80,9 @@ void load_packages() {
         for (const auto& failure : lib.failures) {
             report("warning: " + failure.name.pretty() + " is not available: " + failure.describe());
         }
+        for (const auto& warning : lib.warnings) {
+            report("warning: " + warning);
+        }
         if (lib.library.empty()) {
             continue;
         }

@@ -172,6 +172,16 @@ class Loading(SharedCacheTestCase):
         self.assertIn("LEAK2 0", out)
         self.assertNotIn("[1/", out)
 
+        # A mod edited since the build: the old build loads, with a warning naming the file.
+        with open(os.path.join(extra, "mods", "Kv1.mod"), "a") as f:
+            f.write(": edited after the build\n")
+        out = self.box.nrniv('create soma\nsoma glia_insert("Kv1")\nprint "KV1 ", glia_exists("Kv1")', env=env).stdout
+        self.assertIn("changed after its library was built (", out)
+        self.assertIn("Kv1.mod", out)
+        self.assertIn("run 'glia compile' to update it", out)
+        self.assertIn("KV1 1", out)
+        self.assertNotIn("[1/", out)
+
     @unittest.skipUnless(shutil.which("mpiexec"), "openmpi-bin is not installed")
     def test_only_rank_zero_prints(self):
         self.box.nrniv("")  # build first, so both ranks find the cache ready and report nothing else
