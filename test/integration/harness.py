@@ -21,6 +21,26 @@ NEURON_DEMO_MODS = "/usr/share/nrn/demo/release"
 PYTHON = "/usr/bin/python3"  # the interpreter that has NEURON; the first python3 on PATH may not
 
 
+# A file written less than 2 s before it was hashed or scanned is read again next time (the
+# manifest and the scan memo distrust its stamp); tests of the stat-only path wait this long.
+SETTLE = 2.2
+
+
+def density(suffix, g="0.001", extra=""):
+    """The text of a small density mod with SUFFIX `suffix`, conductance `g`, and `extra` appended."""
+    return f"""
+    NEURON {{
+        SUFFIX {suffix}
+        NONSPECIFIC_CURRENT i
+        RANGE g
+    }}
+    PARAMETER {{ g = {g} (S/cm2) }}
+    ASSIGNED {{ v (mV)  i (mA/cm2) }}
+    BREAKPOINT {{ i = g*(v + 65) }}
+    {extra}
+    """
+
+
 class Sandbox:
     """A temporary home for one test: its own cache, config, data dirs and working directory."""
 

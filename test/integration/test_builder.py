@@ -9,25 +9,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import PLUGIN, GliaTestCase, main  # noqa: E402
-
-# The stamps of a file written less than 2 s before it was hashed are not trusted (a rewrite
-# within the clock's granularity could hide); tests that check the stat-only path wait this long.
-SETTLE = 2.2
-
-
-def density(suffix, g="0.001", extra=""):
-    return f"""
-    NEURON {{
-        SUFFIX {suffix}
-        NONSPECIFIC_CURRENT i
-        RANGE g
-    }}
-    PARAMETER {{ g = {g} (S/cm2) }}
-    ASSIGNED {{ v (mV)  i (mA/cm2) }}
-    BREAKPOINT {{ i = g*(v + 65) }}
-    {extra}
-    """
+from harness import PLUGIN, SETTLE, GliaTestCase, density, main  # noqa: E402
 
 
 def nothing_mod(function, value):

@@ -16,30 +16,11 @@ import struct
 import subprocess
 import sys
 import tempfile
-import time
-import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import CLI, EXAMPLE, PLUGIN, PYTHON, GliaTestCase, main  # noqa: E402
+from harness import CLI, EXAMPLE, PLUGIN, PYTHON, GliaTestCase, density, main  # noqa: E402
 
 NOBODY = 65534
-# A file written less than 2 s before it was hashed is hashed again next time (manifest.hpp):
-# tests that need a run which writes nothing wait this long after writing their mods.
-SETTLE = 2.2
-
-
-def density(suffix, g):
-    return f"""
-    NEURON {{
-        SUFFIX {suffix}
-        NONSPECIFIC_CURRENT i
-        RANGE g
-    }}
-    PARAMETER {{ g = {g} (S/cm2) }}
-    ASSIGNED {{ v (mV)  i (mA/cm2) }}
-    BREAKPOINT {{ i = g*(v + 65) }}
-    """
-
 
 _prebuilt = []
 
