@@ -68,10 +68,7 @@ int cmd_compile(const Args& args) {
         return 0;
     }
     auto start = std::chrono::steady_clock::now();
-    Discovery found = discover_packages();
-    for (const auto& problem : found.problems) {
-        warn(problem);
-    }
+    Discovery found = discover_and_warn();
     if (!only.empty()) {
         for (const auto& name : only) {
             bool known = false;

@@ -15,10 +15,7 @@ int cmd_list(const Args& args) {
     if (!parse_options(args, "glia list [--json]", options, vm)) {
         return 0;
     }
-    Discovery found = discover_packages();
-    for (const auto& problem : found.problems) {
-        warn(problem);
-    }
+    Discovery found = discover_and_warn();
     if (vm.count("json")) {
         Json packages = Json::array();
         for (const auto& package : found.packages) {

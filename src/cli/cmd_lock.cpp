@@ -39,10 +39,7 @@ int cmd_lock(const Args& args) {
         std::cout << path.string() << ": every locked mechanism is unchanged\n";
         return 0;
     }
-    Discovery found = discover_packages();
-    for (const auto& problem : found.problems) {
-        warn(problem);
-    }
+    Discovery found = discover_and_warn();
     std::vector<std::string> assets;
     if (vm.count("asset")) {
         assets = vm["asset"].as<std::vector<std::string>>();

@@ -83,10 +83,7 @@ int cmd_select(const Args& args) {
         throw Error("'glia select " + asset + "' needs --pkg, --variant or both (see 'glia show " + asset +
                     "' for the candidates)");
     }
-    Discovery found = discover_packages();
-    for (const auto& problem : found.problems) {
-        warn(problem);
-    }
+    Discovery found = discover_and_warn();
     Index index(found.packages);
     try {
         if (asset.empty()) {

@@ -48,10 +48,7 @@ ScopeStack file_scopes(const Index& index, std::vector<std::string>& errors) {
 }
 
 Index discovered_index(Discovery& found) {
-    found = discover_packages();
-    for (const auto& problem : found.problems) {
-        warn(problem);
-    }
+    found = discover_and_warn();
     return Index(found.packages);
 }
 

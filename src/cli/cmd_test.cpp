@@ -59,10 +59,7 @@ int cmd_test(const Args& args) {
         std::string path = env_or("GLIA_PATH", "");
         ::setenv("GLIA_PATH", (local.string() + (path.empty() ? "" : ":" + path)).c_str(), 1);
     }
-    Discovery found = discover_packages();
-    for (const auto& problem : found.problems) {
-        warn(problem);
-    }
+    Discovery found = discover_and_warn();
     Index index(found.packages);
     std::vector<AssetTest> tests;
     if (vm.count("asset")) {

@@ -2,6 +2,7 @@
 // The glia subcommands. Each takes the arguments after its name and returns the exit status;
 // user errors are thrown as glia::Error and printed by main.
 
+#include "glia/discovery.hpp"
 #include "glia/fs.hpp"
 
 #include <string>
@@ -33,5 +34,8 @@ fs::path plugin_path();
 
 /// Prints `text` to stderr prefixed with "glia: ".
 void warn(const std::string& text);
+
+/// The packages on the search path, after warning about each one that could not be read.
+Discovery discover_and_warn();
 
 } // namespace glia::cli

@@ -56,6 +56,14 @@ void usage(std::ostream& out) {
 
 namespace glia::cli {
 void warn(const std::string& text) { std::cerr << "glia: " << text << "\n"; }
+
+Discovery discover_and_warn() {
+    Discovery found = discover_packages();
+    for (const auto& problem : found.problems) {
+        warn(problem);
+    }
+    return found;
+}
 } // namespace glia::cli
 
 int main(int argc, char** argv) {
