@@ -204,19 +204,27 @@ class FullDisk(FaultCase):
         self.use_package("big", 3)
         cache = self.box.path("smallfs")
         os.makedirs(cache)
-        # An object takes about 32 KB, its scratch files 20 KB more, the library about 70 KB: 64 KB
-        # fails while compiling, 128 KB (with the objects already in) while linking.
-        for size in ("64k", "128k"):
-            if size == "64k":
-                self.mount("-t", "tmpfs", "-o", f"size={size}", "tmpfs", cache)
-            else:
-                self.mount("-o", f"remount,size={size}", cache)
-            self.box.env["GLIA_CACHE_DIR"] = cache
+        self.box.env["GLIA_CACHE_DIR"] = cache
+
+        def compile_fails(stage):
             r = self.box.glia("compile", "-j", "2", "big", check=False)
-            print(f"{size}: {r.stdout}", file=sys.stderr)
-            self.assertEqual(r.returncode, 1, f"a reported failure, not a crash:\n{r.stdout}")
+            print(f"{stage}: {r.stdout}", file=sys.stderr)
+            self.assertEqual(r.returncode, 1, f"{stage}: a reported failure, not a crash:\n{r.stdout}")
             self.assert_clear(r, cache)
             self.assert_trusted(cache)
+
+        # Three objects and their library need far more than 64 KB: the build runs out of space
+        # compiling or linking, whichever comes first with these tools.
+        self.mount("-t", "tmpfs", "-o", "size=64k", "tmpfs", cache)
+        compile_fails("64k")
+        # Room for the objects, then only 16 KB more than they take: the link must run out of space.
+        self.mount("-o", "remount,size=64m", cache)
+        self.box.glia("compile", "big")
+        shutil.rmtree(os.path.join(cache, "libs"))
+        st = os.statvfs(cache)
+        used_kb = (st.f_blocks - st.f_bfree) * st.f_frsize // 1024
+        self.mount("-o", f"remount,size={used_kb + 16}k", cache)
+        compile_fails(f"{used_kb + 16}k, objects in place")
 
         out = self.nrniv("print 1+1")  # builds on load, with a thread per core
         self.assert_alive(out)
