@@ -9,7 +9,6 @@
 #include "glia/error.hpp"
 #include "glia/nmodl.hpp"
 
-#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -23,18 +22,6 @@ void check(bool ok, const char* promise) {
         std::fprintf(stderr, "fuzz_nmodl: broken promise: %s\n", promise);
         std::abort();
     }
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (std::toupper(static_cast<unsigned char>(a[i])) != std::toupper(static_cast<unsigned char>(b[i]))) {
-            return false;
-        }
-    }
-    return true;
 }
 
 } // namespace
@@ -73,7 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     check(again.functions == info.functions, "functions are unchanged");
     check(again.includes == info.includes, "includes are unchanged");
     // A mechanism named like the keyword USEION makes its successor look like an ion; not worth a rule.
-    if (!iequals(info.name, "USEION")) {
+    if (!glia::same_keyword(info.name, "USEION")) {
         check(again.ions == info.ions, "ions are unchanged");
     }
     return 0;

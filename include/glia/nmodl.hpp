@@ -35,6 +35,9 @@ struct NmodlInfo {
     std::vector<std::string> includes;  ///< INCLUDE files and `#include "x"` of VERBATIM blocks
 };
 
+/// True if `a` and `b` are the same NMODL keyword: keywords are matched without regard to case.
+bool same_keyword(std::string_view a, std::string_view b);
+
 /// Scans NMODL text. Throws ParseError naming `filename` and the line when there is no
 /// NEURON block, no declaration, or more than one.
 NmodlInfo scan_nmodl(std::string_view text, std::string_view filename);

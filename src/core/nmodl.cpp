@@ -21,6 +21,18 @@ std::string_view kind_name(MechanismKind kind) {
     return "unknown";
 }
 
+bool same_keyword(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (std::toupper(static_cast<unsigned char>(a[i])) != std::toupper(static_cast<unsigned char>(b[i]))) {
+            return false;
+        }
+    }
+    return true;
+}
+
 namespace {
 
 struct Token {
@@ -32,18 +44,6 @@ struct Token {
 
 bool is_word_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (std::toupper(static_cast<unsigned char>(a[i])) != std::toupper(static_cast<unsigned char>(b[i]))) {
-            return false;
-        }
-    }
-    return true;
-}
 
 class Lexer {
   public:
@@ -79,11 +79,11 @@ class Lexer {
                     ++pos_;
                 }
                 std::string_view word = text_.substr(start, pos_ - start);
-                if (iequals(word, "COMMENT")) {
+                if (same_keyword(word, "COMMENT")) {
                     skip_block("ENDCOMMENT", nullptr);
-                } else if (iequals(word, "VERBATIM")) {
+                } else if (same_keyword(word, "VERBATIM")) {
                     skip_block("ENDVERBATIM", &verbatim_includes_);
-                } else if (iequals(word, "TITLE")) {
+                } else if (same_keyword(word, "TITLE")) {
                     skip_to_end_of_line();
                 } else {
                     return Token{Token::word, word, start, line_};
@@ -120,7 +120,7 @@ class Lexer {
                 while (pos_ < text_.size() && is_word_char(text_[pos_])) {
                     ++pos_;
                 }
-                if (iequals(text_.substr(start, pos_ - start), end)) {
+                if (same_keyword(text_.substr(start, pos_ - start), end)) {
                     return;
                 }
             } else if (c == '#' && includes) {
@@ -204,7 +204,7 @@ NmodlInfo scan_nmodl(std::string_view text, std::string_view filename) {
             continue;
         }
         if (depth == 0) {
-            if (iequals(t.text, "NEURON") && next && next->text == "{") {
+            if (same_keyword(t.text, "NEURON") && next && next->text == "{") {
                 saw_neuron_block = true;
                 neuron_depth = depth + 1;
             } else if ((t.text == "FUNCTION" || t.text == "PROCEDURE" || t.text == "FUNCTION_TABLE") && next &&
@@ -219,13 +219,13 @@ NmodlInfo scan_nmodl(std::string_view text, std::string_view filename) {
             continue;
         }
         std::optional<MechanismKind> kind;
-        if (iequals(t.text, "SUFFIX")) {
+        if (same_keyword(t.text, "SUFFIX")) {
             kind = MechanismKind::density;
-        } else if (iequals(t.text, "POINT_PROCESS")) {
+        } else if (same_keyword(t.text, "POINT_PROCESS")) {
             kind = MechanismKind::point_process;
-        } else if (iequals(t.text, "ARTIFICIAL_CELL")) {
+        } else if (same_keyword(t.text, "ARTIFICIAL_CELL")) {
             kind = MechanismKind::artificial_cell;
-        } else if (iequals(t.text, "USEION") && next && next->type == Token::word) {
+        } else if (same_keyword(t.text, "USEION") && next && next->type == Token::word) {
             info.ions.emplace_back(next->text);
             continue;
         } else {

@@ -151,7 +151,9 @@ Toolchain detect_toolchain() {
         throw Error("NEURON's headers not found in " + tc.include_dir.string() + "." + fix);
     }
 
-    auto vars = read_makefile_variables(read_file(tc.makefile), {{"ROOT", p.string()}});
+    // Two passes over one read: the second expands with the CC/CXX defaults filled in.
+    const std::string makefile = read_file(tc.makefile);
+    auto vars = read_makefile_variables(makefile, {{"ROOT", p.string()}});
     // The makefile assigns CC only when make's default is in use; that is the case we mirror.
     if (!vars.count("CC") || vars["CC"].empty()) {
         vars["CC"] = "cc";
@@ -159,7 +161,7 @@ Toolchain detect_toolchain() {
     if (!vars.count("CXX") || vars["CXX"].empty()) {
         vars["CXX"] = "c++";
     }
-    vars = read_makefile_variables(read_file(tc.makefile), vars);
+    vars = read_makefile_variables(makefile, vars);
     std::string cc = env_or("GLIA_CC", vars["CC"]);
     std::string compile = vars.count("COMPILE") ? vars["COMPILE"] : vars["CC"] + " " + vars["CFLAGS"];
     tc.compile = split_words(compile);
