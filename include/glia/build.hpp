@@ -42,9 +42,6 @@ struct BuildOptions {
     unsigned jobs = 0;    ///< parallel compiles; 0 means the number of cores
     bool force = false;   ///< rebuild even what the cache holds
     bool verbose = false; ///< log every command
-    /// Build nothing (GLIA_NOCOMPILE): each package gets the library it was last linked into,
-    /// however old, and a package the cache has no library for reports its mods as failures.
-    bool cached_only = false;
     /// Receives progress lines (`[k/n] pkg.asset(variant)`) and, when verbose, commands.
     std::function<void(const std::string&)> log;
 };
@@ -72,7 +69,9 @@ struct BuildResult {
 BuildResult build_packages(const std::vector<Package>& packages, const Toolchain& toolchain,
                            const fs::path& cache, const BuildOptions& options);
 
-/// The name a mod registers in NEURON: its full glia name, or for `SUFFIX nothing` none.
-std::string registered_mechanism_name(const ModFile& mod);
+/// Builds nothing (GLIA_NOCOMPILE), so needs no toolchain: each package gets the library it was
+/// last linked into, however old (with a warning naming mods changed since), and a package the
+/// cache has no library for reports its mods as failures. Reads the manifest without the lock.
+BuildResult last_built(const std::vector<Package>& packages, const fs::path& cache);
 
 } // namespace glia

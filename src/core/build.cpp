@@ -250,12 +250,6 @@ bool BuildResult::ok() const {
     return true;
 }
 
-std::string registered_mechanism_name(const ModFile& mod) {
-    return mod.nmodl.kind == MechanismKind::nothing ? std::string() : mod.name.full();
-}
-
-namespace {
-
 // No compiler runs: the manifest names the library each package directory was last linked
 // into. It is published atomically, so it can be read without the lock a build may hold.
 BuildResult last_built(const std::vector<Package>& packages, const fs::path& cache) {
@@ -304,13 +298,9 @@ BuildResult last_built(const std::vector<Package>& packages, const fs::path& cac
     return result;
 }
 
-} // namespace
 
 BuildResult build_packages(const std::vector<Package>& packages, const Toolchain& toolchain,
                            const fs::path& cache, const BuildOptions& options) {
-    if (options.cached_only) {
-        return last_built(packages, cache);
-    }
     CacheLock lock(cache);
     // Holding the lock, no other build is running: whatever is in tmp/ was left by one that died.
     remove_scratch(cache);

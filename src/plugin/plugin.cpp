@@ -66,11 +66,15 @@ void load_packages() {
         report(problem);
     }
     check_lock_in(fs::current_path(), found.packages); // a model with a glia.lock runs only as locked
-    Toolchain toolchain = detect_toolchain();
-    BuildOptions options;
-    options.log = [](const std::string& line) { report(line); };
-    options.cached_only = env_switch("GLIA_NOCOMPILE"); // compute nodes without a compiler, or a frozen cache
-    BuildResult built = build_packages(found.packages, toolchain, cache_root(), options);
+    BuildResult built;
+    if (env_switch("GLIA_NOCOMPILE")) {
+        // Compute nodes without a compiler, or a frozen cache: no toolchain needed.
+        built = last_built(found.packages, cache_root());
+    } else {
+        BuildOptions options;
+        options.log = [](const std::string& line) { report(line); };
+        built = build_packages(found.packages, detect_toolchain(), cache_root(), options);
+    }
 
     // Open every library first: a library that cannot be loaded takes none of its names.
     std::vector<void*> handles(built.libraries.size(), nullptr);
