@@ -71,7 +71,6 @@ struct ImportedMod {
     fs::path source;      ///< the original file
     MechanismName name;   ///< the asset and variant it got
     MechanismKind kind = MechanismKind::density;
-    std::string block_name; ///< the name its NEURON block declared
 };
 
 /// What `import_mod_folder` did and found.

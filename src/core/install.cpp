@@ -10,10 +10,6 @@ namespace glia {
 
 namespace {
 
-bool ends_with(const std::string& text, const std::string& tail) {
-    return text.size() >= tail.size() && text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
-}
-
 // Staging happens in `<packages_dir>/../.install-tmp`: on the same filesystem as the packages
 // (so the final rename is atomic) but outside the folder discovery scans, so a half-copied
 // package is never found, even when a killed install leaves one behind.
@@ -72,8 +68,8 @@ struct TempTree {
 
 bool is_package_archive(const fs::path& path) {
     std::string name = path.filename().string();
-    return ends_with(name, ".tar.gz") || ends_with(name, ".tgz") || ends_with(name, ".tar.xz") ||
-           ends_with(name, ".tar.bz2") || ends_with(name, ".tar");
+    return name.ends_with(".tar.gz") || name.ends_with(".tgz") || name.ends_with(".tar.xz") ||
+           name.ends_with(".tar.bz2") || name.ends_with(".tar");
 }
 
 InstallResult install_package(const fs::path& source_in, const fs::path& packages_dir, bool replace) {

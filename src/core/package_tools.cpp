@@ -412,7 +412,7 @@ ImportReport import_mod_folder(const fs::path& source, const ImportOptions& opti
                                      name.pretty());
         }
         taken.insert(name);
-        report.mods.push_back({p.file, name, p.info.kind, p.info.name});
+        report.mods.push_back({p.file, name, p.info.kind});
     }
     if (report.mods.empty()) {
         throw Error(source.string() + ": no .mod file could be imported");
