@@ -36,6 +36,10 @@ struct Package {
 /// True if `dir` looks like a package: a manifest, a `mods/` folder, or legacy-named mod files.
 bool is_package_dir(const fs::path& dir);
 
+/// The file an INCLUDE (or a VERBATIM `#include "x"`) of a mod in `mod_dir` names: an absolute
+/// path as written, anything else relative to the mod's own directory, as nocmodl resolves it.
+fs::path include_file(const fs::path& mod_dir, const std::string& include);
+
 class ScanMemo;
 
 /// Reads the package in `dir`. Throws ParseError (file:line:column) for a malformed manifest,

@@ -30,11 +30,6 @@ struct ObjectJob {
     ModFailure failure;
 };
 
-fs::path include_path(const fs::path& dir, const std::string& include) {
-    fs::path p(include);
-    return p.is_absolute() ? p : dir / p;
-}
-
 // Reads and rewrites the mod, hashes it with its includes, and notes in `entry` the stamps of
 // everything read. Stamps are taken before reading, so a write during the read makes them stale.
 void hash_job(ObjectJob& job, const std::string& toolchain_id, ManifestMod& entry) {
@@ -52,7 +47,7 @@ void hash_job(ObjectJob& job, const std::string& toolchain_id, ManifestMod& entr
     h.field("format", kBuildFormat).field("name", mod.name.full()).field("source", job.source);
     fs::path dir = fs::path(job.path).parent_path();
     for (const auto& include : mod.nmodl.includes) {
-        fs::path file = include_path(dir, include);
+        fs::path file = include_file(dir, include);
         entry.includes.emplace_back(file.string(), FileStamp::of(file));
         std::string content;
         try {

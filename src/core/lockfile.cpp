@@ -42,8 +42,9 @@ std::vector<std::pair<std::string, std::string>> mechanism_files(const ModFile& 
     for (const auto& include : mod.nmodl.includes) {
         std::string hash = "missing";
         boost::system::error_code ec;
-        if (fs::is_regular_file(dir / include, ec)) {
-            hash = content_hash(read_file(dir / include));
+        fs::path file = include_file(dir, include);
+        if (fs::is_regular_file(file, ec)) {
+            hash = content_hash(read_file(file));
         }
         files.emplace_back(include, hash);
     }

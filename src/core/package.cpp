@@ -178,6 +178,11 @@ Package load_legacy(const fs::path& dir, ScanMemo* memo) {
 
 } // namespace
 
+fs::path include_file(const fs::path& mod_dir, const std::string& include) {
+    fs::path p(include);
+    return p.is_absolute() ? p : mod_dir / p;
+}
+
 bool is_package_dir(const fs::path& dir) {
     boost::system::error_code ec;
     return fs::is_regular_file(dir / kManifestName, ec) || !legacy_files(dir).empty();

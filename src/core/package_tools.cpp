@@ -241,7 +241,7 @@ AddResult add_mod_file(const fs::path& package_dir, const fs::path& file, std::s
     // Includes first: once the mod is in place the package must already be complete.
     fs::path source_dir = file.parent_path().empty() ? fs::path(".") : file.parent_path();
     for (const auto& include : info.includes) {
-        fs::path from = source_dir / include;
+        fs::path from = include_file(source_dir, include);
         if (!fs::is_regular_file(from, ec)) {
             result.notes.push_back("INCLUDE \"" + include + "\" not found beside " + file.string() +
                                    "; copy it into " + mods.string() + " by hand");
@@ -313,7 +313,7 @@ CheckReport check_package(const fs::path& dir, const Toolchain* toolchain) {
     for (const auto& mod : package.mods) {
         fs::path mod_dir = mod.path.parent_path();
         for (const auto& include : mod.nmodl.includes) {
-            if (!fs::is_regular_file(mod_dir / include, ec)) {
+            if (!fs::is_regular_file(include_file(mod_dir, include), ec)) {
                 error(mod.path.string() + ": INCLUDE \"" + include + "\" not found in " + mod_dir.string() +
                       "; copy it into the package (or 'glia add' the mod again from its original folder)");
             }
@@ -434,7 +434,7 @@ ImportReport import_mod_folder(const fs::path& source, const ImportOptions& opti
             manifest += "  - {file: mods/" + relative.generic_string() + ", asset: " + mod.name.asset +
                         ", variant: \"" + mod.name.variant + "\"}\n";
             for (const auto& include : p.info.includes) {
-                fs::path from = mod.source.parent_path() / include;
+                fs::path from = include_file(mod.source.parent_path(), include);
                 fs::path rel = fs::relative(from, source, ec);
                 if (!fs::is_regular_file(from, ec)) {
                     report.skipped.push_back(mod.source.string() + ": INCLUDE \"" + include +
