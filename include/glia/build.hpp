@@ -69,6 +69,9 @@ struct BuildResult {
 BuildResult build_packages(const std::vector<Package>& packages, const Toolchain& toolchain,
                            const fs::path& cache, const BuildOptions& options);
 
+/// The mods of `package` that `lib` (its library) holds, in the package's order.
+std::vector<const ModFile*> mods_in(const PackageLibrary& lib, const Package& package);
+
 /// Builds nothing (GLIA_NOCOMPILE), so needs no toolchain: each package gets the library it was
 /// last linked into, however old (with a warning naming mods changed since), and a package the
 /// cache has no library for reports its mods as failures. Reads the manifest without the lock.

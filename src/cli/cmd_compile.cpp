@@ -13,7 +13,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
-#include <set>
 #include <unistd.h>
 
 namespace glia::cli {
@@ -108,13 +107,9 @@ int cmd_compile(const Args& args) {
             std::cerr << "FAILED: " << failure.describe();
             ++failed;
         }
-        std::set<MechanismName> in_library(lib.mechanisms.begin(), lib.mechanisms.end());
-        for (const auto& mod : found.packages[p].mods) {
-            ++total;
-            if (in_library.count(mod.name)) {
-                built.push_back(&mod);
-            }
-        }
+        total += found.packages[p].mods.size();
+        auto in_library = mods_in(lib, found.packages[p]);
+        built.insert(built.end(), in_library.begin(), in_library.end());
     }
     // The same check the plugin makes before loading, against NEURON's built-in names; the
     // plugin also sees names hoc code defined before it was loaded.

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <unistd.h>
 
@@ -243,6 +244,17 @@ bool BuildResult::ok() const {
         }
     }
     return true;
+}
+
+std::vector<const ModFile*> mods_in(const PackageLibrary& lib, const Package& package) {
+    std::set<MechanismName> in_library(lib.mechanisms.begin(), lib.mechanisms.end());
+    std::vector<const ModFile*> mods;
+    for (const auto& mod : package.mods) {
+        if (in_library.count(mod.name)) {
+            mods.push_back(&mod);
+        }
+    }
+    return mods;
 }
 
 // No compiler runs: the manifest names the library each package directory was last linked

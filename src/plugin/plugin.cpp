@@ -96,12 +96,8 @@ void load_packages() {
                    dlerror() + " (run 'glia cache --clear' and try again)");
             continue;
         }
-        std::set<MechanismName> in_library(lib.mechanisms.begin(), lib.mechanisms.end());
-        for (const auto& mod : found.packages[p].mods) {
-            if (in_library.count(mod.name)) {
-                candidates.push_back(&mod);
-            }
-        }
+        auto in_library = mods_in(lib, found.packages[p]);
+        candidates.insert(candidates.end(), in_library.begin(), in_library.end());
     }
     // NEURON stops at the first duplicate name and leaves the rest half-registered: check all first.
     PreflightResult checked = preflight(candidates, [](const std::string& name) { return name_taken(name.c_str()); });
@@ -129,11 +125,10 @@ void load_packages() {
             loaded.insert(name);
         }
     }
-    std::vector<Package> available = found.packages;
-    for (auto& package : available) {
+    for (auto& package : found.packages) { // done with them: what did not load leaves the index
         std::erase_if(package.mods, [&](const ModFile& mod) { return !loaded.count(mod.name); });
     }
-    state().index.emplace(available);
+    state().index.emplace(found.packages);
 }
 
 } // namespace
