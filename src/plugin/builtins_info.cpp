@@ -39,13 +39,6 @@ std::string join(const std::vector<std::string>& items) {
     return text;
 }
 
-const Index& loaded_index() {
-    if (!state().index) {
-        throw Error("glia could not load its packages: " + state().load_error);
-    }
-    return *state().index;
-}
-
 std::string exists_impl(bool& exists) {
     try {
         std::string call = describe_call("glia_exists", 1);

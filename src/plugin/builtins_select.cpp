@@ -54,13 +54,6 @@ std::vector<std::string> load_preferences() {
 
 namespace {
 
-const Index& loaded_index() {
-    if (!state().index) {
-        throw Error("glia could not load its packages: " + state().load_error);
-    }
-    return *state().index;
-}
-
 /// Reads string arguments 1..`total` into `out`, the first `required` of them mandatory.
 /// Never raises: returns the error text (with the usage) instead.
 std::string read_strings(const char* usage, int required, int total, std::string* out) {

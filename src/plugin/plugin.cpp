@@ -37,12 +37,16 @@ void report(const std::string& text) {
     }
 }
 
-const Candidate& resolve_for_call(const std::string& name, const Constraint& call) {
+const Index& loaded_index() {
     if (!state().index) {
         throw Error("glia could not load its packages: " + state().load_error);
     }
+    return *state().index;
+}
+
+const Candidate& resolve_for_call(const std::string& name, const Constraint& call) {
     // global < project < script < context < call, combined by the core (glia/scopes.hpp).
-    return scopes().resolve(*state().index, name, call);
+    return scopes().resolve(loaded_index(), name, call);
 }
 
 namespace {

@@ -21,6 +21,9 @@ PluginState& state();
 /// Prints "glia: <text>" on stderr, on MPI rank 0 only.
 void report(const std::string& text);
 
+/// The index of what loaded; throws glia::Error saying why loading failed if nothing did.
+const Index& loaded_index();
+
 /// Resolves `name` for one call with its single-use constraint; throws glia::Error.
 const Candidate& resolve_for_call(const std::string& name, const Constraint& call);
 
