@@ -1,6 +1,7 @@
 // glia_insert(asset [, package [, variant]]): insert a density mechanism into the
 // currently accessed section.
 
+#include "call_args.hpp"
 #include "hoc_api.hpp"
 #include "plugin_state.hpp"
 #include "scope_state.hpp"
@@ -23,12 +24,17 @@ namespace {
 // loading. Only successful density inserts are cached, so every error is still raised afresh.
 struct CachedInsert {
     std::string asset, package, variant;
-    std::uint64_t generation = 0;
     int type = -1;
 };
 
-std::vector<CachedInsert>& insert_cache() {
-    static std::vector<CachedInsert> cache;
+// The entries, all made under one generation of the preference scopes.
+struct InsertCache {
+    std::uint64_t generation = 0;
+    std::vector<CachedInsert> entries;
+};
+
+InsertCache& insert_cache() {
+    static InsertCache cache;
     return cache;
 }
 
@@ -36,11 +42,15 @@ const char* optional_arg(int i) { return ifarg(i) ? hoc_gargstr(i) : ""; }
 
 // The mechanism type for this call's arguments, or -1 if not cached. Allocates nothing.
 int cached_type() {
-    std::uint64_t generation = scopes().generation();
+    const auto& cache = insert_cache();
+    if (cache.entries.empty() || cache.generation != scopes().generation()) {
+        return -1;
+    }
     const char* asset = hoc_gargstr(1);
-    for (const auto& entry : insert_cache()) {
-        if (entry.generation == generation && entry.asset == asset && entry.package == optional_arg(2) &&
-            entry.variant == optional_arg(3)) {
+    const char* package = optional_arg(2);
+    const char* variant = optional_arg(3);
+    for (const auto& entry : cache.entries) {
+        if (entry.asset == asset && entry.package == package && entry.variant == variant) {
             return entry.type;
         }
     }
@@ -50,13 +60,14 @@ int cached_type() {
 void remember(int type) {
     auto& cache = insert_cache();
     std::uint64_t generation = scopes().generation();
-    if (!cache.empty() && cache.front().generation != generation) {
-        cache.clear(); // preferences changed: every entry is stale
+    if (cache.generation != generation) {
+        cache.entries.clear(); // preferences changed: every entry is stale
+        cache.generation = generation;
     }
-    if (cache.size() >= 64) {
-        cache.erase(cache.begin());
+    if (cache.entries.size() >= 64) {
+        cache.entries.erase(cache.entries.begin());
     }
-    cache.push_back({hoc_gargstr(1), optional_arg(2), optional_arg(3), generation, type});
+    cache.entries.push_back({hoc_gargstr(1), optional_arg(2), optional_arg(3), type});
 }
 
 std::string insert_impl() {
@@ -70,8 +81,7 @@ std::string insert_impl() {
         std::string neuron_name = c.neuron_name();
         Symbol* sym = hoc_lookup(neuron_name.c_str());
         if (!sym || sym->type != mechanism_symbol_type()) {
-            return "glia_insert(\"" + asset + "\"): " + neuron_name +
-                   " is not loaded in NEURON (did it fail to build? run 'glia compile' to see why)";
+            return not_loaded_error("glia_insert(\"" + asset + "\")", neuron_name);
         }
         Section* section = chk_access();
         mech_insert1(section, sym->subtype);
