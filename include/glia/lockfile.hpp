@@ -65,6 +65,9 @@ std::string mechanism_hash(const ModFile& mod);
 /// The files of `mod` with their content hashes: the mod by file name, then each include.
 std::vector<std::pair<std::string, std::string>> mechanism_files(const ModFile& mod);
 
+/// `mechanism_hash` from what `mechanism_files` gave, for callers that need both (reads nothing).
+std::string mechanism_hash(const std::vector<std::pair<std::string, std::string>>& files);
+
 /// The mod of `name` among `packages`, or nullptr.
 const ModFile* find_mod(const std::vector<Package>& packages, const MechanismName& name);
 

@@ -51,12 +51,14 @@ std::vector<std::pair<std::string, std::string>> mechanism_files(const ModFile& 
     return files;
 }
 
-std::string mechanism_hash(const ModFile& mod) {
+std::string mechanism_hash(const ModFile& mod) { return mechanism_hash(mechanism_files(mod)); }
+
+std::string mechanism_hash(const std::vector<std::pair<std::string, std::string>>& files) {
     Hasher h;
     h.field("format", "glia-lock-1");
     // The mod's own file name is left out: renaming a file does not change the mechanism.
     bool first = true;
-    for (const auto& [name, hash] : mechanism_files(mod)) {
+    for (const auto& [name, hash] : files) {
         h.field(first ? "mod" : "include", first ? std::string() : name).field("content", hash);
         first = false;
     }
@@ -99,7 +101,8 @@ Lock make_lock(const std::vector<Package>& packages, const std::vector<std::stri
         if (!seen.insert(asset).second) {
             return;
         }
-        lock.entries.push_back({asset, c.name, mechanism_hash(*mod), mechanism_files(*mod)});
+        auto files = mechanism_files(*mod);
+        lock.entries.push_back({asset, c.name, mechanism_hash(files), files});
     };
     if (!assets.empty()) {
         for (const auto& asset : assets) {
@@ -208,11 +211,11 @@ std::vector<LockProblem> verify_lock(const Lock& lock, const std::vector<Package
                                                    : "package '" + entry.name.package + "' is not installed"});
             continue;
         }
-        if (mechanism_hash(*mod) == entry.hash) {
+        auto now = mechanism_files(*mod);
+        if (mechanism_hash(now) == entry.hash) {
             continue;
         }
         // Say which files differ: the locked list against the current one, by name.
-        auto now = mechanism_files(*mod);
         std::string changed;
         fs::path dir = mod->path.parent_path();
         // The mod itself is the first file on both lists (its name may differ: a renamed file);
