@@ -4,13 +4,11 @@ gets, and the weaker scope comes back when the stronger one is removed. Also: br
 
 import json
 import os
-import shutil
 import sys
-import tempfile
 import textwrap
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import CLI, EXAMPLE, GliaTestCase, main  # noqa: E402
+from harness import CLI, EXAMPLE, GliaTestCase, SharedCacheTestCase, main  # noqa: E402
 
 # A second package that also provides Kv1, so Kv1 has three candidates: example.Kv1(0),
 # example.Kv1(fast) and lab.Kv1(0). Without a preference it is ambiguous.
@@ -45,23 +43,11 @@ def which(tag, sec):
 """
 
 
-class Preferences(GliaTestCase):
-    shared_cache = None
-
-    @classmethod
-    def setUpClass(cls):
-        # Builds are content-keyed, so the test cases can share one cache and compile once.
-        cls.shared_cache = tempfile.mkdtemp(prefix="glia-prefs-cache-")
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.shared_cache, ignore_errors=True)
-
+class Preferences(SharedCacheTestCase):
     def setUp(self):
         super().setUp()
         self.box.package("lab", {"Kv1.mod": LAB_KV1})
         self.box.env["GLIA_PATH"] = EXAMPLE + ":" + self.box.path("packages")
-        self.box.env["XDG_CACHE_HOME"] = self.shared_cache
         self.global_file = self.box.path("config", "glia", "preferences.yaml")
         # The project file lives in the parent of the working directory: the nearest one counts.
         self.project_file = self.box.path("glia.yaml")
