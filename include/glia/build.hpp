@@ -6,10 +6,12 @@
 #include "glia/fs.hpp"
 #include "glia/names.hpp"
 #include "glia/package.hpp"
+#include "glia/process.hpp"
 #include "glia/toolchain.hpp"
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace glia {
@@ -68,6 +70,17 @@ struct BuildResult {
 /// is not read at all; see manifest.hpp.
 BuildResult build_packages(const std::vector<Package>& packages, const Toolchain& toolchain,
                            const fs::path& cache, const BuildOptions& options);
+
+/// The text glia compiles for `mod` (whose file holds `text`): its NEURON block declares the full
+/// name, except `SUFFIX nothing`, which keeps its own (its C globals depend on it).
+std::string build_source(const ModFile& mod, std::string_view text);
+
+/// Translates `rewritten` (the build source of a mod whose file is in `mod_dir`) with nocmodl
+/// into `work`, run as the builder runs it: in the mod's own directory, so that INCLUDE files
+/// resolve as they always did. Not ok if nocmodl wrote no `.c`. `log`, if set, sees the command.
+ProcessResult translate_mod(const Toolchain& tc, const fs::path& rewritten, const fs::path& mod_dir,
+                            const fs::path& work,
+                            const std::function<void(const std::vector<std::string>&)>& log = {});
 
 /// The mods of `package` that `lib` (its library) holds, in the package's order.
 std::vector<const ModFile*> mods_in(const PackageLibrary& lib, const Package& package);

@@ -41,8 +41,7 @@ void hash_job(ObjectJob& job, const std::string& toolchain_id, ManifestMod& entr
     entry.recorded_ns = now_ns();
     entry.stamp = FileStamp::of(job.path); // now, not discovery's: this read is what gets hashed
     std::string text = read_file(mod.path);
-    // SUFFIX nothing keeps its name: its C globals depend on it.
-    job.source = mod.nmodl.kind == MechanismKind::nothing ? text : rewrite_nmodl(text, mod.nmodl, mod.name.full());
+    job.source = build_source(mod, text);
     job.have_source = true;
     Hasher h;
     h.field("format", kBuildFormat).field("name", mod.name.full()).field("source", job.source);
@@ -103,20 +102,17 @@ void compile_object(ObjectJob& job, const Toolchain& tc, const fs::path& cache, 
     write_file_atomic(rewritten, job.source);
     fs::path mod_dir = fs::path(job.path).parent_path();
 
-    // nocmodl runs in the mod's own directory so that INCLUDE files resolve as they always did.
-    std::vector<std::string> translate = {tc.nocmodl.string(), rewritten.string(), "-o", work.string()};
     auto log_command = [&](const std::vector<std::string>& argv) {
         if (options.verbose && options.log) {
             std::lock_guard<std::mutex> lock(log_mutex);
             options.log(command_line(argv));
         }
     };
-    log_command(translate);
-    ProcessResult r = run_process(translate, mod_dir, {{"MODLUNIT", tc.units.string()}, {"MODL_INCLUDE", mod_dir.string()}});
-    fs::path c_file = work / (full + ".c");
-    if (!r.ok() || !fs::exists(c_file, ec)) {
+    ProcessResult r = translate_mod(tc, rewritten, mod_dir, work, log_command);
+    if (!r.ok()) {
         return fail("translate", r.output);
     }
+    fs::path c_file = work / (full + ".c");
     ++stats.translated;
     std::vector<std::string> compile = tc.compile;
     compile.push_back("-I" + mod_dir.string());
@@ -244,6 +240,26 @@ bool BuildResult::ok() const {
         }
     }
     return true;
+}
+
+std::string build_source(const ModFile& mod, std::string_view text) {
+    return mod.nmodl.kind == MechanismKind::nothing ? std::string(text) : rewrite_nmodl(text, mod.nmodl, mod.name.full());
+}
+
+ProcessResult translate_mod(const Toolchain& tc, const fs::path& rewritten, const fs::path& mod_dir,
+                            const fs::path& work, const std::function<void(const std::vector<std::string>&)>& log) {
+    std::vector<std::string> argv = {tc.nocmodl.string(), rewritten.string(), "-o", work.string()};
+    if (log) {
+        log(argv);
+    }
+    ProcessResult r = run_process(argv, mod_dir, {{"MODLUNIT", tc.units.string()}, {"MODL_INCLUDE", mod_dir.string()}});
+    fs::path c_file = work / (rewritten.stem().string() + ".c");
+    boost::system::error_code ec;
+    if (r.ok() && !fs::exists(c_file, ec)) {
+        r.exit_code = 1;
+        r.output += "\nnocmodl wrote no " + c_file.filename().string();
+    }
+    return r;
 }
 
 std::vector<const ModFile*> mods_in(const PackageLibrary& lib, const Package& package) {

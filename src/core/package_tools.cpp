@@ -68,19 +68,10 @@ void copy_file_replacing(const fs::path& from, const fs::path& to) {
 }
 
 // The nocmodl translation of one mod under its full name, as the builder does it, in `work`.
-ProcessResult translate_mod(const ModFile& mod, const Toolchain& tc, const fs::path& work) {
-    std::string full = mod.name.full();
-    fs::path rewritten = work / (full + ".mod");
-    write_file_atomic(rewritten, rewrite_nmodl(read_file(mod.path), mod.nmodl, full));
-    fs::path mod_dir = fs::absolute(mod.path).parent_path();
-    ProcessResult r = run_process({tc.nocmodl.string(), rewritten.string(), "-o", work.string()}, mod_dir,
-                                  {{"MODLUNIT", tc.units.string()}, {"MODL_INCLUDE", mod_dir.string()}});
-    boost::system::error_code ec;
-    if (r.ok() && !fs::exists(work / (full + ".c"), ec)) {
-        r.exit_code = 1;
-        r.output += "\nnocmodl wrote no " + full + ".c";
-    }
-    return r;
+ProcessResult translate_for_check(const ModFile& mod, const Toolchain& tc, const fs::path& work) {
+    fs::path rewritten = work / (mod.name.full() + ".mod");
+    write_file_atomic(rewritten, build_source(mod, read_file(mod.path)));
+    return translate_mod(tc, rewritten, fs::absolute(mod.path).parent_path(), work);
 }
 
 // The last few lines of a tool's output: enough to see the error without the noise.
@@ -336,7 +327,7 @@ CheckReport check_package(const fs::path& dir, const Toolchain* toolchain) {
     fs::path work = fs::temp_directory_path() / fs::unique_path("glia-check-%%%%%%%%");
     fs::create_directories(work);
     for (const auto& mod : package.mods) {
-        ProcessResult r = translate_mod(mod, *toolchain, work);
+        ProcessResult r = translate_for_check(mod, *toolchain, work);
         if (r.ok()) {
             report.checked.push_back(mod.name);
         } else {
