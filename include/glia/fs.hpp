@@ -17,6 +17,10 @@ std::string read_file(const fs::path& path);
 /// A reader sees the old content or the new, never a part; throws glia::Error on failure.
 void write_file_atomic(const fs::path& path, const std::string& content);
 
+/// Waits for an exclusive flock(2) on the open descriptor `fd` (retrying when a signal
+/// interrupts); returns 0, or the errno that stopped it.
+int flock_exclusive(int fd);
+
 /// The value of environment variable `name`, or `fallback` when unset or empty.
 std::string env_or(const char* name, const std::string& fallback);
 

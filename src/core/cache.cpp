@@ -51,12 +51,9 @@ CacheLock::CacheLock(const fs::path& root) {
         throw Error("cannot open the cache lock " + file.string() + ": " + std::strerror(errno) +
                     " (the cache directory " + root.string() + " must be writable: " + kCacheAdvice + ")");
     }
-    while (::flock(fd_, LOCK_EX) != 0) {
-        if (errno != EINTR) {
-            int saved = errno;
-            ::close(fd_);
-            throw Error("cannot lock " + file.string() + ": " + std::strerror(saved) + " (" + kCacheAdvice + ")");
-        }
+    if (int error = flock_exclusive(fd_)) {
+        ::close(fd_);
+        throw Error("cannot lock " + file.string() + ": " + std::strerror(error) + " (" + kCacheAdvice + ")");
     }
 }
 

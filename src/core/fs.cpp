@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sstream>
 #include <unistd.h>
@@ -73,6 +74,15 @@ void write_file_atomic(const fs::path& path, const std::string& content) {
 std::string env_or(const char* name, const std::string& fallback) {
     const char* value = std::getenv(name);
     return (value && *value) ? std::string(value) : fallback;
+}
+
+int flock_exclusive(int fd) {
+    while (::flock(fd, LOCK_EX) != 0) {
+        if (errno != EINTR) {
+            return errno;
+        }
+    }
+    return 0;
 }
 
 } // namespace glia

@@ -265,12 +265,9 @@ class DirectoryLock {
         if (fd_ < 0) {
             throw Error(dir.string() + ": cannot open to lock it: " + std::strerror(errno));
         }
-        while (::flock(fd_, LOCK_EX) != 0) {
-            if (errno != EINTR) {
-                int saved = errno;
-                ::close(fd_);
-                throw Error(dir.string() + ": cannot lock: " + std::strerror(saved));
-            }
+        if (int error = flock_exclusive(fd_)) {
+            ::close(fd_);
+            throw Error(dir.string() + ": cannot lock: " + std::strerror(error));
         }
     }
     ~DirectoryLock() { ::close(fd_); } // closing releases the lock
