@@ -18,7 +18,12 @@ struct SearchRoot {
 };
 
 /// The search path in order. A GLIA_PATH entry may be a package itself or a folder of packages.
-std::vector<SearchRoot> package_search_path();
+/// Relative GLIA_PATH entries are taken relative to `relative_to` (the model folder), or to the
+/// working directory when it is empty.
+std::vector<SearchRoot> package_search_path(const fs::path& relative_to = {});
+
+/// The GLIA_PATH entries that are relative paths (they depend on the folder they are read from).
+std::vector<fs::path> relative_search_entries();
 
 /// The user's package directory: `${XDG_DATA_HOME:-~/.local/share}/glia/packages`.
 fs::path user_package_dir();
@@ -41,7 +46,8 @@ struct Discovery {
     size_t mods_read = 0;                   ///< mods read and scanned (the rest were known by their stamps)
 };
 
-/// Discovers every package on the search path. Broken packages are reported in `problems`.
-Discovery discover_packages();
+/// Discovers every package on the search path (relative entries as in package_search_path).
+/// Broken packages are reported in `problems`.
+Discovery discover_packages(const fs::path& relative_to = {});
 
 } // namespace glia

@@ -54,17 +54,27 @@ fs::path user_package_dir() {
 
 fs::path installed_package_dir() { return fs::path(GLIA_INSTALL_DATADIR) / "glia" / "packages"; }
 
-std::vector<SearchRoot> package_search_path() {
+std::vector<SearchRoot> package_search_path(const fs::path& relative_to) {
     std::vector<SearchRoot> roots;
     for (const auto& entry : split_path_list(env_or("GLIA_PATH", ""))) {
-        roots.push_back({entry, "GLIA_PATH"});
+        roots.push_back({entry.is_relative() && !relative_to.empty() ? relative_to / entry : entry, "GLIA_PATH"});
     }
     roots.push_back({user_package_dir(), "user"});
     roots.push_back({installed_package_dir(), "install"});
     return roots;
 }
 
-Discovery discover_packages() {
+std::vector<fs::path> relative_search_entries() {
+    std::vector<fs::path> relative;
+    for (const auto& entry : split_path_list(env_or("GLIA_PATH", ""))) {
+        if (entry.is_relative()) {
+            relative.push_back(entry);
+        }
+    }
+    return relative;
+}
+
+Discovery discover_packages(const fs::path& relative_to) {
     Discovery found;
     fs::path memo_file = scan_memo_path(cache_root());
     ScanMemo memo = ScanMemo::load(memo_file);
@@ -88,7 +98,7 @@ Discovery discover_packages() {
             found.problems.push_back(std::string("package in ") + dir.string() + " skipped: " + e.what());
         }
     };
-    for (const auto& root : package_search_path()) {
+    for (const auto& root : package_search_path(relative_to)) {
         if (root.origin == "GLIA_PATH" && is_package_dir(root.dir)) {
             consider(root.dir);
             continue;

@@ -34,7 +34,9 @@ ScopeStack& scopes() {
 std::vector<std::string> load_preferences() {
     std::vector<std::string> errors;
     try {
-        errors = scopes().load_files(global_preferences_path(), find_project_file(fs::current_path()));
+        const fs::path& folder = model_folder();
+        errors =
+            scopes().load_files(global_preferences_path(), folder.empty() ? std::nullopt : find_project_file(folder));
         for (const auto& error : errors) {
             report("error: " + error +
                    "\nglia left the file unchanged and cannot resolve names until it is fixed; then call "

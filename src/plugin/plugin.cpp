@@ -37,7 +37,32 @@ void report(const std::string& text) {
     }
 }
 
+const fs::path& model_folder() {
+    PluginState& s = state();
+    if (s.model_folder) {
+        return *s.model_folder;
+    }
+    s.model_folder = fs::path();
+    try {
+        s.model_folder = confirm_model_dir(s.model, fs::current_path());
+        if (s.model.dir.empty() && s.index) {
+            check_lock_in(*s.model_folder, s.unchecked_packages); // the check the load could not make
+        }
+    } catch (const std::exception& e) {
+        s.model_folder = fs::path();
+        s.index.reset();
+        s.load_error = e.what();
+        report(std::string("error: ") + e.what());
+    }
+    s.unchecked_packages.clear();
+    if (!s.model.confirmed) {
+        load_preferences(); // deferred by modl_reg until the folder was known
+    }
+    return *s.model_folder;
+}
+
 const Index& loaded_index() {
+    model_folder();
     if (!state().index) {
         throw Error("glia could not load its packages: " + state().load_error);
     }
@@ -65,11 +90,16 @@ bool env_switch(const char* name) {
 /// registers what passes. Whatever is not loaded is reported and taken out of the index, so
 /// the resolver never picks a mechanism NEURON does not have.
 void load_packages() {
-    Discovery found = discover_packages();
+    const ModelDir& model = state().model;
+    Discovery found = discover_packages(model.dir);
     for (const auto& problem : found.problems) {
         report(problem);
     }
-    check_lock_in(fs::current_path(), found.packages); // a model with a glia.lock runs only as locked
+    if (!model.dir.empty()) {
+        check_lock_in(model.dir, found.packages); // a model with a glia.lock runs only as locked
+    } else {
+        state().unchecked_packages = found.packages; // checked at the first glia call
+    }
     BuildResult built;
     if (env_switch("GLIA_NOCOMPILE")) {
         // Compute nodes without a compiler, or a frozen cache: no toolchain needed.
@@ -157,6 +187,8 @@ extern "C" void modl_reg() {
     finish_objects_builtins();
     finish_info_builtins();
     try {
+        // glia.hoc names itself before loading the plugin: NEURON is then in glia.hoc's folder.
+        state().model = glia::model_dir_at_load(name_taken("glia_hoc_is_loading_"));
         if (env_switch("GLIA_NOLOAD")) {
             // Builtins only: for a process that loads its mechanisms some other way, or none.
             state().load_error = "GLIA_NOLOAD is set, so glia loaded no packages; unset it to use them";
@@ -169,5 +201,8 @@ extern "C" void modl_reg() {
         state().load_error = e.what();
         report(std::string("error: ") + e.what());
     }
-    load_preferences(); // reports a broken file and carries on: resolving then says why it fails
+    if (state().model.confirmed) {
+        model_folder();     // known now: the first glia call has nothing left to check
+        load_preferences(); // reports a broken file and carries on: resolving then says why it fails
+    }
 }

@@ -3,6 +3,8 @@
 // builtin uses: reporting (rank 0 only) and resolving under the scopes in force.
 
 #include "glia/index.hpp"
+#include "glia/model_dir.hpp"
+#include "glia/package.hpp"
 #include "glia/resolver.hpp"
 
 #include <optional>
@@ -14,6 +16,9 @@ namespace glia::plugin {
 struct PluginState {
     std::optional<Index> index;
     std::string load_error;
+    ModelDir model;                          ///< the model folder as known at load (glia/model_dir.hpp)
+    std::optional<fs::path> model_folder;    ///< set by the first glia call; empty path if it failed
+    std::vector<Package> unchecked_packages; ///< as discovered, when the load could not check the lock
 };
 
 PluginState& state();
@@ -22,7 +27,12 @@ PluginState& state();
 void report(const std::string& text);
 
 /// The index of what loaded; throws glia::Error saying why loading failed if nothing did.
+/// The first call settles the model folder (model_folder()).
 const Index& loaded_index();
+
+/// The model folder; the first call confirms the folder the load used, or fails the load (with
+/// the reason in load_error and an empty result) where glia cannot tell it.
+const fs::path& model_folder();
 
 /// Resolves `name` for one call with its single-use constraint; throws glia::Error.
 const Candidate& resolve_for_call(const std::string& name, const Constraint& call);

@@ -6,6 +6,7 @@ directories and GLIA_CACHE_DIR into itself, so tests never see or touch the user
 """
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -101,6 +102,15 @@ class Sandbox:
         prelude = f'from neuron import h\nh.nrn_load_dll("{PLUGIN}")\n'
         script = self.write(os.path.join("work", "test.py"), prelude + textwrap.dedent(code))
         return self.run([PYTHON, script], check=check, env=env)
+
+    def glia_hoc(self, plugin=PLUGIN):
+        """The built glia.hoc, pointed at `plugin` instead of the install location, in a folder of its
+        own (for HOC_LIBRARY_PATH); returns that folder."""
+        with open(os.path.join(BUILD_DIR, "hoc", "glia.hoc")) as f:
+            text = f.read()
+        installed = re.search(r'nrn_load_dll\("(/[^"]+)"\)', text).group(1)
+        self.write("hoclib/glia.hoc", text.replace(installed, plugin))
+        return self.path("hoclib")
 
     def glia(self, *args, check=True, env=None):
         return self.run([CLI, *args], check=check, env=env)
