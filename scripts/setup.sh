@@ -8,6 +8,7 @@ packages=(
   build-essential meson ninja-build pkg-config
   neuron neuron-dev python3-neuron
   libboost-filesystem-dev libboost-program-options-dev libboost-test-dev libyaml-cpp-dev
+  libssl-dev  # OpenSSL's libcrypto: SHA-256 for lock files
   python3-matplotlib openmpi-bin
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer targets
 )

@@ -9,7 +9,11 @@
 
 namespace glia {
 
-/// A 128-bit non-cryptographic hash (two independent 64-bit lanes), printed as 32 hex digits.
+/// The length prefix that frames a field of `data` after its tag (":<size>:"), shared by every hasher.
+std::string field_length(std::string_view data);
+
+/// A 128-bit non-cryptographic hash (two independent 64-bit lanes), printed as 32 hex digits: fast
+/// cache keys, never a security check (lock files use glia/sha256.hpp).
 class Hasher {
   public:
     /// Adds one named field.

@@ -7,15 +7,17 @@
 /// Format (YAML, written atomically by `glia lock`):
 ///
 ///     # glia.lock -- written by 'glia lock'; ...
-///     version: 1
+///     version: 2
 ///     mechanisms:
 ///       - asset: Kv1                      # the name the model asks for (or the full name)
 ///         name: glia__example__Kv1__0     # the mechanism it resolved to
-///         hash: 0123456789abcdef0123456789abcdef   # mechanism_hash: all its files together
+///         hash: 3f9a...(64 hex digits)    # mechanism_hash: all its files together
 ///         files:                          # each file's own hash, to say which one changed
-///           Kv1.mod: 89abcdef0123456789abcdef01234567
+///           Kv1.mod: 5e2b...(64 hex digits)   # the file's SHA-256, as sha256sum prints it
 ///           (includes by the name the mod INCLUDEs them with)
 ///
+/// Hashes are SHA-256 (OpenSSL's libcrypto): a lock is a security check, so a collision must not be
+/// craftable. Version 1 files (a non-cryptographic hash) are refused with the command that re-locks.
 /// The hash covers only content (the mod text and each INCLUDE'd file's name and text), never
 /// paths or times, so the same package installed on another machine has the same hash.
 
@@ -35,7 +37,7 @@ namespace glia {
 /// The lock file's name, looked for in the model's folder (the working directory of nrniv).
 inline constexpr const char* kLockName = "glia.lock";
 /// The format version `glia lock` writes and the only one it reads.
-inline constexpr int kLockVersion = 1;
+inline constexpr int kLockVersion = 2;
 
 /// A model whose mechanisms differ from its lock file; the message names each changed
 /// mechanism and file and the command that accepts the change.

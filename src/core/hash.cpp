@@ -24,10 +24,11 @@ void Hasher::bytes(std::string_view data) {
     }
 }
 
+std::string field_length(std::string_view data) { return ":" + std::to_string(data.size()) + ":"; }
+
 Hasher& Hasher::field(std::string_view tag, std::string_view data) {
     bytes(tag);
-    std::string length = ":" + std::to_string(data.size()) + ":";
-    bytes(length);
+    bytes(field_length(data));
     bytes(data);
     return *this;
 }

@@ -2,8 +2,8 @@
 
 #include "glia/discovery.hpp"
 #include "glia/error.hpp"
-#include "glia/hash.hpp"
 #include "glia/resolver.hpp"
+#include "glia/sha256.hpp"
 #include "glia/yaml_util.hpp"
 
 #include <set>
@@ -12,7 +12,8 @@ namespace glia {
 
 namespace {
 
-std::string content_hash(const std::string& text) { return Hasher().field("content", text).hex(); }
+// A file's hash is the plain SHA-256 of its content, so `sha256sum Kv1.mod` shows the same digits.
+std::string content_hash(const std::string& text) { return sha256_hex(text); }
 
 std::string yaml_quote(const std::string& text) {
     std::string out = "\"";
@@ -31,6 +32,25 @@ std::string asset_list(const Lock& lock) {
         list += " " + entry.asset;
     }
     return list;
+}
+
+/// 'glia lock <the assets of the old file>' in its folder: what re-locks an old lock file.
+std::string relock_command(const YAML::Node& root, const fs::path& path) {
+    std::string command = "glia lock";
+    try {
+        for (const auto& node : root["mechanisms"]) {
+            YAML::Node asset = node["asset"] ? node["asset"] : node["name"];
+            command += " " + asset.as<std::string>();
+        }
+    } catch (const YAML::Exception&) {
+        command = "glia lock ASSET...";
+    }
+    fs::path dir = path.parent_path();
+    return "'" + command + "' in " + (dir.empty() ? std::string(".") : dir.string());
+}
+
+bool is_sha256_hex(const std::string& text) {
+    return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
 } // namespace
@@ -54,8 +74,8 @@ std::vector<std::pair<std::string, std::string>> mechanism_files(const ModFile& 
 std::string mechanism_hash(const ModFile& mod) { return mechanism_hash(mechanism_files(mod)); }
 
 std::string mechanism_hash(const std::vector<std::pair<std::string, std::string>>& files) {
-    Hasher h;
-    h.field("format", "glia-lock-1");
+    Sha256 h;
+    h.field("format", "glia-lock-2");
     // The mod's own file name is left out: renaming a file does not change the mechanism.
     bool first = true;
     for (const auto& [name, hash] : files) {
@@ -155,10 +175,17 @@ Lock read_lock(const fs::path& path) {
                                          "(write a new one with 'glia lock')");
     }
     check_yaml_keys(root, {"version", "mechanisms"}, path);
-    if (!root["version"] || yaml_scalar(root["version"], "'version'", path) != std::to_string(kLockVersion)) {
-        throw ParseError((root["version"] ? yaml_location(path, root["version"]) : path.string() + ":1:1: ") +
-                         "unsupported lock file version (this glia reads version " + std::to_string(kLockVersion) +
-                         "); write a new one with 'glia lock'");
+    std::string version = root["version"] ? yaml_scalar(root["version"], "'version'", path) : "";
+    if (version != std::to_string(kLockVersion)) {
+        std::string where = root["version"] ? yaml_location(path, root["version"]) : path.string() + ":1:1: ";
+        if (version == "1") {
+            throw ParseError(where + "a version 1 lock file: its hashes are not cryptographic (collisions can be "
+                                     "made), so glia no longer trusts it. Check that the model's mechanisms are the "
+                                     "ones you mean, then re-lock with SHA-256 (version 2) by running " +
+                             relock_command(root, path));
+        }
+        throw ParseError(where + "unsupported lock file version (this glia reads version " +
+                         std::to_string(kLockVersion) + "); write a new one with 'glia lock'");
     }
     Lock lock;
     YAML::Node mechanisms = root["mechanisms"];
@@ -183,6 +210,11 @@ Lock read_lock(const fs::path& path) {
         entry.name = *name;
         entry.asset = node["asset"] ? yaml_scalar(node["asset"], "'asset'", path) : full;
         entry.hash = yaml_scalar(node["hash"], "'hash'", path);
+        if (!is_sha256_hex(entry.hash)) {
+            throw ParseError(yaml_location(path, node["hash"]) +
+                             "'hash' must be a SHA-256 digest (64 lowercase hex digits); re-lock with " +
+                             relock_command(root, path));
+        }
         if (YAML::Node files = node["files"]) {
             if (!files.IsMap()) {
                 throw ParseError(yaml_location(path, files) + "'files' must map file names to hashes");

@@ -46,9 +46,11 @@ class LockFile(GliaTestCase):
         self.assertIn("locked Kv1 -> glia__example__Kv1__0", out)
         self.assertIn("locked Na -> glia__example__Na__0", out)
         text = self.lock_text()
-        self.assertIn("version: 1\n", text)
+        self.assertIn("version: 2\n", text)
         self.assertIn("  - asset: Kv1\n    name: glia__example__Kv1__0\n    hash: ", text)
-        self.assertIn('      "Kv1.mod": ', text)
+        # Each file's hash is its SHA-256, the digits sha256sum prints.
+        kv1_sum = self.box.run(["sha256sum", os.path.join(self.pkg, "mods", "Kv1.mod")]).stdout.split()[0]
+        self.assertIn(f'      "Kv1.mod": {kv1_sum}\n', text)
 
         # Unchanged: the model runs, and --check agrees.
         self.assertIn("inserted", self.box.nrniv(USE_KV1).stdout)
@@ -145,6 +147,33 @@ class LockFile(GliaTestCase):
         self.box.write("work/glia.lock", "version: 7\nmechanisms: []\n")
         r = self.box.nrniv('print "loaded"', check=False)
         self.assertIn("glia.lock:1:10: unsupported lock file version", r.stdout)
+
+    def test_a_version_1_lock_is_refused_until_relocked(self):
+        # A lock written by glia before SHA-256: its 128-bit hashes are not trusted any more.
+        self.box.write("work/glia.lock", """\
+            version: 1
+            mechanisms:
+              - asset: Kv1
+                name: glia__example__Kv1__0
+                hash: 5d1b0e7c2f6a4b38a9c0d1e2f3a4b5c6
+                files:
+                  "Kv1.mod": 0f1e2d3c4b5a69788796a5b4c3d2e1f0
+              - asset: Na
+                name: glia__example__Na__0
+                hash: 00112233445566778899aabbccddeeff
+            """)
+        relock = f"'glia lock Kv1 Na' in {self.box.cwd}"  # the folder as NEURON names it
+        r = self.box.nrniv(USE_KV1, check=False)
+        self.assertNotIn("inserted", r.stdout)
+        self.assertIn("glia.lock:1:10: a version 1 lock file", r.stdout)
+        self.assertIn(relock, r.stdout)
+        r = self.box.glia("lock", "--check", check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("'glia lock Kv1 Na' in .", r.stdout)  # and as the command was given it
+        # The command it names re-locks (from the model folder, as it says), and the model runs.
+        self.box.glia("lock", "Kv1", "Na")
+        self.assertIn("version: 2\n", self.lock_text())
+        self.assertIn("inserted", self.box.nrniv(USE_KV1).stdout)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 // The rules behind the package workflow: naming added and imported mods, installing whole or
 // not at all, and lock files.
 
+#include "fixtures.hpp"
 #include "temp_dir.hpp"
 
 #include "glia/asset_test.hpp"
@@ -8,10 +9,12 @@
 #include "glia/install.hpp"
 #include "glia/lockfile.hpp"
 #include "glia/package_tools.hpp"
+#include "glia/sha256.hpp"
 
 #include <boost/test/unit_test.hpp>
 
 using namespace glia;
+using glia::test::message_of;
 using glia::test::TempDir;
 
 namespace {
@@ -229,7 +232,7 @@ BOOST_AUTO_TEST_CASE(hash_ignores_paths) {
 
 BOOST_AUTO_TEST_CASE(malformed_lock_names_the_place) {
     TempDir t;
-    fs::path file = t.write("glia.lock", "version: 1\nmechanisms:\n  - {name: kv1, hash: x}\n");
+    fs::path file = t.write("glia.lock", "version: 2\nmechanisms:\n  - {name: kv1, hash: x}\n");
     try {
         read_lock(file);
         BOOST_FAIL("no error");
@@ -237,8 +240,50 @@ BOOST_AUTO_TEST_CASE(malformed_lock_names_the_place) {
         BOOST_CHECK(std::string(e.what()).find("glia.lock:3:") != std::string::npos);
         BOOST_CHECK(std::string(e.what()).find("not a full mechanism name") != std::string::npos);
     }
-    t.write("glia.lock", "version: 2\n");
+    t.write("glia.lock", "version: 3\n");
     BOOST_CHECK_THROW(read_lock(file), ParseError);
+    t.write("glia.lock", "version: 2\nmechanisms:\n  - {asset: Kv1, name: glia__p__Kv1__0, hash: 0123abcd}\n");
+    std::string message = message_of([&] { read_lock(file); });
+    BOOST_TEST(message.find("glia.lock:3:") != std::string::npos, message);
+    BOOST_TEST(message.find("must be a SHA-256 digest") != std::string::npos, message);
+}
+
+BOOST_AUTO_TEST_CASE(sha256_matches_the_standard_vectors) {
+    // FIPS 180-2's examples, and the same digest fed in pieces.
+    BOOST_CHECK_EQUAL(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    BOOST_CHECK_EQUAL(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    BOOST_CHECK_EQUAL(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+                      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    BOOST_CHECK_EQUAL(sha256_hex(std::string(1000000, 'a')),
+                      "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    BOOST_CHECK_EQUAL(Sha256().bytes("a").bytes("").bytes("bc").hex(), sha256_hex("abc"));
+}
+
+BOOST_AUTO_TEST_CASE(locked_file_hashes_are_sha256_of_the_content) {
+    TempDir t;
+    t.write("p/glia-package.yaml", "name: p\n");
+    t.write("p/mods/a.mod", "NEURON { SUFFIX a }\n");
+    Package package = load_package(t.path / "p");
+    auto files = mechanism_files(package.mods.at(0));
+    BOOST_REQUIRE_EQUAL(files.size(), 1u);
+    BOOST_CHECK_EQUAL(files[0].second, sha256_hex("NEURON { SUFFIX a }\n")); // what sha256sum prints
+    BOOST_CHECK_EQUAL(mechanism_hash(files).size(), 64u);
+    BOOST_CHECK(format_lock(make_lock({package}, {"a"})).find("\nversion: 2\n") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_version_1_lock_is_refused_with_the_command_that_relocks) {
+    TempDir t;
+    fs::path file = t.write("model/glia.lock", "version: 1\nmechanisms:\n"
+                                               "  - asset: Kv1\n    name: glia__example__Kv1__0\n"
+                                               "    hash: 0123456789abcdef0123456789abcdef\n"
+                                               "  - name: glia__example__Na__0\n    hash: 0123456789abcdef0123456789abcdef\n");
+    std::string message = message_of([&] { read_lock(file); });
+    BOOST_TEST(message.find(file.string() + ":1:") == 0, message);
+    BOOST_TEST(message.find("a version 1 lock file") != std::string::npos, message);
+    BOOST_TEST(message.find("'glia lock Kv1 glia__example__Na__0' in " + (t.path / "model").string()) !=
+                   std::string::npos,
+               message);
+    BOOST_CHECK_THROW(check_lock_in(t.path / "model", {}), ParseError); // the plugin refuses to load
 }
 
 BOOST_AUTO_TEST_SUITE_END()
