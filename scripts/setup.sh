@@ -25,6 +25,9 @@ fi
 if [ ! -f build/build.ninja ]; then
   meson setup build --prefix=/usr/local --buildtype=debugoptimized
 fi
+# glia.hoc into NEURON's own hoc library (outside the prefix, so asked for explicitly), where
+# load_file("glia.hoc") finds it for every user without HOC_LIBRARY_PATH; also for older build dirs.
+meson configure build -Dhoc_dir=neuron
 meson compile -C build -j 2
 meson install -C build --quiet
 ldconfig

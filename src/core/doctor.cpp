@@ -3,9 +3,11 @@
 #include "glia/cache.hpp"
 #include "glia/discovery.hpp"
 #include "glia/error.hpp"
+#include "glia/plugin_builds.hpp"
 #include "glia/process.hpp"
 #include "glia/toolchain.hpp"
 
+#include <cstdlib>
 #include <optional>
 
 namespace glia {
@@ -96,6 +98,47 @@ std::vector<DoctorCheck> run_doctor(const DoctorOptions& options) {
             "install glia ('meson install -C build && ldconfig') or set GLIA_PLUGIN to a built libglia.so");
     } else {
         add("plugin", Status::ok, options.plugin.string());
+    }
+
+    // load_file("glia.hoc"), import glia and this command must load one build of the plugin: two
+    // installs (another prefix, an old glia.hoc in NEURON's hoc library) silently mix builds.
+    fs::path neuron_home = std::getenv("NEURONHOME") ? fs::path(std::getenv("NEURONHOME"))
+                           : tc                      ? tc->neuron_prefix / "share" / "nrn"
+                                                     : fs::path("/usr/share/nrn");
+    auto uses = plugin_uses(options.plugin, options.python, neuron_home);
+    if (std::string differ = plugin_uses_differ(uses); !differ.empty()) {
+        // With GLIA_PLUGIN set the user chose another plugin for this command and Python on purpose.
+        bool chosen = std::getenv("GLIA_PLUGIN") && *std::getenv("GLIA_PLUGIN");
+        add("one glia build", chosen ? Status::warning : Status::failed, "not one build: " + differ,
+            std::string(chosen ? "GLIA_PLUGIN is set; unset it to check the installed glia. " : "") +
+                "Keep one install: remove the other glia.hoc or Python module, reinstall glia "
+                "('meson install -C build'), or point HOC_LIBRARY_PATH and PYTHONPATH at one install");
+    } else {
+        for (const auto& use : uses) {
+            if (use.plugin) {
+                add("one glia build", Status::ok,
+                    "load_file(\"glia.hoc\"), import glia and glia load " + use.plugin->string() +
+                        (use.version.empty() ? "" : " (glia " + use.version + ")"));
+                break;
+            }
+        }
+    }
+    for (const auto& use : uses) {
+        if (use.plugin) {
+            continue;
+        }
+        if (use.who == "import glia") {
+            add(use.who, Status::warning, options.python.string() + " finds no module glia",
+                "install glia ('meson install -C build') or put the folder holding glia/ on PYTHONPATH");
+        } else {
+            fs::path hoc_dir = fs::path(GLIA_INSTALL_DATADIR) / "glia" / "hoc";
+            add(use.who, Status::warning,
+                "finds no glia.hoc (NEURON looks in the working directory, HOC_LIBRARY_PATH and " +
+                    (neuron_home / "lib" / "hoc").string() + ")",
+                "export HOC_LIBRARY_PATH=" + hoc_dir.string() +
+                    " (where glia installs it), or reinstall with 'meson configure build -Dhoc_dir=neuron' "
+                    "to put it into NEURON's own hoc library");
+        }
     }
 
     fs::path cache = cache_root();

@@ -3,13 +3,14 @@ the way a user would (dynamic linker, glia.hoc, pkg-config, man, bash completion
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import BUILD_DIR, GliaTestCase, main  # noqa: E402
+from harness import BUILD_DIR, PLUGIN, GliaTestCase, main  # noqa: E402
 
 
 def build_options():
@@ -117,6 +118,73 @@ class Install(GliaTestCase):
         self.assertEqual(r.returncode, 0, r.stdout)
         left = [os.path.join(d, f) for d, _, fs in os.walk(self.destdir) for f in fs]
         self.assertEqual(left, [])
+
+    def test_install_writes_only_under_its_prefix(self):
+        # Everything lands under <destdir><prefix>, except glia.hoc when -Dhoc_dir=neuron asked for
+        # NEURON's own hoc library (as scripts/setup.sh does).
+        opts = build_options()
+        outside = [os.path.join(d, f)[len(self.destdir):] for d, _, fs in os.walk(self.destdir) for f in fs
+                   if not os.path.join(d, f).startswith(self.prefix + os.sep)]
+        if opts["hoc_dir"] == "neuron":
+            self.assertEqual(outside, [os.path.join(opts["neuron_prefix"], "share", "nrn", "lib", "hoc", "glia.hoc")])
+        else:
+            self.assertEqual(outside, [])
+            hoc_dir = os.path.join(self.datadir, "glia", "hoc")
+            self.installed(hoc_dir, "glia.hoc")
+            # Put on HOC_LIBRARY_PATH, as the README says, load_file finds it.
+            env = dict(self.box.env, HOC_LIBRARY_PATH=hoc_dir)
+            r = self.box.nrniv('ok = load_file("glia.hoc")\nprint "loaded ", ok\n', load=False, env=env, check=False)
+            self.assertIn("loaded 1", r.stdout)
+        python = [f for f in self.all_files() if f.endswith(os.path.join("glia", "__init__.py"))]
+        self.assertEqual(len(python), 1, python)
+        self.assertTrue(python[0].startswith(self.prefix + os.sep), python[0])
+
+    def all_files(self):
+        return [os.path.join(d, f) for d, _, fs in os.walk(self.destdir) for f in fs]
+
+
+@unittest.skipUnless(shutil.which("meson") and os.path.isfile(os.path.join(BUILD_DIR, "build.ninja")),
+                     "needs meson and a configured build directory (GLIA_BUILD_DIR) to read its options")
+class OneBuild(GliaTestCase):
+    """glia doctor says when load_file("glia.hoc"), import glia and the glia command load different plugins."""
+
+    def setUp(self):
+        super().setUp()
+        opts = build_options()
+        self.command_plugin = os.path.join(opts["prefix"], opts["libdir"], "libglia.so")  # the command's own
+        self.box.env.pop("GLIA_PLUGIN", None)
+
+    def point(self, hoc_plugin, python_plugin):
+        """A glia.hoc on HOC_LIBRARY_PATH and a module glia on PYTHONPATH that load the plugins given."""
+        self.box.env["HOC_LIBRARY_PATH"] = self.box.glia_hoc(hoc_plugin)
+        self.box.write("py/glia/__init__.py", "raise ImportError('doctor must not import glia')\n")
+        self.box.write("py/glia/_install.py", f'PLUGIN = "{python_plugin}"\n')
+        self.box.env["PYTHONPATH"] = self.box.path("py")
+
+    def test_doctor_names_each_plugin_when_they_differ(self):
+        self.point(PLUGIN, self.command_plugin)
+        r = self.box.glia("doctor", check=False)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertRegex(r.stdout, r"\[FAILED\] +one glia build: not one build: ")
+        self.assertIn(f'load_file("glia.hoc") ({self.box.path("hoclib", "glia.hoc")}) loads {PLUGIN} (glia ', r.stdout)
+        self.assertIn(f'import glia ({self.box.path("py", "glia")}) loads {self.command_plugin}', r.stdout)
+        self.assertIn(f"the glia command (glia {build_options_version()}) loads {self.command_plugin}", r.stdout)
+        # Chosen on purpose with GLIA_PLUGIN (for this command and Python), it is a warning.
+        r = self.box.glia("doctor", check=False, env=dict(self.box.env, GLIA_PLUGIN=self.command_plugin))
+        self.assertRegex(r.stdout, r"\[warning\] +one glia build: not one build: ")
+        self.assertIn("GLIA_PLUGIN is set", r.stdout)
+
+    def test_doctor_agrees_when_all_load_one_plugin(self):
+        self.point(self.command_plugin, self.command_plugin)
+        r = self.box.glia("doctor", check=False)
+        self.assertRegex(r.stdout, r"\[ok\] +one glia build: load_file\(\"glia.hoc\"\), import glia and glia load " +
+                         re.escape(self.command_plugin))
+
+
+def build_options_version():
+    out = subprocess.run(["meson", "introspect", "--projectinfo", BUILD_DIR], check=True,
+                         stdout=subprocess.PIPE, text=True).stdout
+    return json.loads(out)["version"]
 
 
 if __name__ == "__main__":
