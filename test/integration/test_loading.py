@@ -2,14 +2,13 @@
 GLIA_NOLOAD switch, and under MPI (one rank prints)."""
 
 import os
-import re
 import shutil
 import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import BUILD_DIR, PLUGIN, SharedCacheTestCase, main  # noqa: E402
+from harness import PLUGIN, SharedCacheTestCase, main  # noqa: E402
 
 # A mechanism of the kind nrnivmodl users keep in their model folder.
 LOCAL_MOD = """
@@ -48,15 +47,8 @@ class Loading(SharedCacheTestCase):
         """
         self.assertIn("glia__example__Na__0", self.box.python(code).stdout)
 
-    def glia_hoc(self, plugin):
-        """The built glia.hoc, pointed at `plugin` instead of the install location; returns its dir."""
-        text = open(os.path.join(BUILD_DIR, "hoc", "glia.hoc")).read()
-        installed = re.search(r'nrn_load_dll\("(/[^"]+)"\)', text).group(1)
-        self.box.write("hoclib/glia.hoc", text.replace(installed, plugin))
-        return self.box.path("hoclib")
-
     def test_glia_hoc_loads_the_plugin_once(self):
-        env = dict(self.box.env, HOC_LIBRARY_PATH=self.glia_hoc(PLUGIN))
+        env = dict(self.box.env, HOC_LIBRARY_PATH=self.box.glia_hoc(PLUGIN))
         hoc = """
         load_file("glia.hoc")
         load_file("glia.hoc")
@@ -71,14 +63,14 @@ class Loading(SharedCacheTestCase):
 
     def test_glia_hoc_with_the_plugin_gone_says_what_to_do(self):
         moved = self.box.path("moved", "libglia.so")
-        env = dict(self.box.env, HOC_LIBRARY_PATH=self.glia_hoc(moved))
+        env = dict(self.box.env, HOC_LIBRARY_PATH=self.box.glia_hoc(moved))
         out = self.box.nrniv('load_file("glia.hoc")\nprint "NEW ", name_declared("glia_new")', env=env,
                              load=False, check=False).stdout
         self.assertIn(f"glia.hoc: cannot load glia's plugin {moved}; reinstall glia, or "
                       'nrn_load_dll("/path/to/libglia.so") first', out)
 
     def test_glia_hoc_after_own_nrn_load_dll(self):
-        env = dict(self.box.env, HOC_LIBRARY_PATH=self.glia_hoc(self.box.path("moved", "libglia.so")))
+        env = dict(self.box.env, HOC_LIBRARY_PATH=self.box.glia_hoc(self.box.path("moved", "libglia.so")))
         hoc = """
         load_file("glia.hoc")
         print "VERSION ", glia_version()
