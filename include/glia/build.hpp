@@ -77,10 +77,15 @@ std::string build_source(const ModFile& mod, std::string_view text);
 
 /// Translates `rewritten` (the build source of a mod whose file is in `mod_dir`) with nocmodl
 /// into `work`, run as the builder runs it: in the mod's own directory, so that INCLUDE files
-/// resolve as they always did. Not ok if nocmodl wrote no `.c`. `log`, if set, sees the command.
+/// resolve as they always did. Not ok if nocmodl wrote neither `.c` (NEURON 8.2) nor `.cpp` (9).
+/// `log`, if set, sees the command.
 ProcessResult translate_mod(const Toolchain& tc, const fs::path& rewritten, const fs::path& mod_dir,
                             const fs::path& work,
                             const std::function<void(const std::vector<std::string>&)>& log = {});
+
+/// What nocmodl wrote for `stem` in `work`: `stem.cpp` (NEURON 9, C++) or `stem.c` (8.2, C);
+/// empty if neither exists.
+fs::path translated_source(const fs::path& work, const std::string& stem);
 
 /// The mods of `package` that `lib` (its library) holds, in the package's order.
 std::vector<const ModFile*> mods_in(const PackageLibrary& lib, const Package& package);

@@ -52,7 +52,8 @@ def _load():
 
 
 _load()
-__version__ = h.glia_version()
+__version__, _, _target = h.glia_version().partition(" ")  # "0.1.0 (NEURON 9.0.2)"
+neuron_version = _target.strip("()").replace("NEURON ", "")  # the NEURON the plugin was built for
 
 
 def _call(name, *args, **kwargs):

@@ -62,6 +62,10 @@ void hash_job(ObjectJob& job, const std::string& toolchain_id, ManifestMod& entr
     entry.object_key = job.key;
 }
 
+constexpr const char* kCxxNote =
+    "\nNEURON 9 compiles mods as C++ (nocmodl writes a .cpp): the mod's VERBATIM code must be valid C++ "
+    "(declare functions before use, cast void* results, no K&R definitions); fix it, or use NEURON 8.2\n";
+
 // Replaces every occurrence of `from` in `text` by `to`.
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
     if (from.empty()) {
@@ -112,15 +116,17 @@ void compile_object(ObjectJob& job, const Toolchain& tc, const fs::path& cache, 
     if (!r.ok()) {
         return fail("translate", r.output);
     }
-    fs::path c_file = work / (full + ".c");
+    fs::path source = translated_source(work, full);
+    bool cxx = source.extension() == ".cpp";
     ++stats.translated;
-    std::vector<std::string> compile = tc.compile;
+    std::vector<std::string> compile = cxx ? tc.compile_cxx : tc.compile;
     compile.push_back("-I" + mod_dir.string());
-    compile.insert(compile.end(), {"-c", c_file.string(), "-o", (work / (full + ".o")).string()});
+    compile.insert(compile.end(), {"-c", source.string(), "-o", (work / (full + ".o")).string()});
     log_command(compile);
     r = run_process(compile, work);
     if (!r.ok()) {
-        return fail("compile", r.output);
+        // Mods written for 8.2 often have VERBATIM C that C++ rejects: say so, the compiler will not.
+        return fail("compile", r.output + (cxx ? kCxxNote : ""));
     }
     ++stats.compiled;
     publish(work / (full + ".o"), job.object, cache);
@@ -253,13 +259,22 @@ ProcessResult translate_mod(const Toolchain& tc, const fs::path& rewritten, cons
         log(argv);
     }
     ProcessResult r = run_process(argv, mod_dir, {{"MODLUNIT", tc.units.string()}, {"MODL_INCLUDE", mod_dir.string()}});
-    fs::path c_file = work / (rewritten.stem().string() + ".c");
-    boost::system::error_code ec;
-    if (r.ok() && !fs::exists(c_file, ec)) {
+    if (r.ok() && translated_source(work, rewritten.stem().string()).empty()) {
         r.exit_code = 1;
-        r.output += "\nnocmodl wrote no " + c_file.filename().string();
+        r.output += "\nnocmodl wrote neither " + rewritten.stem().string() + ".c nor " + rewritten.stem().string() + ".cpp";
     }
     return r;
+}
+
+fs::path translated_source(const fs::path& work, const std::string& stem) {
+    boost::system::error_code ec;
+    for (const char* extension : {".cpp", ".c"}) {
+        fs::path file = work / (stem + extension);
+        if (fs::exists(file, ec)) {
+            return file;
+        }
+    }
+    return {};
 }
 
 std::vector<const ModFile*> mods_in(const PackageLibrary& lib, const Package& package) {

@@ -8,6 +8,9 @@
 #ifndef GLIA_NEURON_PREFIX
 #define GLIA_NEURON_PREFIX "/usr"
 #endif
+#ifndef GLIA_NEURON_VERSION
+#error "GLIA_NEURON_VERSION must be defined by the build"
+#endif
 
 namespace glia {
 
@@ -113,10 +116,14 @@ std::map<std::string, std::string> read_makefile_variables(const std::string& te
 }
 
 std::string Toolchain::identity() const {
-    std::string id = "nocmodl=" + file_stamp(nocmodl) + "\nunits=" + file_stamp(units) +
+    std::string id = "neuron=" + neuron_version + "\nnocmodl=" + file_stamp(nocmodl) + "\nunits=" + file_stamp(units) +
                      "\nlibnrniv=" + file_stamp(library_dir / "libnrniv.so") +
                      "\nheader=" + file_stamp(include_dir / "nrnconf.h") + "\ncompile=";
     for (const auto& word : compile) {
+        id += word + " ";
+    }
+    id += "\ncxx_compile=";
+    for (const auto& word : compile_cxx) {
         id += word + " ";
     }
     id += "\ncc=" + (compile.empty() ? std::string() : file_stamp(compile.front())) + "\nlink=";
@@ -124,6 +131,29 @@ std::string Toolchain::identity() const {
         id += word + " ";
     }
     return id;
+}
+
+std::string neuron_target_version() { return GLIA_NEURON_VERSION; }
+
+fs::path neuron_target_prefix() { return GLIA_NEURON_PREFIX; }
+
+std::string header_version(const fs::path& include_dir) {
+    std::string text;
+    try {
+        text = read_file(include_dir / "nrnsemanticversion.h");
+    } catch (const Error&) {
+        return {};
+    }
+    std::string version;
+    for (const char* part : {"MAJOR", "MINOR", "PATCH"}) {
+        std::string key = std::string("#define NRN_VERSION_") + part;
+        size_t at = text.find(key);
+        if (at == std::string::npos) {
+            return {};
+        }
+        version += (version.empty() ? "" : ".") + trim(text.substr(at + key.size(), text.find('\n', at) - at - key.size()));
+    }
+    return version;
 }
 
 Toolchain detect_toolchain() {
@@ -162,14 +192,27 @@ Toolchain detect_toolchain() {
         vars["CXX"] = "c++";
     }
     vars = read_makefile_variables(makefile, vars);
-    std::string cc = env_or("GLIA_CC", vars["CC"]);
-    std::string compile = vars.count("COMPILE") ? vars["COMPILE"] : vars["CC"] + " " + vars["CFLAGS"];
-    tc.compile = split_words(compile);
-    if (!tc.compile.empty()) {
-        tc.compile.front() = cc;
-    }
-    tc.compile.push_back("-I" + tc.include_dir.string());
-    tc.compile.push_back("-fPIC");
+    tc.neuron_version = header_version(tc.include_dir);
+    // 8.2 names the C command COMPILE, 9 CCOMPILE; both name the C++ one CXXCOMPILE.
+    auto command = [&](std::initializer_list<const char*> names, const std::string& fallback, const char* tool_env,
+                       const std::string& tool) {
+        std::string text = fallback;
+        for (const char* name : names) {
+            if (vars.count(name) && !vars[name].empty()) {
+                text = vars[name];
+                break;
+            }
+        }
+        std::vector<std::string> words = split_words(text);
+        if (!words.empty()) {
+            words.front() = env_or(tool_env, tool);
+        }
+        words.push_back("-I" + tc.include_dir.string());
+        words.push_back("-fPIC");
+        return words;
+    };
+    tc.compile = command({"COMPILE", "CCOMPILE"}, vars["CC"] + " " + vars["CFLAGS"], "GLIA_CC", vars["CC"]);
+    tc.compile_cxx = command({"CXXCOMPILE"}, vars["CXX"] + " " + vars["CXXFLAGS"], "GLIA_CXX", vars["CXX"]);
     std::string link = vars.count("CXX_LINK_SHARED") ? vars["CXX_LINK_SHARED"] : vars["CXX"] + " -shared -fPIC";
     tc.link = split_words(link);
     if (!tc.link.empty()) {

@@ -5,7 +5,8 @@
 //                                                of what the asset resolves to
 //   glia_assets([package])                      the asset names, sorted, separated by spaces
 //   glia_packages()                             the package names (NEURON included), likewise
-//   glia_version()                              glia's version, e.g. "0.1.0"
+//   glia_version()                              glia's version and the NEURON it was built
+//                                                for, e.g. "0.1.0 (NEURON 9.0.2)"
 //   glia_generation()                           a number that changes whenever the preferences in
 //                                                force change (select, context, reload, ...): a
 //                                                cache of resolutions is valid while it stays
@@ -66,6 +67,7 @@ std::string exists_impl(bool& exists) {
         }
         return {};
     } catch (const std::exception& e) {
+        pass_neuron_errors(e);
         return e.what();
     }
 }
@@ -87,6 +89,7 @@ std::string kind_impl(std::string& kind) {
         }
         return {};
     } catch (const std::exception& e) {
+        pass_neuron_errors(e);
         return e.what();
     }
 }
@@ -120,6 +123,7 @@ std::string assets_impl(std::string& list) {
         list = join(names);
         return {};
     } catch (const std::exception& e) {
+        pass_neuron_errors(e);
         return e.what();
     }
 }
@@ -129,6 +133,7 @@ std::string packages_impl(std::string& list) {
         list = join(loaded_index().package_names());
         return {};
     } catch (const std::exception& e) {
+        pass_neuron_errors(e);
         return e.what();
     }
 }
@@ -150,7 +155,7 @@ void return_or_raise(std::string (*impl)(std::string&)) {
 void hoc_glia_kind() { return_or_raise(kind_impl); }
 void hoc_glia_assets() { return_or_raise(assets_impl); }
 void hoc_glia_packages() { return_or_raise(packages_impl); }
-void hoc_glia_version() { return_string(GLIA_VERSION); }
+void hoc_glia_version() { return_string(GLIA_VERSION " (NEURON " GLIA_NEURON_VERSION ")"); }
 
 // The version as plain bytes in libglia.so, for 'glia doctor' to read without loading the plugin.
 extern "C" [[gnu::used]] const char glia_plugin_version_marker[] = GLIA_PLUGIN_VERSION_MARKER GLIA_VERSION;

@@ -8,8 +8,6 @@
 
 #include "glia/error.hpp"
 
-#include "section.h"
-
 #include <cstdint>
 #include <vector>
 

@@ -5,11 +5,6 @@
 #include "hoc_api.hpp"
 #include "plugin_state.hpp"
 
-// Not in an installed header; C++ linkage (oc/hoc_oop.cpp, nrnoc).
-extern Object* hoc_newobj1(Symbol*, int);
-extern short* nrn_is_artificial_;
-extern Symbol** pointsym;
-
 namespace glia::plugin {
 
 namespace {
@@ -67,6 +62,7 @@ std::string new_impl(NewTarget& target) {
         target.x = tail.x.value_or(0.5);
         return {};
     } catch (const std::exception& e) {
+        pass_neuron_errors(e);
         return e.what();
     }
 }

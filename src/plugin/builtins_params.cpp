@@ -11,10 +11,6 @@
 
 #include <vector>
 
-// Not in an installed header; C++ linkage (nrnoc/cabcode.cpp). Unlike nrn_rangepointer it
-// returns nullptr instead of raising a hoc error when the mechanism is not in the section.
-extern double* nrnpy_rangepointer(Section*, Symbol*, double x, int* err);
-
 namespace glia::plugin {
 
 namespace {
@@ -94,7 +90,7 @@ std::string locate(const char* builtin, int value_arg, std::vector<double*>& sto
     if (tail.x) {
         where.push_back(*tail.x);
     } else if (value_arg) {
-        int nseg = sec->nnode - 1;
+        int nseg = segment_count(sec);
         for (int i = 0; i < nseg; ++i) {
             where.push_back((i + 0.5) / nseg);
         }
@@ -102,9 +98,8 @@ std::string locate(const char* builtin, int value_arg, std::vector<double*>& sto
         where.push_back(0.5);
     }
     for (double x : where) {
-        int err = 0;
-        double* p = nrnpy_rangepointer(sec, range, x, &err);
-        if (!p || err) {
+        double* p = range_pointer(sec, range, x);
+        if (!p) {
             return call + ": " + what + " is not inserted in section " + secname(sec) + "; call glia_insert(\"" + asset +
                    "\") on it first";
         }
@@ -126,6 +121,7 @@ std::string set_impl() {
         }
         return error;
     } catch (const std::exception& e) {
+        pass_neuron_errors(e);
         return e.what();
     }
 }
@@ -139,6 +135,7 @@ std::string get_impl(double& value) {
         }
         return error;
     } catch (const std::exception& e) {
+        pass_neuron_errors(e);
         return e.what();
     }
 }

@@ -22,8 +22,6 @@
 
 #include "glia/error.hpp"
 
-#include "section.h"
-
 namespace glia::plugin {
 
 ScopeStack& scopes() {
@@ -48,6 +46,7 @@ std::vector<std::string> load_preferences() {
             }
         }
     } catch (const std::exception& e) {
+        pass_neuron_errors(e);
         errors.push_back(std::string("cannot read the preferences: ") + e.what());
         report("error: " + errors.back());
     }
@@ -89,6 +88,7 @@ std::string with_strings(const char* name, const char* usage, int required, int 
         }
         return std::string(name) + ": " + error;
     } catch (const std::exception& e) {
+        pass_neuron_errors(e);
         return std::string(name) + ": " + e.what();
     }
 }

@@ -4,9 +4,6 @@
 
 #include "glia/error.hpp"
 
-// Not in an installed header; C++ linkage like the rest of nrnoc (cabcode.cpp).
-extern Section* nrn_noerr_access();
-
 namespace glia::plugin {
 
 std::string read_string(const std::string& call, int i, const char* what, std::string& out) {

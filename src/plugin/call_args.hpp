@@ -9,7 +9,7 @@
 #include "glia/index.hpp"
 #include "glia/resolver.hpp"
 
-#include "section.h"
+#include "neuron_api.hpp"
 
 #include <optional>
 #include <string>

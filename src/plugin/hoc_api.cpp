@@ -1,9 +1,5 @@
 #include "hoc_api.hpp"
 
-#include "section.h"
-
-extern Symlist* nrn_load_dll_called_;
-
 namespace glia::plugin {
 
 void raise_if(const std::string& error) {

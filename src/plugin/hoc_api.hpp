@@ -7,7 +7,7 @@
 
 #include "glia/resolver.hpp"
 
-#include "hocdec.h"
+#include "neuron_api.hpp"
 
 #include <string>
 #include <vector>

@@ -14,14 +14,11 @@
 #include "glia/lockfile.hpp"
 #include "glia/toolchain.hpp"
 
-#include "section.h"
-
 #include <cstdio>
 #include <cstdlib>
 #include <dlfcn.h>
 #include <set>
 
-extern int nrnmpi_myid;
 extern "C" void modl_reg();
 
 namespace glia::plugin {
@@ -175,6 +172,11 @@ extern "C" void modl_reg() {
         return; // loading libglia.so twice is harmless
     }
     loaded = true;
+    // Another NEURON's structures differ: check before the first call into its API.
+    if (std::string mismatch = neuron_mismatch(); !mismatch.empty()) {
+        std::fprintf(stderr, "glia: error: %s\n", mismatch.c_str());
+        return;
+    }
     static BuiltinTable table;
     add_insert_builtins(table);
     add_select_builtins(table);

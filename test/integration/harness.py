@@ -1,10 +1,13 @@
 """Shared helpers for glia's integration tests.
 
 Every test runs the real thing: the built `glia` command, real `nrniv`, and `/usr/bin/python3`
-with NEURON, against real files in a fresh sandbox directory. The sandbox points HOME, the XDG
+with NEURON, against real files in a fresh sandbox directory. The NEURON is the one the build
+targets (BUILD_DIR/test/neuron.json, written by Meson): its bin dir leads PATH and its Python
+module is on PYTHONPATH, so a build against NEURON 9 is tested with NEURON 9. The sandbox points HOME, the XDG
 directories and GLIA_CACHE_DIR into itself, so tests never see or touch the user's own state.
 """
 
+import json
 import os
 import re
 import shutil
@@ -18,8 +21,30 @@ BUILD_DIR = os.environ.get("GLIA_BUILD_DIR", os.path.join(SOURCE_DIR, "build"))
 PLUGIN = os.environ.get("GLIA_PLUGIN", os.path.join(BUILD_DIR, "src", "plugin", "libglia.so"))
 CLI = os.environ.get("GLIA_CLI", os.path.join(BUILD_DIR, "src", "cli", "glia"))
 EXAMPLE = os.path.join(SOURCE_DIR, "share", "glia", "packages", "example")
-NEURON_DEMO_MODS = "/usr/share/nrn/demo/release"
+with open(os.path.join(BUILD_DIR, "test", "neuron.json")) as _f:
+    NEURON = json.load(_f)  # version, prefix, bin_dir, include_dir, lib_dir, python_path, mpi
+NEURON_MAJOR = int(NEURON["version"].split(".")[0])
+NEURON_DEMO_MODS = os.path.join(NEURON["prefix"], "share", "nrn", "demo", "release")
 PYTHON = "/usr/bin/python3"  # the interpreter that has NEURON; the first python3 on PATH may not
+
+
+def python_path(*dirs):
+    """A PYTHONPATH with `dirs` first, then the targeted NEURON's module (if Python needs it shown)."""
+    return os.pathsep.join([*dirs, NEURON["python_path"]] if NEURON["python_path"] else dirs)
+
+
+def skip_unless_debian_neuron(test):
+    """For tests of Debian's NEURON 8.2 layout (its /usr/lib/nrn makefile, C mechanisms)."""
+    return unittest.skipUnless(NEURON["prefix"] == "/usr" and NEURON_MAJOR == 8,
+                               f"tests Debian's NEURON 8.2 layout; this build targets NEURON {NEURON['version']} "
+                               f"at {NEURON['prefix']}")(test)
+
+
+def skip_unless_mpi(test):
+    """For tests that run nrniv under mpiexec: they need MPI in NEURON and openmpi-bin."""
+    if not NEURON["mpi"]:
+        return unittest.skip(f"NEURON {NEURON['version']} at {NEURON['prefix']} was built without MPI")(test)
+    return unittest.skipUnless(shutil.which("mpiexec"), "openmpi-bin is not installed")(test)
 
 
 # A file written less than 2 s before it was hashed or scanned is read again next time (the
@@ -59,7 +84,10 @@ class Sandbox:
             XDG_DATA_HOME=os.path.join(self.root, "data"),
             GLIA_PATH=EXAMPLE,
             NEURON_MODULE_OPTIONS="-nogui",
+            PATH=os.pathsep.join([NEURON["bin_dir"], os.environ.get("PATH", "/usr/bin:/bin")]),
         )
+        if NEURON["python_path"]:
+            self.env["PYTHONPATH"] = python_path()
 
     def cleanup(self):
         shutil.rmtree(self.root, ignore_errors=True)

@@ -6,7 +6,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import PLUGIN, PYTHON, SOURCE_DIR, GliaTestCase, main  # noqa: E402
+from harness import PLUGIN, PYTHON, SOURCE_DIR, GliaTestCase, main, python_path  # noqa: E402
 
 DEMO = os.path.join(SOURCE_DIR, "share", "glia", "demo")
 
@@ -20,7 +20,7 @@ class Demo(GliaTestCase):
     def test_demo_runs_in_hoc_and_python_and_writes_the_png(self):
         # glia.hoc as built, pointed at the plugin under test instead of the install location
         env = dict(self.box.env, HOC_LIBRARY_PATH=self.box.glia_hoc(), GLIA_PLUGIN=PLUGIN,
-                   PYTHONPATH=os.path.join(SOURCE_DIR, "python"))
+                   PYTHONPATH=python_path(os.path.join(SOURCE_DIR, "python")))
         hoc = self.box.run(["nrniv", "-nogui", os.path.join(DEMO, "demo.hoc")], env=env).stdout
         png = self.box.path("work", "demo.png")
         py = self.box.run([PYTHON, os.path.join(DEMO, "demo.py"), png], env=env).stdout

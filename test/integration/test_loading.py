@@ -5,10 +5,9 @@ import os
 import shutil
 import subprocess
 import sys
-import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import PLUGIN, SharedCacheTestCase, main  # noqa: E402
+from harness import NEURON, PLUGIN, SharedCacheTestCase, main, skip_unless_mpi  # noqa: E402
 
 # A mechanism of the kind nrnivmodl users keep in their model folder.
 LOCAL_MOD = """
@@ -86,13 +85,17 @@ class Loading(SharedCacheTestCase):
         os.makedirs(os.path.join(build, ".libs"))
         self.box.write("work/localpas.mod", LOCAL_MOD)
         self.box.write("work/x86_64/mod_func.c", MOD_FUNC)
-        env = dict(self.box.env, MODLUNIT="/usr/share/nrn/lib/nrnunits.lib")
+        env = dict(self.box.env, MODLUNIT=os.path.join(NEURON["prefix"], "share", "nrn", "lib", "nrnunits.lib"))
         self.box.run(["nocmodl", "localpas.mod", "-o", "x86_64"], env=env)
-        for c in ("localpas", "mod_func"):
-            self.box.run(["cc", "-O2", "-fPIC", "-DHAVE_CONFIG_H", "-I/usr/include", "-c", f"x86_64/{c}.c",
-                          "-o", f"x86_64/{c}.o"])
-        self.box.run(["c++", "-shared", "-fPIC", "x86_64/localpas.o", "x86_64/mod_func.o", "-L/usr/lib/nrn",
-                      "-lnrniv", "-Wl,-rpath,/usr/lib/nrn", "-o", "x86_64/.libs/libnrnmech.so"])
+        # NEURON 9's nocmodl writes C++ (with an extern "C" registration function), 8.2's C
+        for source in ("localpas.cpp", "localpas.c", "mod_func.c"):
+            if os.path.exists(os.path.join(build, source)):
+                compiler = ["c++", "-std=c++17"] if source.endswith(".cpp") else ["cc"]
+                self.box.run([*compiler, "-O2", "-fPIC", "-DHAVE_CONFIG_H", "-I" + NEURON["include_dir"], "-c",
+                              f"x86_64/{source}", "-o", f"x86_64/{source.split('.')[0]}.o"])
+        lib_dir = NEURON["lib_dir"]
+        self.box.run(["c++", "-shared", "-fPIC", "x86_64/localpas.o", "x86_64/mod_func.o", "-L" + lib_dir,
+                      "-lnrniv", "-Wl,-rpath," + lib_dir, "-o", "x86_64/.libs/libnrnmech.so"])
 
     def test_nrnivmodl_folder_in_working_directory_does_not_clash(self):
         self.make_nrnmech()
@@ -174,7 +177,7 @@ class Loading(SharedCacheTestCase):
         self.assertIn("KV1 1", out)
         self.assertNotIn("[1/", out)
 
-    @unittest.skipUnless(shutil.which("mpiexec"), "openmpi-bin is not installed")
+    @skip_unless_mpi
     def test_only_rank_zero_prints(self):
         self.box.nrniv("")  # build first, so both ranks find the cache ready and report nothing else
         self.box.write("bad/glia-package.yaml", "name: [\n")  # a malformed manifest: reported

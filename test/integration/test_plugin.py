@@ -7,7 +7,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import SOURCE_DIR, SharedCacheTestCase, main  # noqa: E402
+from harness import NEURON, SOURCE_DIR, SharedCacheTestCase, main  # noqa: E402
 
 # One cell built twice: by glia builtins (`which` = 1) or by full NEURON names (`which` = 0).
 # A Spiker drives an AMPA synapse through a NetCon; the voltage and the spike times are printed.
@@ -305,7 +305,7 @@ class Introspection(PluginTestCase):
         """
         out = self.box.nrniv(hoc).stdout
         version = re.search(r"version: '([^']+)'", open(os.path.join(SOURCE_DIR, "meson.build")).read()).group(1)
-        self.assertIn(f"VERSION {version}", out)
+        self.assertIn(f"VERSION {version} (NEURON {NEURON['version']})", out)
         self.assertIn("ASSETS AMPA Kv1 Leak Na Spiker", out)
         self.assertIn("PACKAGES NEURON example", out)
         self.assertIn("EXISTS 1 1 0 0 1 1", out)

@@ -6,7 +6,7 @@ import sys
 import textwrap
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import CLI, EXAMPLE, PLUGIN, PYTHON, SOURCE_DIR, SharedCacheTestCase, main  # noqa: E402
+from harness import CLI, EXAMPLE, PLUGIN, PYTHON, SOURCE_DIR, SharedCacheTestCase, main, python_path  # noqa: E402
 
 
 class PythonModule(SharedCacheTestCase):
@@ -14,7 +14,7 @@ class PythonModule(SharedCacheTestCase):
 
     def setUp(self):
         super().setUp()
-        self.box.env.update(PYTHONPATH=os.path.join(SOURCE_DIR, "python"), GLIA_PLUGIN=PLUGIN)
+        self.box.env.update(PYTHONPATH=python_path(os.path.join(SOURCE_DIR, "python")), GLIA_PLUGIN=PLUGIN)
 
     def run_module(self, code, check=True):
         """Runs `code` after `from neuron import h` and `import glia` (which loads the plugin itself)."""
@@ -185,7 +185,7 @@ class ModuleInsertCache(SharedCacheTestCase):
 
     def setUp(self):
         super().setUp()
-        self.box.env.update(PYTHONPATH=os.path.join(SOURCE_DIR, "python"), GLIA_PLUGIN=PLUGIN)
+        self.box.env.update(PYTHONPATH=python_path(os.path.join(SOURCE_DIR, "python")), GLIA_PLUGIN=PLUGIN)
 
     def kv(self, code, check=True):
         script = self.box.write("work/cache.py", "from neuron import h\nimport glia\n" + WHICH_PY +

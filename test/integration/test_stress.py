@@ -6,10 +6,9 @@ import subprocess
 import sys
 import threading
 import time
-import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import PLUGIN, GliaTestCase, main  # noqa: E402
+from harness import PLUGIN, GliaTestCase, main, skip_unless_mpi  # noqa: E402
 
 # Every asset of the test package is used, so a process that lacks one fails.
 PROBE = f"""
@@ -50,7 +49,7 @@ class Stress(GliaTestCase):
         outputs = self.assert_all_ok(self.start_many(32, self.probe_file()))
         self.assertEqual(self.builds_in(outputs), 1)
 
-    @unittest.skipUnless(shutil.which("mpiexec"), "openmpi-bin is not installed")
+    @skip_unless_mpi
     def test_mpi_ranks_one_build_one_report(self):
         hoc = self.probe_file()
         r = self.box.run(["mpiexec", "--allow-run-as-root", "--oversubscribe", "-n", "4", "nrniv", "-mpi",
