@@ -8,12 +8,16 @@ bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
 meson test -C build --num-processes 2 --print-errorlogs "$@"
 status=$?
 logs=(build/meson-logs/testlog.json)
-# The whole suite (no arguments, as CI runs it) also runs the unit tests under ASan/UBSan and each
-# fuzz target for a bounded time, in their own build dirs; their results count in the line below.
+# The whole suite (no arguments, as CI runs it) also runs the unit tests under ASan/UBSan, each
+# fuzz target for a bounded time, and the integration tests against NEURON 9.0.2, in their own
+# build dirs; their results count in the line below.
 if [ $# -eq 0 ]; then
     bash scripts/sanitize.sh || status=1
     bash scripts/fuzz.sh || status=1
-    logs+=(build-asan/meson-logs/testlog.json build-fuzz/meson-logs/testlog.json)
+    start=$SECONDS
+    bash scripts/test_neuron9.sh || status=1
+    echo "NEURON 9 integration tests: $((SECONDS - start)) s"
+    logs+=(build-asan/meson-logs/testlog.json build-fuzz/meson-logs/testlog.json build-nrn9/meson-logs/testlog.json)
 fi
 /usr/bin/python3 - "${logs[@]}" <<'PY'
 import json, sys

@@ -30,11 +30,13 @@ struct ManifestMod {
     std::vector<std::pair<std::string, FileStamp>> includes; ///< each included file (absolute) and its stamp
 };
 
-/// Which library a package directory was last linked into.
+/// Which library a package directory was last linked into, for one NEURON version (a cache shared
+/// by builds for NEURON 8.2 and 9 holds one of each, and never hands one NEURON the other's).
 struct ManifestLibrary {
     std::string package_dir; ///< the package directory, absolute
     std::string package;     ///< the package name
     std::string key;         ///< the library's cache key
+    std::string neuron;      ///< the NEURON version it was built for (the toolchain's), e.g. 9.0.2
 };
 
 /// The manifest's content, keyed for lookup.
@@ -50,7 +52,7 @@ class BuildManifest {
     const ManifestMod* find(const std::string& path, const std::string& name, const std::string& toolchain) const;
     /// Adds or replaces the entry of the same (path, name, toolchain).
     void put(ManifestMod mod);
-    /// Adds or replaces the library of the same (package_dir, package).
+    /// Adds or replaces the library of the same (package_dir, package, neuron).
     void put_library(ManifestLibrary library);
 
     const std::map<std::string, ManifestMod>& mods() const { return mods_; }

@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
         return argc < 2 ? 2 : 0;
     }
     if (!std::strcmp(argv[1], "--version")) {
-        std::cout << "glia " << GLIA_VERSION << " (NEURON " << neuron_target_version() << ")\n";
+        std::cout << "glia " << GLIA_VERSION << " (NEURON " << glia::neuron_target_version() << ")\n";
         return 0;
     }
     std::string name = argv[1];

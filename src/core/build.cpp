@@ -299,7 +299,7 @@ BuildResult last_built(const std::vector<Package>& packages, const fs::path& cac
         std::string dir = stamp_key(package.dir);
         fs::path target;
         for (const auto& [id, last] : manifest.libraries()) {
-            if (last.package_dir == dir && last.package == package.name) {
+            if (last.package_dir == dir && last.package == package.name && last.neuron == neuron_target_version()) {
                 target = cache / "libs" / last.key / ("libglia-" + package.name + ".so");
             }
         }
@@ -439,7 +439,7 @@ BuildResult build_packages(const std::vector<Package>& packages, const Toolchain
         if (!objects.empty()) {
             std::string key = link_library(lib, objects, toolchain, cache, options, result.stats);
             if (!key.empty()) {
-                manifest.put_library({stamp_key(package.dir), package.name, key});
+                manifest.put_library({stamp_key(package.dir), package.name, key, toolchain.neuron_version});
             }
         }
         result.libraries.push_back(std::move(lib));

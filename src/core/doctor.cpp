@@ -7,6 +7,7 @@
 #include "glia/process.hpp"
 #include "glia/toolchain.hpp"
 
+#include <cctype>
 #include <cstdlib>
 #include <optional>
 
@@ -22,6 +23,43 @@ std::string first_line(const std::string& text) {
         return {};
     }
     return text.substr(start, text.find('\n', start) - start);
+}
+
+// "9.0.2" from "NEURON -- VERSION 9.0.2.dev0 ..." or "9.0.2.dev0": the first a.b.c in `text`.
+std::string version_in(const std::string& text) {
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (!std::isdigit(static_cast<unsigned char>(text[i])) || (i && std::isdigit(static_cast<unsigned char>(text[i - 1])))) {
+            continue;
+        }
+        size_t end = i;
+        int dots = 0;
+        while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) ||
+                                     (text[end] == '.' && dots < 2 && end + 1 < text.size() &&
+                                      std::isdigit(static_cast<unsigned char>(text[end + 1])) && ++dots))) {
+            ++end;
+        }
+        if (dots == 2) {
+            return text.substr(i, end - i);
+        }
+    }
+    return {};
+}
+
+// Same major and minor version: what a plugin needs of the NEURON it runs in.
+bool same_release(const std::string& a, const std::string& b) {
+    auto release = [](const std::string& v) { return v.substr(0, v.rfind('.')); };
+    return !a.empty() && !b.empty() && release(a) == release(b);
+}
+
+// How Python finds the targeted NEURON's module, for the fix of a mismatch.
+std::string python_path_fix(const fs::path& prefix) {
+    if (prefix == "/usr") {
+        return "unset PYTHONPATH: Debian's neuron is in /usr/lib/python3/dist-packages";
+    }
+    if (prefix.filename() == ".data") { // a pip wheel: site-packages/neuron/.data
+        return "export PYTHONPATH=" + prefix.parent_path().parent_path().string();
+    }
+    return "export PYTHONPATH=" + (prefix / "lib" / "python").string();
 }
 
 const char* kInstallNeuron = "install NEURON with its development files: apt-get install neuron neuron-dev "
@@ -82,16 +120,44 @@ std::vector<DoctorCheck> run_doctor(const DoctorOptions& options) {
         fs::remove_all(work, ec);
     }
 
-    ProcessResult nrniv = run_process({"nrniv", "-nogui", "-nobanner", "-c", "quit()"}, {});
-    add("nrniv", nrniv.ok() ? Status::ok : Status::failed,
-        nrniv.ok() ? "runs" : "cannot run nrniv: " + first_line(nrniv.output),
-        nrniv.ok() ? "" : "install NEURON (apt-get install neuron) and put nrniv on PATH");
+    // The plugin runs only in the NEURON release it was built for: compare nrniv and Python's neuron with it.
+    const std::string target = neuron_target_version();
+    const fs::path target_prefix = neuron_target_prefix();
+    add("glia's NEURON", Status::ok, "this glia is built for NEURON " + target + " (" + target_prefix.string() + ")");
+    const std::string rebuild = "or rebuild glia for that NEURON: meson setup <dir> -Dneuron_prefix=<its prefix> "
+                                "(-Dneuron_prefix=auto for a pip-installed neuron)";
 
-    ProcessResult py = run_process({options.python.string(), "-c", "import neuron"}, {},
+    ProcessResult nrniv = run_process({"nrniv", "--version"}, {});
+    std::string nrniv_version = version_in(nrniv.output);
+    if (!nrniv.ok()) {
+        add("nrniv", Status::failed, "cannot run nrniv: " + first_line(nrniv.output),
+            "install NEURON (apt-get install neuron) and put nrniv on PATH");
+    } else if (!same_release(nrniv_version, target)) {
+        add("nrniv", Status::failed,
+            "nrniv on PATH is NEURON " + (nrniv_version.empty() ? "of an unknown version" : nrniv_version) +
+                ", but this glia is built for NEURON " + target + ": its plugin will refuse to load there",
+            "put NEURON " + target + "'s nrniv first on PATH (export PATH=" + (target_prefix / "bin").string() +
+                ":$PATH), " + rebuild);
+    } else {
+        add("nrniv", Status::ok, "runs, NEURON " + nrniv_version);
+    }
+
+    ProcessResult py = run_process({options.python.string(), "-c", "import neuron; print(neuron.__version__)"}, {},
                                    {{"NEURON_MODULE_OPTIONS", "-nogui"}});
-    add("Python with NEURON", py.ok() ? Status::ok : Status::failed,
-        options.python.string() + (py.ok() ? " imports neuron" : ": " + first_line(py.output)),
-        py.ok() ? "" : "apt-get install python3-neuron (Debian's NEURON works with /usr/bin/python3 only)");
+    std::string py_version = version_in(py.output);
+    if (!py.ok()) {
+        add("Python with NEURON", Status::failed, options.python.string() + ": " + first_line(py.output),
+            "apt-get install python3-neuron (Debian's NEURON works with /usr/bin/python3 only), or put NEURON " +
+                target + "'s module on PYTHONPATH (" + python_path_fix(target_prefix) + ")");
+    } else if (!same_release(py_version, target)) {
+        add("Python with NEURON", Status::failed,
+            options.python.string() + " imports NEURON " + py_version + ", but this glia is built for NEURON " +
+                target + ": import glia will refuse",
+            "put NEURON " + target + "'s module first on PYTHONPATH (" + python_path_fix(target_prefix) + "), " +
+                rebuild);
+    } else {
+        add("Python with NEURON", Status::ok, options.python.string() + " imports neuron " + py_version);
+    }
 
     if (options.plugin.empty() || !fs::exists(options.plugin, ec)) {
         add("plugin", Status::failed, "libglia.so not found at " + options.plugin.string(),

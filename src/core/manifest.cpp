@@ -11,7 +11,7 @@
 //   record   := mod include* | library
 //   mod      := "mod" TAB path TAB name TAB toolchain TAB recorded_ns TAB stamp TAB object_key TAB count NL
 //   include  := "inc" TAB path TAB stamp NL               exactly `count` of them follow their mod
-//   library  := "lib" TAB package_dir TAB package TAB key NL
+//   library  := "lib" TAB package_dir TAB package TAB key TAB neuron NL
 //   stamp    := "-" | size "," mtime_ns "," ctime_ns "," inode "," device
 //
 // Paths holding a TAB or a newline are never recorded (such mods are simply hashed every time).
@@ -23,7 +23,9 @@ namespace glia {
 namespace {
 
 constexpr const char* kHeader = "glia-manifest";
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 2; // 2: libraries record their NEURON version
+
+std::string library_id(const ManifestLibrary& lib) { return lib.package_dir + "\t" + lib.package + "\t" + lib.neuron; }
 
 std::string mod_id(std::string_view path, std::string_view name, std::string_view toolchain) {
     std::string id(path);
@@ -73,9 +75,9 @@ BuildManifest BuildManifest::load(const fs::path& file) {
             }
             std::string id = mod_id(mod.path, mod.name, mod.toolchain);
             parsed.mods_[id] = std::move(mod);
-        } else if (f[0] == "lib" && f.size() == 4) {
-            ManifestLibrary lib{std::string(f[1]), std::string(f[2]), std::string(f[3])};
-            parsed.libraries_[lib.package_dir + "\t" + lib.package] = std::move(lib);
+        } else if (f[0] == "lib" && f.size() == 5) {
+            ManifestLibrary lib{std::string(f[1]), std::string(f[2]), std::string(f[3]), std::string(f[4])};
+            parsed.libraries_[library_id(lib)] = std::move(lib);
         } else {
             return manifest;
         }
@@ -94,7 +96,7 @@ void BuildManifest::save(const fs::path& file) const {
         }
     }
     for (const auto& [id, lib] : libraries_) {
-        out += "lib\t" + lib.package_dir + "\t" + lib.package + "\t" + lib.key + "\n";
+        out += "lib\t" + lib.package_dir + "\t" + lib.package + "\t" + lib.key + "\t" + lib.neuron + "\n";
     }
     write_file_atomic(file, out);
 }
@@ -119,10 +121,11 @@ void BuildManifest::put(ManifestMod mod) {
 }
 
 void BuildManifest::put_library(ManifestLibrary library) {
-    if (!record::fits(library.package_dir) || !record::fits(library.package) || !record::fits(library.key)) {
+    if (!record::fits(library.package_dir) || !record::fits(library.package) || !record::fits(library.key) ||
+        !record::fits(library.neuron)) {
         return;
     }
-    std::string id = library.package_dir + "\t" + library.package;
+    std::string id = library_id(library);
     auto it = libraries_.find(id);
     if (it != libraries_.end() && it->second.key == library.key) {
         return;

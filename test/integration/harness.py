@@ -40,6 +40,23 @@ def skip_unless_debian_neuron(test):
                                f"at {NEURON['prefix']}")(test)
 
 
+def other_neuron_builds():
+    """Build dirs of this source tree that target another NEURON major version and hold a built plugin
+    (CI's build/ for 8.2 beside build-nrn9/): [(build dir, its neuron.json)]."""
+    found = []
+    for name in sorted(os.listdir(SOURCE_DIR)):
+        build = os.path.join(SOURCE_DIR, name)
+        info = os.path.join(build, "test", "neuron.json")
+        if not name.startswith("build") or os.path.realpath(build) == os.path.realpath(BUILD_DIR):
+            continue
+        if os.path.isfile(info) and os.path.isfile(os.path.join(build, "src", "plugin", "libglia.so")):
+            with open(info) as f:
+                neuron = json.load(f)
+            if int(neuron["version"].split(".")[0]) != NEURON_MAJOR:
+                found.append((build, neuron))
+    return found
+
+
 def skip_unless_mpi(test):
     """For tests that run nrniv under mpiexec: they need MPI in NEURON and openmpi-bin."""
     if not NEURON["mpi"]:

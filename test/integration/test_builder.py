@@ -9,7 +9,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import PLUGIN, SETTLE, GliaTestCase, density, main  # noqa: E402
+from harness import NEURON_MAJOR, PLUGIN, SETTLE, GliaTestCase, density, main  # noqa: E402
 
 
 def nothing_mod(function, value):
@@ -32,6 +32,25 @@ def verbatim_mod(suffix, value):
     ENDVERBATIM
     }}
     """
+
+
+# VERBATIM as many mods written for NEURON 7 and 8 have it: valid C, but C++ rejects the implicit
+# conversion of malloc's void*, so NEURON 9 (which compiles mods as C++) cannot build it.
+C_ONLY_MOD = """
+NEURON { SUFFIX conly  RANGE n }
+ASSIGNED { n }
+VERBATIM
+#include <stdlib.h>
+static double* scratch;
+ENDVERBATIM
+INITIAL {
+VERBATIM
+    if (!scratch) { scratch = malloc(4 * sizeof(double)); }
+    scratch[0] = 3;
+ENDVERBATIM
+    n = 3
+}
+"""
 
 
 def stats(output):
@@ -100,6 +119,27 @@ class Builder(GliaTestCase):
         """).stdout
         self.assertIn("good 1", out)
         self.assertIn("warning: mixed.Bad(0) is not available", out)
+
+    def test_a_mod_in_c_that_is_not_cxx_fails_alone_on_neuron_9_saying_why(self):
+        self.use_packages(legacy={"Good.mod": density("good"), "COnly.mod": C_ONLY_MOD})
+        r = self.box.glia("compile", "legacy", check=False)
+        probe = """
+        create s
+        s insert glia__legacy__Good__0
+        s printf("good %g conly %g\\n", ismembrane("glia__legacy__Good__0"), name_declared("glia__legacy__COnly__0"))
+        """
+        if NEURON_MAJOR < 9:  # 8.2 compiles mods as C: both build
+            self.assertEqual(r.returncode, 0, r.stdout)
+            self.assertIn("good 1 conly 1", self.box.nrniv(probe).stdout)
+            return
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("legacy.COnly(0) (package 'legacy', asset 'COnly', file ", r.stdout)
+        self.assertIn("failed to compile", r.stdout)
+        self.assertIn("NEURON 9 compiles mods as C++", r.stdout)
+        self.assertIn("1 failed", r.stdout)
+        out = self.box.nrniv(probe).stdout
+        self.assertIn("good 1 conly 0", out)
+        self.assertIn("warning: legacy.COnly(0) is not available", out)
 
     def test_clashing_names_load_with_a_report_and_nothing_half_loaded(self):
         self.use_packages(

@@ -6,7 +6,8 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import PLUGIN, PYTHON, SOURCE_DIR, GliaTestCase, main, python_path  # noqa: E402
+from harness import (NEURON, PLUGIN, PYTHON, SOURCE_DIR, GliaTestCase, main, other_neuron_builds,  # noqa: E402
+                     python_path)
 
 DEMO = os.path.join(SOURCE_DIR, "share", "glia", "demo")
 
@@ -17,11 +18,29 @@ class Demo(GliaTestCase):
         lines = re.findall(rf"^{language} (\S.*?)\s+\d+ spikes at(.*) ms$", out, re.MULTILINE)
         return {label.strip(): times.split() for label, times in lines}
 
+    def run_demo_hoc(self, plugin, bin_dir):
+        """The demo in `bin_dir`'s nrniv, with glia.hoc pointed at `plugin`; returns (its output, the
+        environment it ran in)."""
+        env = dict(self.box.env, HOC_LIBRARY_PATH=self.box.glia_hoc(plugin), GLIA_PLUGIN=plugin,
+                   PYTHONPATH=python_path(os.path.join(SOURCE_DIR, "python")),
+                   PATH=bin_dir + os.pathsep + self.box.env["PATH"])
+        return self.box.run(["nrniv", "-nogui", os.path.join(DEMO, "demo.hoc")], env=env).stdout, env
+
+    def test_demo_spikes_alike_on_neuron_8_and_9(self):
+        others = other_neuron_builds()
+        if not others:
+            self.skipTest(f"no build of this tree for a NEURON other than {NEURON['version']} (CI has build/ "
+                          "for 8.2 and build-nrn9/ for 9.0)")
+        here = self.spike_lines(self.run_demo_hoc(PLUGIN, NEURON["bin_dir"])[0], "HOC")
+        self.assertGreaterEqual(len(here["glia__example__Kv1__0"]), 3)
+        for build, neuron in others:
+            plugin = os.path.join(build, "src", "plugin", "libglia.so")
+            there = self.spike_lines(self.run_demo_hoc(plugin, neuron["bin_dir"])[0], "HOC")
+            self.assertEqual(here, there, f"NEURON {NEURON['version']} and {neuron['version']} ({build}) "
+                                          "should give the same spike times")
+
     def test_demo_runs_in_hoc_and_python_and_writes_the_png(self):
-        # glia.hoc as built, pointed at the plugin under test instead of the install location
-        env = dict(self.box.env, HOC_LIBRARY_PATH=self.box.glia_hoc(), GLIA_PLUGIN=PLUGIN,
-                   PYTHONPATH=python_path(os.path.join(SOURCE_DIR, "python")))
-        hoc = self.box.run(["nrniv", "-nogui", os.path.join(DEMO, "demo.hoc")], env=env).stdout
+        hoc, env = self.run_demo_hoc(PLUGIN, NEURON["bin_dir"])
         png = self.box.path("work", "demo.png")
         py = self.box.run([PYTHON, os.path.join(DEMO, "demo.py"), png], env=env).stdout
 

@@ -4,7 +4,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import CLI, EXAMPLE, GliaTestCase, main  # noqa: E402
+from harness import CLI, EXAMPLE, NEURON, NEURON_MAJOR, GliaTestCase, main  # noqa: E402
 
 EXAMPLE_MODS = os.path.join(EXAMPLE, "mods")
 
@@ -239,6 +239,23 @@ class Workflow(GliaTestCase):
         self.assertEqual(r.returncode, 1)
         self.assertRegex(r.stdout, r"\[FAILED\] +NEURON toolchain: NEURON's translator nocmodl not found")
         self.assertIn("fix: install NEURON with its development files: apt-get install neuron neuron-dev", r.stdout)
+
+    def test_doctor_compares_nrniv_and_python_with_the_neuron_glia_targets(self):
+        # the other real NEURON first on PATH and PYTHONPATH: Debian's 8.2 for a 9 build, 9.0.2 for an 8.2 one
+        other = "/usr" if NEURON_MAJOR >= 9 else "/opt/nrn-9.0.2"
+        if not os.path.exists(os.path.join(other, "bin", "nrniv")):
+            self.skipTest(f"no second NEURON at {other}")
+        other_python = "" if other == "/usr" else os.path.join(other, "lib", "python")
+        self.box.env.update(PATH=os.path.join(other, "bin") + os.pathsep + self.box.env["PATH"], PYTHONPATH=other_python)
+        r = self.box.glia("doctor", check=False)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        target = NEURON["version"]
+        self.assertRegex(r.stdout, rf"\[ok\] +glia's NEURON: this glia is built for NEURON {target}")
+        self.assertRegex(r.stdout, rf"\[FAILED\] +nrniv: nrniv on PATH is NEURON \d+\.\d+\.\d+, but this glia is "
+                                   rf"built for NEURON {target}")
+        self.assertIn(f"put NEURON {target}'s nrniv first on PATH (export PATH={NEURON['bin_dir']}:$PATH)", r.stdout)
+        self.assertRegex(r.stdout, r"\[FAILED\] +Python with NEURON: .* imports NEURON \d+\.\d+\.\d+, but")
+        self.assertIn("-Dneuron_prefix=<its prefix>", r.stdout)
 
     def test_help_of_every_workflow_command(self):
         out = self.box.glia("--help").stdout

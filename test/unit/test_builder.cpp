@@ -47,7 +47,8 @@ BOOST_AUTO_TEST_CASE(round_trips_through_its_file) {
     fs::path inc = dir.write("pkg/a.inc", "x\n");
     BuildManifest out;
     out.put(entry_for(m, {inc, dir.path / "missing.inc"}, now_ns()));
-    out.put_library({"/pkg", "p", "abc"});
+    out.put_library({"/pkg", "p", "abc", "8.2.2"});
+    out.put_library({"/pkg", "p", "def", "9.0.2"}); // the same package built for another NEURON: kept apart
     BOOST_TEST(out.changed());
     out.save(dir.path / "manifest");
     BuildManifest in = BuildManifest::load(dir.path / "manifest");
@@ -58,7 +59,10 @@ BOOST_AUTO_TEST_CASE(round_trips_through_its_file) {
     BOOST_REQUIRE(e->includes.size() == 2u);
     BOOST_TEST((e->includes[0].second == FileStamp::of(inc)));
     BOOST_TEST(!e->includes[1].second.exists);
-    BOOST_TEST(in.libraries().size() == 1u);
+    BOOST_REQUIRE(in.libraries().size() == 2u);
+    for (const auto& [id, lib] : in.libraries()) {
+        BOOST_TEST(lib.key == (lib.neuron == "9.0.2" ? "def" : "abc"));
+    }
     BOOST_TEST(!in.find(m.string(), "glia__p__a__0", "other toolchain"));
 }
 
