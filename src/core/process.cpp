@@ -19,7 +19,7 @@ std::string install_advice(const std::string& program) {
     for (const char* compiler : {"cc", "c++", "gcc", "g++", "clang", "clang++", "mpicc", "mpicxx"}) {
         if (name == compiler) {
             return "install a C/C++ compiler (Debian: apt-get install build-essential) or put one on PATH; "
-                   "GLIA_CC chooses the C compiler";
+                   "GLIA_CC chooses the C compiler, GLIA_CXX the C++ one (NEURON 9 compiles mods as C++)";
         }
     }
     if (name == "nocmodl") {

@@ -18,7 +18,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import CLI, EXAMPLE, PLUGIN, PYTHON, GliaTestCase, density, main  # noqa: E402
+from harness import CLI, EXAMPLE, NEURON, NEURON_MAJOR, PLUGIN, PYTHON, GliaTestCase, density, main  # noqa: E402
 
 NOBODY = 65534
 
@@ -372,7 +372,7 @@ class MissingTools(FaultCase):
         prefix = self.box.path("fakeneuron")
         os.makedirs(os.path.join(prefix, "bin"))  # NEURON without its development files
         for part in ("lib", "include", "share"):
-            os.symlink(f"/usr/{part}", os.path.join(prefix, part))
+            os.symlink(os.path.join(NEURON["prefix"], part), os.path.join(prefix, part))
         env = dict(self.box.env, GLIA_NEURON_PREFIX=prefix)
         cache = self.box.path("cache", "glia")
         before = self.published(cache)
@@ -400,7 +400,8 @@ class MissingTools(FaultCase):
         before = self.published(cache)
         r = self.box.glia("compile", "tools", env=env, check=False)
         self.assertEqual(r.returncode, 1, r.stdout)
-        self.assertIn(f"cannot run '{missing}/cc'", r.stdout)
+        compiler = "c++" if NEURON_MAJOR >= 9 else "cc"  # NEURON 9 compiles mods as C++
+        self.assertIn(f"cannot run '{missing}/{compiler}'", r.stdout)
         self.assertIn("build-essential", r.stdout)
         self.assertIn("GLIA_CC", r.stdout)
         out = self.nrniv("print 1+1", env=env)
