@@ -3,6 +3,8 @@
 /// The build cache directory and its lock (DESIGN.md, "Build and cache").
 ///
 /// Layout under the cache root:
+///   CACHEDIR.TAG              the Cache Directory Tagging Specification's tag (backup tools skip it)
+///   glia-cache                glia's mark and the layout's version: what makes a directory glia's cache
 ///   lock                      flock(2) target; held by whoever builds
 ///   objects/<kk>/<key>.o      one compiled mechanism, key = hash of everything that made it
 ///   libs/<key>/libglia-<package>.so  one linked package library, key = hash of its objects
@@ -24,10 +26,21 @@ namespace glia {
 /// `${GLIA_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/glia}`.
 fs::path cache_root();
 
+/// Why glia may not write into or remove from `root`; empty if it may: `root` is absent, an
+/// empty directory, glia's cache (marked), or an unmarked directory that holds nothing but
+/// glia's layout (a cache made by glia before caches were marked). Never writes.
+std::string cache_problem(const fs::path& root);
+
+/// Makes `root` glia's cache before anything is written there: creates it and marks it (the
+/// tag and glia's mark; an unmarked old cache is adopted the same way). Throws glia::Error with
+/// cache_problem's reason for any other directory. A cache glia may only read is not marked.
+void claim_cache(const fs::path& root);
+
 /// An exclusive lock on `<root>/lock`, held for the lifetime of the object.
 class CacheLock {
   public:
-    /// Blocks until the lock is held; throws glia::Error if the cache cannot be created.
+    /// Claims the cache (claim_cache) and blocks until the lock is held; throws glia::Error if
+    /// `root` is not glia's cache or cannot be created.
     explicit CacheLock(const fs::path& root);
     ~CacheLock();
     CacheLock(const CacheLock&) = delete;
@@ -59,7 +72,8 @@ fs::path manifest_path(const fs::path& root);
 void remove_scratch(const fs::path& root);
 
 /// Removes everything glia keeps under `root` (objects, libraries, manifest, scratch), under
-/// the lock. Processes that already loaded a library keep working.
+/// the lock; only files of glia's layout, named as glia names them. Processes that already
+/// loaded a library keep working.
 void clear_cache(const fs::path& root);
 
 /// What `collect_garbage` removed.

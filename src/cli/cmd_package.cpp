@@ -107,7 +107,7 @@ int cmd_import(const Args& args) {
     options.add_options()("dir", po::value<std::string>(), "the folder of .mod files")(
         "name", po::value<std::string>(), "the new package's name")(
         "out", po::value<std::string>(), "where to create the package folder (default: here)")(
-        "replace", "overwrite an existing package folder");
+        "replace", "replace a package an earlier 'glia import' made in that folder");
     po::positional_options_description positional;
     positional.add("dir", 1);
     po::variables_map vm;

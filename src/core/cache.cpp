@@ -4,7 +4,9 @@
 #include "glia/manifest.hpp"
 #include "glia/scan_memo.hpp"
 
+#include <functional>
 #include <set>
+#include <vector>
 
 #include <cerrno>
 #include <cstring>
@@ -36,8 +38,187 @@ void make_dirs(const fs::path& dir) {
     }
 }
 
-CacheLock::CacheLock(const fs::path& root) {
+namespace {
+// The Cache Directory Tagging Specification's signature line (https://bford.info/cachedir/).
+constexpr const char* kTagName = "CACHEDIR.TAG";
+constexpr const char* kTagSignature = "Signature: 8a477f597d28d172789f06886806bc55";
+// glia's own mark, with the version of the layout described in cache.hpp.
+constexpr const char* kMarkName = "glia-cache";
+constexpr const char* kMarkPrefix = "glia-cache-layout ";
+constexpr int kLayoutVersion = 1;
+const char* kOtherCacheAdvice = "set GLIA_CACHE_DIR to a new or empty directory (export GLIA_CACHE_DIR=...), "
+                                "or unset it to use ~/.cache/glia";
+
+bool is_hex(std::string_view text) {
+    return !text.empty() && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+// The names glia gives what it writes under objects/, libs/ and tmp/.
+bool is_key(std::string_view name) { return name.size() >= 16 && is_hex(name); }
+bool is_object_name(std::string_view name) {
+    return name.ends_with(".o") && is_key(name.substr(0, name.size() - 2));
+}
+bool is_object_dir_name(std::string_view name) { return name.size() == 2 && is_hex(name); }
+bool is_library_name(std::string_view name) { return name.starts_with("libglia-") && name.ends_with(".so"); }
+bool is_scratch_name(std::string_view name) {
+    size_t dot = name.rfind('.');
+    return dot != std::string_view::npos && is_key(name.substr(0, dot)) && dot + 1 < name.size() &&
+           name.substr(dot + 1).find_first_not_of("0123456789") == std::string_view::npos;
+}
+// What write_file_atomic leaves behind when it is killed while writing `file`.
+bool is_temporary_of(std::string_view name, std::string_view file) {
+    return name.starts_with(".") && name.substr(1).starts_with(file) && name.substr(1 + file.size()).starts_with(".tmp.");
+}
+
+bool is_plain_file(const fs::path& path) {
+    boost::system::error_code ec;
+    return fs::is_regular_file(fs::symlink_status(path, ec));
+}
+bool is_real_dir(const fs::path& path) {
+    boost::system::error_code ec;
+    return fs::is_directory(fs::symlink_status(path, ec));
+}
+bool starts_with_line(const fs::path& file, std::string_view header) {
+    try {
+        return is_plain_file(file) && std::string_view(read_file(file)).starts_with(header);
+    } catch (const Error&) {
+        return false;
+    }
+}
+
+std::vector<fs::path> entries_of(const fs::path& dir) {
+    std::vector<fs::path> entries;
+    boost::system::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        entries.push_back(it->path());
+    }
+    return entries;
+}
+
+// The first entry under `root` that is not of glia's layout, or empty if all are.
+fs::path first_foreign_entry(const fs::path& root) {
+    for (const auto& entry : entries_of(root)) {
+        std::string name = entry.filename().string();
+        bool ours = false;
+        if (name == "lock" || is_temporary_of(name, "manifest") || is_temporary_of(name, "scans") ||
+            is_temporary_of(name, kMarkName)) {
+            ours = is_plain_file(entry);
+        } else if (name == "manifest") {
+            ours = starts_with_line(entry, "glia-manifest");
+        } else if (name == "scans") {
+            ours = starts_with_line(entry, "glia-scans");
+        } else if (name == "objects" && is_real_dir(entry)) {
+            ours = true;
+            for (const auto& dir : entries_of(entry)) {
+                if (!is_object_dir_name(dir.filename().string()) || !is_real_dir(dir)) {
+                    return dir;
+                }
+                for (const auto& file : entries_of(dir)) {
+                    if (!is_object_name(file.filename().string()) || !is_plain_file(file)) {
+                        return file;
+                    }
+                }
+            }
+        } else if (name == "libs" && is_real_dir(entry)) {
+            ours = true;
+            for (const auto& dir : entries_of(entry)) {
+                if (!is_key(dir.filename().string()) || !is_real_dir(dir)) {
+                    return dir;
+                }
+                for (const auto& file : entries_of(dir)) {
+                    if (!is_library_name(file.filename().string()) || !is_plain_file(file)) {
+                        return file;
+                    }
+                }
+            }
+        } else if (name == "tmp" && is_real_dir(entry)) {
+            ours = true;
+            for (const auto& dir : entries_of(entry)) {
+                if (!is_scratch_name(dir.filename().string())) {
+                    return dir;
+                }
+            }
+        }
+        if (!ours) {
+            return entry;
+        }
+    }
+    return {};
+}
+
+// The layout version glia's mark in `root` names, 0 if there is no mark, -1 if it is unreadable.
+int marked_layout(const fs::path& root) {
+    fs::path mark = root / kMarkName;
+    boost::system::error_code ec;
+    if (!fs::exists(fs::symlink_status(mark, ec))) {
+        return 0;
+    }
+    try {
+        std::string text = is_plain_file(mark) ? read_file(mark) : std::string();
+        if (text.starts_with(kMarkPrefix)) {
+            return std::stoi(text.substr(std::string_view(kMarkPrefix).size()));
+        }
+    } catch (const std::exception&) {
+    }
+    return -1;
+}
+
+void write_marks(const fs::path& root) {
+    if (marked_layout(root) != kLayoutVersion) {
+        write_file_atomic(root / kMarkName, std::string(kMarkPrefix) + std::to_string(kLayoutVersion) +
+                                                "\n# glia's build cache: everything here is glia's and may be removed "
+                                                "with 'glia cache --clear'.\n");
+    }
+    boost::system::error_code ec;
+    if (!fs::exists(fs::symlink_status(root / kTagName, ec))) {
+        write_file_atomic(root / kTagName, std::string(kTagSignature) +
+                                               "\n# This file is a cache directory tag created by glia.\n"
+                                               "# For information about cache directory tags, see https://bford.info/cachedir/\n");
+    }
+}
+} // namespace
+
+std::string cache_problem(const fs::path& root) {
+    boost::system::error_code ec;
+    if (!fs::exists(fs::status(root, ec))) {
+        return {};
+    }
+    if (!fs::is_directory(fs::status(root, ec))) {
+        return root.string() + " is not a directory, so it cannot be glia's build cache: " + kOtherCacheAdvice;
+    }
+    int layout = marked_layout(root);
+    if (layout == kLayoutVersion) {
+        return {};
+    }
+    if (layout != 0) {
+        return root.string() + " is a glia build cache of another layout (" + std::string(kMarkName) + " says " +
+               (layout < 0 ? std::string("something unreadable") : std::to_string(layout)) + ", this glia uses " +
+               std::to_string(kLayoutVersion) + "); glia leaves it alone: " + kOtherCacheAdvice;
+    }
+    fs::path foreign = first_foreign_entry(root);
+    if (foreign.empty()) {
+        return {}; // empty, or only glia's layout: a cache an older glia made, adopted
+    }
+    return root.string() + " is not glia's build cache: it holds files glia did not make (such as " +
+           foreign.string() + ") and no " + kMarkName + " mark; glia builds in, clears and collects only its own "
+           "cache and never removes what it did not write: " + kOtherCacheAdvice;
+}
+
+void claim_cache(const fs::path& root) {
+    std::string problem = cache_problem(root);
+    if (!problem.empty()) {
+        throw Error(problem);
+    }
     make_dirs(root);
+    try {
+        write_marks(root);
+    } catch (const Error&) {
+        // A cache glia may only read still serves what it holds (CacheLock); writing will say why it cannot.
+    }
+}
+
+CacheLock::CacheLock(const fs::path& root) {
+    claim_cache(root);
     fs::path file = root / "lock";
     fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0 && (errno == EACCES || errno == EROFS || errno == EPERM)) {
@@ -124,13 +305,43 @@ void publish(const fs::path& from, const fs::path& to, const fs::path& root) {
 fs::path manifest_path(const fs::path& root) { return root / "manifest"; }
 
 void remove_scratch(const fs::path& root) {
-    boost::system::error_code ec;
-    fs::path tmp = root / "tmp";
-    for (fs::directory_iterator it(tmp, ec), end; !ec && it != end; it.increment(ec)) {
-        boost::system::error_code ignored;
-        fs::remove_all(it->path(), ignored);
+    for (const auto& dir : entries_of(root / "tmp")) {
+        if (is_scratch_name(dir.filename().string())) {
+            boost::system::error_code ignored;
+            fs::remove_all(dir, ignored);
+        }
     }
 }
+
+namespace {
+// Removes one library folder libs/<key>/: glia's libraries in it, then the folder if that emptied it.
+void remove_library_dir(const fs::path& dir) {
+    boost::system::error_code ec;
+    for (const auto& file : entries_of(dir)) {
+        if (is_library_name(file.filename().string())) {
+            fs::remove(file, ec);
+        }
+    }
+    fs::remove(dir, ec); // fails, harmlessly, if something else is in it
+}
+
+// Offers each object under objects/ to `remove` (which removes it or not), then removes the
+// object folders that emptied.
+void remove_objects(const fs::path& root, const std::function<void(const fs::path&)>& remove) {
+    boost::system::error_code ec;
+    for (const auto& dir : entries_of(root / "objects")) {
+        if (!is_object_dir_name(dir.filename().string())) {
+            continue;
+        }
+        for (const auto& file : entries_of(dir)) {
+            if (is_object_name(file.filename().string())) {
+                remove(file);
+            }
+        }
+        fs::remove(dir, ec); // only if empty
+    }
+}
+} // namespace
 
 void clear_cache(const fs::path& root) {
     boost::system::error_code ec;
@@ -138,14 +349,23 @@ void clear_cache(const fs::path& root) {
         return;
     }
     CacheLock lock(root);
-    for (const char* part : {"objects", "libs", "tmp"}) {
-        fs::remove_all(root / part, ec);
-        if (ec) {
-            throw Error("cannot remove " + (root / part).string() + ": " + ec.message());
+    remove_scratch(root);
+    remove_objects(root, [](const fs::path& file) {
+        boost::system::error_code e;
+        if (!fs::remove(file, e) && e) {
+            throw Error("cannot remove " + file.string() + ": " + e.message());
+        }
+    });
+    for (const auto& dir : entries_of(root / "libs")) {
+        if (is_key(dir.filename().string())) {
+            remove_library_dir(dir);
         }
     }
     fs::remove(manifest_path(root), ec);
     fs::remove(scan_memo_path(root), ec);
+    for (const char* part : {"objects", "libs", "tmp"}) {
+        fs::remove(root / part, ec); // only if empty: what glia did not write stays
+    }
 }
 
 namespace {
@@ -189,21 +409,21 @@ GarbageCollected collect_garbage(const fs::path& root) {
     for (const auto& [id, lib] : manifest.libraries()) {
         libraries.insert(lib.key);
     }
-    for (fs::recursive_directory_iterator it(root / "objects", ec), end; !ec && it != end; it.increment(ec)) {
+    remove_objects(root, [&](const fs::path& file) {
         boost::system::error_code e;
-        if (fs::is_regular_file(it->path(), e) && !objects.count(it->path().filename().string())) {
-            removed.bytes += disk_size(it->path());
-            if (fs::remove(it->path(), e)) {
-                ++removed.objects;
-            }
+        if (objects.count(file.filename().string()) || !fs::is_regular_file(fs::symlink_status(file, e))) {
+            return;
         }
-    }
-    ec.clear();
-    for (fs::directory_iterator it(root / "libs", ec), end; !ec && it != end; it.increment(ec)) {
-        if (!libraries.count(it->path().filename().string())) {
-            boost::system::error_code e;
-            removed.bytes += disk_size(it->path());
-            fs::remove_all(it->path(), e);
+        uintmax_t size = disk_size(file);
+        if (fs::remove(file, e)) {
+            removed.bytes += size;
+            ++removed.objects;
+        }
+    });
+    for (const auto& dir : entries_of(root / "libs")) {
+        if (is_key(dir.filename().string()) && !libraries.count(dir.filename().string())) {
+            removed.bytes += disk_size(dir);
+            remove_library_dir(dir);
             ++removed.libraries;
         }
     }

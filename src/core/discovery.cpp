@@ -76,8 +76,11 @@ std::vector<fs::path> relative_search_entries() {
 
 Discovery discover_packages(const fs::path& relative_to) {
     Discovery found;
-    fs::path memo_file = scan_memo_path(cache_root());
-    ScanMemo memo = ScanMemo::load(memo_file);
+    // The memo lives in the cache; a directory that is not glia's cache is neither read nor written.
+    fs::path root = cache_root();
+    bool own_cache = cache_problem(root).empty();
+    fs::path memo_file = scan_memo_path(root);
+    ScanMemo memo = own_cache ? ScanMemo::load(memo_file) : ScanMemo();
     std::map<std::string, fs::path> seen;
     std::set<fs::path> visited;
     auto consider = [&](const fs::path& dir) {
@@ -111,7 +114,9 @@ Discovery discover_packages(const fs::path& relative_to) {
     }
     std::sort(found.packages.begin(), found.packages.end(),
               [](const Package& a, const Package& b) { return a.name < b.name; });
-    memo.save_if_changed(memo_file);
+    if (own_cache) {
+        memo.save_if_changed(memo_file);
+    }
     found.mods_read = memo.misses();
     return found;
 }

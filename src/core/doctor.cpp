@@ -209,7 +209,7 @@ std::vector<DoctorCheck> run_doctor(const DoctorOptions& options) {
 
     fs::path cache = cache_root();
     try {
-        make_dirs(cache);
+        claim_cache(cache);
         fs::path probe = cache / fs::unique_path(".doctor-%%%%%%%%");
         write_file_atomic(probe, "ok\n");
         fs::remove(probe, ec);

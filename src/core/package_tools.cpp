@@ -1,7 +1,9 @@
 #include "glia/package_tools.hpp"
 
 #include "glia/build.hpp"
+#include "glia/containment.hpp"
 #include "glia/error.hpp"
+#include "glia/made_marker.hpp"
 #include "glia/process.hpp"
 #include "glia/yaml_util.hpp"
 
@@ -93,6 +95,30 @@ std::string tail_lines(const std::string& text, size_t count) {
         out += "\n    " + lines[i];
     }
     return out;
+}
+
+// Refuses an import into `target` that could lose anything not made by 'glia import': the source
+// itself (or a folder holding it or inside it), and any folder but a package 'glia import' made,
+// which it replaces only with --replace.
+void check_import_target(const fs::path& source, const fs::path& target, const ImportOptions& options) {
+    std::string elsewhere = "choose another place with '--out FOLDER' or another name with '--name NAME'";
+    if (paths_overlap(source, target)) {
+        throw Error(target.string() + " is the folder being imported, or holds it or lies inside it; glia never "
+                    "writes over the files it imports: " + elsewhere);
+    }
+    boost::system::error_code ec;
+    if (!fs::exists(fs::symlink_status(target, ec)) || is_empty_dir(target)) {
+        return;
+    }
+    if (!fs::is_regular_file(target / kManifestName, ec) || !has_made_marker(target, MadeBy::import)) {
+        throw Error(target.string() + " already exists and is not a package made by 'glia import' (no " +
+                    kMadeMarkerName + " beside its " + kManifestName + "), so glia leaves it alone: " + elsewhere);
+    }
+    if (!options.replace) {
+        throw Error(target.string() + " already holds a package made by 'glia import'; replace it with 'glia import " +
+                    source.string() + " --name " + options.name + (options.out.empty() ? "" : " --out " +
+                    options.out.string()) + " --replace', or " + elsewhere);
+    }
 }
 
 std::vector<fs::path> mod_files_under(const fs::path& dir) {
@@ -349,10 +375,7 @@ ImportReport import_mod_folder(const fs::path& source, const ImportOptions& opti
     ImportReport report;
     fs::path out = options.out.empty() ? fs::current_path() : options.out;
     report.package_dir = out / options.name;
-    if (fs::exists(report.package_dir, ec) && !is_empty_dir(report.package_dir) && !options.replace) {
-        throw Error(report.package_dir.string() + " already exists; overwrite it with 'glia import " + source.string() +
-                    " --name " + options.name + " --replace', or choose another place with '--out FOLDER'");
-    }
+    check_import_target(source, report.package_dir, options);
 
     struct Pending {
         fs::path file;
@@ -448,11 +471,18 @@ ImportReport import_mod_folder(const fs::path& source, const ImportOptions& opti
                                                      fs::absolute(source).string() +
                                                      "`.\nEach asset is named after its NEURON block; see " +
                                                      kManifestName + " for the files.\n");
+        write_made_marker(staging, MadeBy::import);
         load_package(staging); // the result must be a valid package before it is put in place
-        if (fs::exists(report.package_dir, ec)) {
-            fs::remove_all(report.package_dir);
+        check_import_target(source, report.package_dir, options); // again: the folder may have changed
+        if (fs::exists(fs::symlink_status(report.package_dir, ec))) {
+            // The old package goes aside first and is removed only once the new one is in place.
+            fs::path old = staging_dir_beside(report.package_dir);
+            fs::rename(report.package_dir, old);
+            fs::rename(staging, report.package_dir);
+            fs::remove_all(old, ec);
+        } else {
+            fs::rename(staging, report.package_dir);
         }
-        fs::rename(staging, report.package_dir);
     } catch (const fs::filesystem_error& e) {
         fs::remove_all(staging, ec);
         throw Error(report.package_dir.string() + ": cannot write the package: " + e.code().message());

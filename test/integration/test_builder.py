@@ -228,6 +228,63 @@ class Builder(GliaTestCase):
         self.assertFalse(os.path.exists(os.path.join(cache, "objects")))
         self.assertEqual(stats(self.box.glia("compile", "gc").stdout), (2, 0, 1))
 
+    def test_cache_keeps_to_its_own_files(self):
+        box = self.box
+        self.use_packages(own={"A.mod": density("a"), "B.mod": density("b")})
+        # GLIA_CACHE_DIR pointing at a folder of the user's, with folders named like glia's.
+        home = box.path("userhome")
+        users = {".bashrc": "alias ll='ls -l'\n", "tmp/notes.txt": "draft\n", "libs/mylib/libx.so": "x",
+                 "objects/ab/model.o": "o", "manifest": "my list\n"}
+        for relative, text in users.items():
+            box.write(os.path.join("userhome", relative), text)
+        env = dict(box.env, GLIA_CACHE_DIR=home)
+        for args in (["compile"], ["cache", "--gc"], ["cache", "--clear"]):
+            r = box.glia(*args, check=False, env=env)
+            self.assertEqual(r.returncode, 1, r.stdout)
+            self.assertIn(f"{home} is not glia's build cache", r.stdout)
+            self.assertIn("GLIA_CACHE_DIR", r.stdout)
+        r = box.nrniv('glia_insert("A")', check=False, env=env)
+        self.assertIn("is not glia's build cache", r.stdout)
+        box.glia("list", env=env)  # discovery neither reads nor writes its memo there
+        for relative, text in users.items():
+            with open(os.path.join(home, relative)) as f:
+                self.assertEqual(f.read(), text, relative)
+        self.assertEqual(sorted(os.listdir(home)), [".bashrc", "libs", "manifest", "objects", "tmp"])
+
+        # A cache glia makes is tagged (Cache Directory Tagging Specification) and marked as glia's.
+        cache = box.path("cache", "glia")
+        box.glia("compile", "own")
+        with open(os.path.join(cache, "CACHEDIR.TAG")) as f:
+            self.assertEqual(f.readline(), "Signature: 8a477f597d28d172789f06886806bc55\n")
+        with open(os.path.join(cache, "glia-cache")) as f:
+            self.assertEqual(f.readline(), "glia-cache-layout 1\n")
+        # Files that are not glia's, put into its cache, survive a build, --gc and --clear.
+        strays = ["tmp/keep.txt", "objects/keep.txt", "objects/ab/keep.txt", "libs/keep.txt", "keep.txt"]
+        for relative in strays:
+            box.write(os.path.join("cache", "glia", relative), "mine\n")
+        box.glia("compile", "--force", "own")
+        box.glia("cache", "--gc")
+        box.glia("cache", "--clear")
+        for relative in strays:
+            self.assertTrue(os.path.isfile(os.path.join(cache, relative)), relative)
+        self.assertEqual(sorted(os.listdir(os.path.join(cache, "libs"))), ["keep.txt"])
+
+        # A cache made by an older glia (glia's layout, no marks) is adopted; with a stranger in it, refused.
+        old = box.path("old-cache")
+        env = dict(box.env, GLIA_CACHE_DIR=old)
+        box.glia("compile", "own", env=env)
+        os.remove(os.path.join(old, "CACHEDIR.TAG"))
+        os.remove(os.path.join(old, "glia-cache"))
+        self.assertEqual(stats(box.glia("compile", "own", env=env).stdout), (0, 2, 0))
+        self.assertTrue(os.path.isfile(os.path.join(old, "CACHEDIR.TAG")))
+        os.remove(os.path.join(old, "CACHEDIR.TAG"))
+        os.remove(os.path.join(old, "glia-cache"))
+        box.write("old-cache/libs/thesis.tex", "chapter 1\n")
+        r = box.glia("cache", "--clear", check=False, env=env)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("thesis.tex", r.stdout)
+        self.assertTrue(os.path.isfile(os.path.join(old, "libs", "thesis.tex")))
+
     def box_cli(self):
         from harness import CLI
         return CLI

@@ -195,6 +195,52 @@ class Workflow(GliaTestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("--replace", r.stdout)
 
+    def test_import_replaces_only_a_package_an_import_made(self):
+        box = self.box
+        leak = example_mod("Leak.mod")
+        model = box.write("models/smith2019/leak.mod", leak)
+        box.write("models/smith2019/main.hoc", "// the user's model\n")
+        box.write("models/smith2019/README.txt", "notes\n")
+        models = box.path("models")
+        user_files = sorted(os.listdir(box.path("models", "smith2019")))
+
+        def refused(*args, cwd=models):
+            r = box.run([CLI, "import", *args], check=False, cwd=cwd)
+            self.assertEqual(r.returncode, 1, r.stdout)
+            self.assertNotIn("--replace", r.stdout)  # no destructive advice
+            self.assertIn("--out FOLDER", r.stdout)
+            return r.stdout
+
+        # From the source's parent, with the source's own name: the README's example.
+        for extra in ([], ["--replace"]):
+            out = refused("smith2019", "--name", "smith2019", *extra)
+            self.assertIn("is the folder being imported", out)
+            self.assertEqual(sorted(os.listdir(box.path("models", "smith2019"))), user_files)
+        # A folder that holds the source, or lies in it.
+        refused(box.path("models", "smith2019"), "--name", "models", "--out", box.root, "--replace")
+        refused(box.path("models", "smith2019"), "--name", "sub", "--out", box.path("models", "smith2019"),
+                "--replace")
+        self.assertTrue(os.path.isfile(model))
+        # An unrelated folder of the user's, even one that looks like a package.
+        box.write("models/results/run1.dat", "1 2 3\n")
+        box.write("models/mine/glia-package.yaml", "name: mine\n")
+        for name in ("results", "mine"):
+            out = refused(box.path("models", "smith2019"), "--name", name, "--replace")
+            self.assertIn("is not a package made by 'glia import'", out)
+        self.assertTrue(os.path.isfile(box.path("models", "results", "run1.dat")))
+        self.assertTrue(os.path.isfile(box.path("models", "mine", "glia-package.yaml")))
+        # A package an import made is replaced with --replace, and only then.
+        box.glia("import", box.path("models", "smith2019"), "--name", "smith", "--out", box.path("pkgs"))
+        r = box.glia("import", box.path("models", "smith2019"), "--name", "smith", "--out", box.path("pkgs"),
+                     check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("--replace", r.stdout)
+        box.write("models/smith2019/kdr.mod", leak.replace("SUFFIX Leak", "SUFFIX kdr"))
+        out = box.glia("import", box.path("models", "smith2019"), "--name", "smith", "--out", box.path("pkgs"),
+                       "--replace").stdout
+        self.assertIn("with 2 mechanisms", out)
+        self.assertEqual(sorted(os.listdir(box.path("pkgs"))), ["smith"])
+
     def test_install_an_archive_and_reject_a_broken_one(self):
         box = self.box
         box.package("arch", {"Leak.mod": example_mod("Leak.mod")}, where="src")
