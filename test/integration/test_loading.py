@@ -2,6 +2,7 @@
 GLIA_NOLOAD switch, and under MPI (one rank prints)."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -95,8 +96,11 @@ class Loading(SharedCacheTestCase):
                 self.box.run([*compiler, "-O2", "-fPIC", "-DHAVE_CONFIG_H", "-I" + NEURON["include_dir"], "-c",
                               f"x86_64/{source}", "-o", f"x86_64/{source.split('.')[0]}.o"])
         lib_dir = NEURON["lib_dir"]
+        # where this NEURON's nrniv looks for it: x86_64/.libs/libnrnmech.so in 8.2, x86_64/libnrnmech.so in 9
+        with open(os.path.join(NEURON["include_dir"], "nrnmpiuse.h")) as f:
+            library = re.search(r'#define DLL_DEFAULT_FNAME "([^"]+)"', f.read()).group(1)
         self.box.run(["c++", "-shared", "-fPIC", "x86_64/localpas.o", "x86_64/mod_func.o", "-L" + lib_dir,
-                      "-lnrniv", "-Wl,-rpath," + lib_dir, "-o", "x86_64/.libs/libnrnmech.so"])
+                      "-lnrniv", "-Wl,-rpath," + lib_dir, "-o", library])
 
     def test_nrnivmodl_folder_in_working_directory_does_not_clash(self):
         self.make_nrnmech()
