@@ -33,6 +33,13 @@ struct Package {
     std::vector<ModFile> mods;
 };
 
+/// The mods of `package` in the order NEURON's `nrnivmodl` registers them when the package's mod
+/// files sit in one folder: by file name alone (a manifest's subfolders do not count), compared
+/// byte by byte as `*.mod` sorts in the C locale; two files of one name (in different subfolders)
+/// follow by their whole path. NEURON sums a section's currents in registration order, so only
+/// this order makes a package's results bit-identical to its `nrnivmodl` build.
+std::vector<const ModFile*> registration_order(const Package& package);
+
 /// True if `dir` looks like a package: a manifest, a `mods/` folder, or legacy-named mod files.
 bool is_package_dir(const fs::path& dir);
 

@@ -183,6 +183,20 @@ fs::path include_file(const fs::path& mod_dir, const std::string& include) {
     return p.is_absolute() ? p : mod_dir / p;
 }
 
+std::vector<const ModFile*> registration_order(const Package& package) {
+    std::vector<const ModFile*> order;
+    for (const auto& mod : package.mods) {
+        order.push_back(&mod);
+    }
+    // std::string compares bytes as unsigned, as strcmp does: the order of `*.mod` in the C locale.
+    std::sort(order.begin(), order.end(), [](const ModFile* a, const ModFile* b) {
+        std::string name_a = a->path.filename().string();
+        std::string name_b = b->path.filename().string();
+        return name_a != name_b ? name_a < name_b : a->path.native() < b->path.native();
+    });
+    return order;
+}
+
 bool is_package_dir(const fs::path& dir) {
     boost::system::error_code ec;
     return fs::is_regular_file(dir / kManifestName, ec) || !legacy_files(dir).empty();

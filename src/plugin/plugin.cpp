@@ -141,8 +141,11 @@ void load_packages() {
             continue;
         }
         const auto& lib = built.libraries[p];
-        for (const auto& name : lib.mechanisms) {
-            if (!checked.loads(name)) {
+        std::set<MechanismName> in_library(lib.mechanisms.begin(), lib.mechanisms.end());
+        // In nrnivmodl's order: NEURON sums currents in registration order, down to the last bit.
+        for (const ModFile* mod : registration_order(found.packages[p])) {
+            const MechanismName& name = mod->name;
+            if (!in_library.count(name) || !checked.loads(name)) {
                 continue;
             }
             std::string full = name.full();
