@@ -11,7 +11,7 @@ import os
 import re
 import shutil
 
-from harness import GliaTestCase, main
+from harness import GliaTestCase, main, skip_unless_debian_neuron
 
 
 def current(suffix, g, e, shape):
@@ -105,6 +105,7 @@ class SameBitsAsNrnivmodl(GliaTestCase):
         self.assertEqual(len(trace), 2000, output[-2000:])
         return trace
 
+    @skip_unless_debian_neuron  # the script repaired here is Debian's
     def test_every_density_mechanism_gives_the_same_bits(self):
         if not os.path.exists(NRNIVMODL) or not neuron_makefile():
             self.skipTest("needs Debian's nrnivmodl and its makefile")
