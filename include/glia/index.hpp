@@ -22,6 +22,14 @@ struct Candidate {
     std::string neuron_name() const;
 };
 
+/// An installed mechanism that NEURON does not have: it failed to build or to load.
+struct Unbuilt {
+    Candidate candidate;
+    fs::path file;      ///< its mod file
+    std::string reason; ///< the failure's first line
+    std::string fix;    ///< what to do about it
+};
+
 /// A built-in mechanism of NEURON.
 struct BuiltinMechanism {
     std::string name;
@@ -48,8 +56,18 @@ class Index {
     /// True if some asset comes from `package`.
     bool has_package(std::string_view package) const;
 
+    /// Records that `mod` is installed but did not load: it failed at `stage` ("translate",
+    /// "compile", "link", "clash", "load") with `message`. Resolution then says so, instead of
+    /// calling the mechanism unknown or quietly choosing another candidate.
+    void add_unbuilt(const ModFile& mod, std::string_view stage, std::string_view message);
+    /// The installed candidates of `asset` that did not load, or nullptr if there are none.
+    const std::vector<Unbuilt>* unbuilt(std::string_view asset) const;
+    /// The installed mechanism with this full name that did not load, or nullptr.
+    const Unbuilt* find_unbuilt(const MechanismName& name) const;
+
   private:
     std::map<std::string, std::vector<Candidate>, std::less<>> assets_;
+    std::map<std::string, std::vector<Unbuilt>, std::less<>> unbuilt_;
 };
 
 } // namespace glia

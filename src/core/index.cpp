@@ -5,6 +5,34 @@
 
 namespace glia {
 
+namespace {
+
+// The line of a failure's message that says why: the first, past blank lines and nocmodl's
+// "Translating x.mod into y.c" note; a heading such as nocmodl's "syntax error:" takes the next line along.
+std::string summary_line(std::string_view message) {
+    std::vector<std::string> lines;
+    while (!message.empty()) {
+        size_t end = std::min(message.size(), message.find('\n'));
+        std::string_view line = message.substr(0, end);
+        message.remove_prefix(std::min(message.size(), end + 1));
+        size_t first = line.find_first_not_of(" \t\r");
+        if (first == std::string_view::npos || (lines.empty() && line.starts_with("Translating "))) {
+            continue;
+        }
+        lines.emplace_back(line.substr(first, line.find_last_not_of(" \t\r") + 1 - first));
+        if (lines.back().back() != ':' || lines.size() == 2) {
+            break;
+        }
+    }
+    std::string text;
+    for (const auto& line : lines) {
+        text += (text.empty() ? "" : " ") + line;
+    }
+    return text;
+}
+
+} // namespace
+
 std::string Candidate::neuron_name() const {
     return name.package == kNeuronPackage ? name.asset : name.full();
 }
@@ -59,6 +87,36 @@ std::vector<std::string> Index::package_names() const {
         }
     }
     return {names.begin(), names.end()};
+}
+
+void Index::add_unbuilt(const ModFile& mod, std::string_view stage, std::string_view message) {
+    if (mod.nmodl.kind == MechanismKind::nothing) {
+        return; // not resolvable when built either
+    }
+    Unbuilt entry{Candidate{mod.name, mod.nmodl.kind}, mod.path, summary_line(message), {}};
+    // A clash's and a failed load's own message says what to do; a build's full output is long.
+    if (stage == "translate" || stage == "compile" || stage == "link") {
+        entry.reason = "it failed to " + std::string(stage) + ": " + entry.reason;
+        entry.fix = "run 'glia compile " + mod.name.package +
+                    "' to see the whole message, fix what it names, and start NEURON again";
+    }
+    unbuilt_[mod.name.asset].push_back(std::move(entry));
+}
+
+const std::vector<Unbuilt>* Index::unbuilt(std::string_view asset) const {
+    auto it = unbuilt_.find(asset);
+    return it == unbuilt_.end() ? nullptr : &it->second;
+}
+
+const Unbuilt* Index::find_unbuilt(const MechanismName& name) const {
+    if (const auto* entries = unbuilt(name.asset)) {
+        for (const auto& entry : *entries) {
+            if (entry.candidate.name == name) {
+                return &entry;
+            }
+        }
+    }
+    return nullptr;
 }
 
 bool Index::has_package(std::string_view package) const {

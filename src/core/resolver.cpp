@@ -3,18 +3,43 @@
 #include "glia/error.hpp"
 #include "glia/suggest.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace glia {
 
 namespace {
 
-std::string list_candidates(const std::vector<const Candidate*>& candidates) {
+std::string list_candidates(const Index& index, const std::vector<const Candidate*>& candidates) {
     std::string text;
     for (const auto* c : candidates) {
         text += "\n  " + c->name.pretty() + "  (NEURON name " + c->neuron_name() + ")";
+        if (!index.find_full(c->name) && index.find_unbuilt(c->name)) {
+            text += "  installed but not built";
+        }
     }
     return text;
+}
+
+// `chosen`, unless it is installed but not built: then why not, and what to do.
+const Candidate& loadable(const Index& index, std::string_view name, const Candidate& chosen) {
+    if (index.find_full(chosen.name)) {
+        return chosen;
+    }
+    const Unbuilt* unbuilt = index.find_unbuilt(chosen.name);
+    if (!unbuilt) {
+        throw InternalError("resolved '" + std::string(name) + "' to " + chosen.name.full() + ", which is not indexed");
+    }
+    std::string text = "'" + std::string(name) + "' ";
+    if (name != chosen.name.full()) {
+        text += "means " + chosen.name.full() + ", which ";
+    }
+    text += "is installed (package '" + chosen.name.package + "', file " + unbuilt->file.string() +
+            ") but not built, so NEURON does not have it: " + unbuilt->reason;
+    if (!unbuilt->fix.empty()) {
+        text += "\nTo use it: " + unbuilt->fix;
+    }
+    throw ResolveError(text);
 }
 
 std::string how_to_choose(std::string_view asset, const std::vector<const Candidate*>& candidates) {
@@ -49,23 +74,42 @@ const Candidate& resolve(const Index& index, std::string_view name, const Constr
         if (const Candidate* c = index.find_full(full)) {
             return *c;
         }
+        if (const Unbuilt* u = index.find_unbuilt(full)) {
+            return loadable(index, name, u->candidate);
+        }
         throw ResolveError("'" + std::string(name) + "' is not installed: no package '" + full.package +
                            "' provides asset '" + full.asset + "' in variant '" + full.variant +
                            "' (see 'glia list')");
     }
     const auto* candidates = index.find(name);
-    if (!candidates) {
+    const auto* unbuilt = index.unbuilt(name);
+    if (!candidates && !unbuilt) {
         throw ResolveError("unknown mechanism '" + std::string(name) + "': no installed package provides it" +
                            did_you_mean(name, index.asset_names()) + " (see 'glia list' for every asset)");
     }
+    // Installed candidates that did not build still count: choosing another in their place would
+    // be a guess, and one chosen is reported as not built.
     std::vector<const Candidate*> all, matching;
-    for (const auto& c : *candidates) {
+    auto consider = [&](const Candidate& c) {
         all.push_back(&c);
         if ((constraint.package.empty() || c.name.package == constraint.package) &&
             (constraint.variant.empty() || c.name.variant == constraint.variant)) {
             matching.push_back(&c);
         }
+    };
+    if (candidates) {
+        for (const auto& c : *candidates) {
+            consider(c);
+        }
     }
+    if (unbuilt) {
+        for (const auto& u : *unbuilt) {
+            consider(u.candidate);
+        }
+    }
+    auto by_name = [](const Candidate* a, const Candidate* b) { return a->name < b->name; };
+    std::sort(all.begin(), all.end(), by_name);
+    std::sort(matching.begin(), matching.end(), by_name);
     if (matching.empty()) {
         std::string wanted;
         if (!constraint.package.empty()) {
@@ -78,10 +122,10 @@ const Candidate& resolve(const Index& index, std::string_view name, const Constr
                                  ? " (package '" + constraint.package + "' is not installed)"
                                  : "";
         throw ResolveError("no candidate for '" + std::string(name) + "' matches " + wanted + reason +
-                           "; the candidates are:" + list_candidates(all));
+                           "; the candidates are:" + list_candidates(index, all));
     }
     if (matching.size() == 1) {
-        return *matching.front();
+        return loadable(index, name, *matching.front());
     }
     std::set<std::string> packages;
     const Candidate* default_variant = nullptr;
@@ -92,10 +136,10 @@ const Candidate& resolve(const Index& index, std::string_view name, const Constr
         }
     }
     if (packages.size() == 1 && default_variant) {
-        return *default_variant;
+        return loadable(index, name, *default_variant);
     }
     throw ResolveError("'" + std::string(name) + "' is ambiguous: " + std::to_string(matching.size()) +
-                       " candidates match" + list_candidates(matching) + how_to_choose(name, matching));
+                       " candidates match" + list_candidates(index, matching) + how_to_choose(name, matching));
 }
 
 } // namespace glia

@@ -277,12 +277,21 @@ void check_selection(const Index& index, std::string_view asset, const Constrain
     if (constraint.empty()) {
         throw PreferenceError("a preference for '" + std::string(asset) + "' must name a package, a variant or both");
     }
-    const auto* candidates = index.find(asset);
-    if (!candidates) {
+    // Installed but not built counts as installed: resolving it then says why it is not built.
+    std::vector<Candidate> candidates;
+    if (const auto* loaded = index.find(asset)) {
+        candidates = *loaded;
+    }
+    if (const auto* unbuilt = index.unbuilt(asset)) {
+        for (const auto& u : *unbuilt) {
+            candidates.push_back(u.candidate);
+        }
+    }
+    if (candidates.empty()) {
         throw PreferenceError("cannot choose for '" + std::string(asset) + "': no installed package provides it" +
                               did_you_mean(asset, index.asset_names()) + " (see 'glia list')");
     }
-    for (const auto& c : *candidates) {
+    for (const auto& c : candidates) {
         if ((constraint.package.empty() || c.name.package == constraint.package) &&
             (constraint.variant.empty() || c.name.variant == constraint.variant)) {
             return;
@@ -293,7 +302,7 @@ void check_selection(const Index& index, std::string_view asset, const Constrain
                                    did_you_mean(constraint.package, index.package_names()) + ")"
                              : "";
     throw PreferenceError("no installed candidate of '" + std::string(asset) + "' has " + describe(constraint) +
-                          reason + "; the candidates are:" + list_candidates(*candidates));
+                          reason + "; the candidates are:" + list_candidates(candidates));
 }
 
 void check_package_selection(const Index& index, const Constraint& constraint) {

@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <dlfcn.h>
+#include <map>
 #include <set>
 
 extern "C" void modl_reg();
@@ -110,10 +111,12 @@ void load_packages() {
     // Open every library first: a library that cannot be loaded takes none of its names.
     std::vector<void*> handles(built.libraries.size(), nullptr);
     std::vector<const ModFile*> candidates;
+    std::map<MechanismName, std::pair<std::string, std::string>> why_not; // stage and message, for the index
     for (size_t p = 0; p < built.libraries.size(); ++p) {
         const auto& lib = built.libraries[p];
         for (const auto& failure : lib.failures) {
             report("warning: " + failure.name.pretty() + " is not available: " + failure.describe());
+            why_not[failure.name] = {failure.stage, failure.message};
         }
         for (const auto& warning : lib.warnings) {
             report("warning: " + warning);
@@ -123,8 +126,12 @@ void load_packages() {
         }
         handles[p] = dlopen(lib.library.c_str(), RTLD_NOW | RTLD_LOCAL);
         if (!handles[p]) {
-            report("warning: cannot load package '" + lib.package + "' from " + lib.library.string() + ": " +
-                   dlerror() + " (run 'glia cache --clear' and try again)");
+            std::string message = "cannot load package '" + lib.package + "' from " + lib.library.string() + ": " +
+                                  dlerror() + " (run 'glia cache --clear' and try again)";
+            report("warning: " + message);
+            for (const auto& name : lib.mechanisms) {
+                why_not[name] = {"load", message};
+            }
             continue;
         }
         auto in_library = mods_in(lib, found.packages[p]);
@@ -134,6 +141,7 @@ void load_packages() {
     PreflightResult checked = preflight(candidates, [](const std::string& name) { return name_taken(name.c_str()); });
     for (const auto& clash : checked.clashes) {
         report("warning: " + clash.describe());
+        why_not[clash.left_out] = {"clash", clash.describe()};
     }
     std::set<MechanismName> loaded;
     for (size_t p = 0; p < built.libraries.size(); ++p) {
@@ -151,18 +159,36 @@ void load_packages() {
             std::string full = name.full();
             auto reg = reinterpret_cast<void (*)()>(dlsym(handles[p], registration_symbol(full).c_str()));
             if (!reg) {
-                report("warning: cannot load " + name.pretty() + " from " + lib.library.string() +
-                       ": no registration function (run 'glia cache --clear' and try again)");
+                std::string message = "cannot load " + name.pretty() + " from " + lib.library.string() +
+                                      ": no registration function (run 'glia cache --clear' and try again)";
+                report("warning: " + message);
+                why_not[name] = {"load", message};
                 continue;
             }
             reg();
             loaded.insert(name);
         }
     }
-    for (auto& package : found.packages) { // done with them: what did not load leaves the index
+    // Done with them: what did not load leaves the index's candidates, but the index keeps why, so
+    // resolving it says "installed but not built" instead of "unknown".
+    std::vector<ModFile> not_loaded;
+    for (auto& package : found.packages) {
+        for (const auto& mod : package.mods) {
+            if (!loaded.count(mod.name)) {
+                not_loaded.push_back(mod);
+            }
+        }
         std::erase_if(package.mods, [&](const ModFile& mod) { return !loaded.count(mod.name); });
     }
-    state().index.emplace(found.packages);
+    Index& index = state().index.emplace(found.packages);
+    for (const auto& mod : not_loaded) {
+        auto why = why_not.find(mod.name);
+        if (why != why_not.end()) {
+            index.add_unbuilt(mod, why->second.first, why->second.second);
+        } else {
+            index.add_unbuilt(mod, "load", "it was not loaded (see the warnings glia printed as NEURON started)");
+        }
+    }
 }
 
 } // namespace
