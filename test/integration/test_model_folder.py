@@ -7,7 +7,7 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import EXAMPLE, PLUGIN, PYTHON, SOURCE_DIR, GliaTestCase, main  # noqa: E402
+from harness import EXAMPLE, PLUGIN, PYTHON, SOURCE_DIR, GliaTestCase, main, python_path  # noqa: E402
 
 HOC_BODY = """
 create soma
@@ -37,7 +37,7 @@ class ModelFolder(GliaTestCase):
         self.box.write("work/glia.yaml", "assets:\n  Kv1: {variant: fast}\n")
         # As a shell started in the model folder would: $PWD names it.
         self.box.env.update(HOC_LIBRARY_PATH=self.box.glia_hoc(), GLIA_PLUGIN=PLUGIN,
-                            PYTHONPATH=os.path.join(SOURCE_DIR, "python"), PWD=self.model)
+                            PYTHONPATH=python_path(os.path.join(SOURCE_DIR, "python")), PWD=self.model)
 
     def run_way(self, way, env=None):
         """Runs the model one way; returns its output (stdout and stderr)."""
