@@ -18,7 +18,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import CLI, EXAMPLE, NEURON, NEURON_MAJOR, PLUGIN, PYTHON, GliaTestCase, density, main  # noqa: E402
+from harness import CLI, EXAMPLE, NEURON, NEURON_MAJOR, PLUGIN, PYTHON, GliaTestCase, density, main, python_path  # noqa: E402
 
 NOBODY = 65534
 
@@ -136,7 +136,7 @@ class FaultCase(GliaTestCase):
             code = ("from neuron import h\nimport ctypes, sys\n"
                     "for p in sys.argv[1:]:\n    ctypes.CDLL(p, mode=ctypes.RTLD_LOCAL)\n")
             r = subprocess.run([PYTHON, "-c", code, *libraries], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, env=dict(os.environ, NEURON_MODULE_OPTIONS="-nogui"))
+                               text=True, env=dict(os.environ, NEURON_MODULE_OPTIONS="-nogui", PYTHONPATH=python_path()))
             self.assertEqual(r.returncode, 0, r.stdout)
 
 
