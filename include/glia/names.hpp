@@ -15,6 +15,12 @@ inline constexpr std::string_view kDefaultVariant = "0";
 /// The pseudo-package that holds NEURON's built-in mechanisms.
 inline constexpr std::string_view kNeuronPackage = "NEURON";
 
+/// `text` for a message, with what cannot be shown (control bytes, stray bytes) written as \xNN.
+std::string printable(std::string_view text);
+
+/// True if `text` is valid UTF-8 (control characters included).
+bool is_utf8(std::string_view text);
+
 /// Which part of a name is being checked, for messages and for the first-character rule.
 enum class NamePart { package, asset, variant };
 

@@ -1,12 +1,14 @@
 #pragma once
 /// \file
-/// Reading YAML files with errors that name file, line and column.
+/// Reading YAML files with errors that name file, line and column, and writing YAML text with
+/// yaml-cpp's emitter, so that any name or path glia writes reads back unchanged.
 
 #include "glia/fs.hpp"
 
 #include <yaml-cpp/yaml.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace glia {
@@ -22,5 +24,16 @@ void check_yaml_keys(const YAML::Node& map, const std::vector<std::string>& allo
 
 /// The scalar at `node`, or a ParseError saying `what` must be a string.
 std::string yaml_scalar(const YAML::Node& node, const std::string& what, const fs::path& path);
+
+/// Writes `text` as one scalar, quoted so that it reads back unchanged. Throws Error if `text` is
+/// not UTF-8 (a YAML file is Unicode text).
+void emit_scalar(YAML::Emitter& out, const std::string& text);
+
+/// `node` as YAML text (no final newline), every scalar quoted as yaml-cpp's emitter needs it.
+/// Throws InternalError if the emitter refuses the node.
+std::string emit_yaml(const YAML::Node& node);
+
+/// A map of `fields` in this order, written in flow style: `{file: k.mod, asset: Kv1}`.
+YAML::Node flow_map(const std::vector<std::pair<std::string, std::string>>& fields);
 
 } // namespace glia

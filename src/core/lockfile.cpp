@@ -15,17 +15,6 @@ namespace {
 // A file's hash is the plain SHA-256 of its content, so `sha256sum Kv1.mod` shows the same digits.
 std::string content_hash(const std::string& text) { return sha256_hex(text); }
 
-std::string yaml_quote(const std::string& text) {
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-        }
-        out += c;
-    }
-    return out + "\"";
-}
-
 std::string asset_list(const Lock& lock) {
     std::string list;
     for (const auto& entry : lock.entries) {
@@ -148,24 +137,31 @@ Lock make_lock(const std::vector<Package>& packages, const std::vector<std::stri
 }
 
 std::string format_lock(const Lock& lock) {
-    std::string out = "# glia.lock -- written by 'glia lock'. While this file is in the working directory, glia\n"
-                      "# refuses to load packages whose locked mechanisms changed. Re-run 'glia lock' to accept\n"
-                      "# changes; delete the file to stop checking.\n";
-    out += "version: " + std::to_string(kLockVersion) + "\nmechanisms:\n";
-    if (lock.entries.empty()) {
-        out.resize(out.size() - 1);
-        out += " []\n";
-    }
+    // yaml-cpp's emitter quotes every name as YAML needs, so any file name reads back unchanged.
+    YAML::Emitter out;
+    out << YAML::BeginMap << YAML::Key << "version" << YAML::Value << kLockVersion;
+    out << YAML::Key << "mechanisms" << YAML::Value << YAML::BeginSeq;
     for (const auto& entry : lock.entries) {
-        out += "  - asset: " + entry.asset + "\n";
-        out += "    name: " + entry.name.full() + "\n";
-        out += "    hash: " + entry.hash + "\n";
-        out += "    files:\n";
+        out << YAML::BeginMap << YAML::Key << "asset" << YAML::Value;
+        emit_scalar(out, entry.asset);
+        out << YAML::Key << "name" << YAML::Value << entry.name.full();
+        out << YAML::Key << "hash" << YAML::Value << entry.hash;
+        out << YAML::Key << "files" << YAML::Value << YAML::BeginMap;
         for (const auto& [name, hash] : entry.files) {
-            out += "      " + yaml_quote(name) + ": " + hash + "\n";
+            out << YAML::Key;
+            emit_scalar(out, name);
+            out << YAML::Value << hash;
         }
+        out << YAML::EndMap << YAML::EndMap;
     }
-    return out;
+    out << YAML::EndSeq << YAML::EndMap;
+    if (!out.good()) {
+        throw InternalError("cannot write the lock file: " + out.GetLastError());
+    }
+    return std::string("# glia.lock -- written by 'glia lock'. While this file is in the working directory, glia\n"
+                       "# refuses to load packages whose locked mechanisms changed. Re-run 'glia lock' to accept\n"
+                       "# changes; delete the file to stop checking.\n") +
+           out.c_str() + "\n";
 }
 
 Lock read_lock(const fs::path& path) {

@@ -43,21 +43,6 @@ std::string hex_byte(char c) {
     return std::string("\\x") + hex[byte >> 4] + hex[byte & 0xf];
 }
 
-// `text` for a message, with what cannot be shown written as \xNN, so messages stay readable text.
-std::string printable(std::string_view text) {
-    std::string out;
-    for (size_t i = 0; i < text.size();) {
-        size_t n = printable_length(text, i);
-        if (n == 0) {
-            out += hex_byte(text[i++]);
-        } else {
-            out.append(text.substr(i, n));
-            i += n;
-        }
-    }
-    return out;
-}
-
 // The character at `i`, quoted for a message.
 std::string quoted_character(std::string_view text, size_t i) {
     size_t n = printable_length(text, i);
@@ -79,6 +64,31 @@ std::vector<std::string_view> split_double_underscore(std::string_view text) {
 }
 
 } // namespace
+
+std::string printable(std::string_view text) {
+    std::string out;
+    for (size_t i = 0; i < text.size();) {
+        size_t n = printable_length(text, i);
+        if (n == 0) {
+            out += hex_byte(text[i++]);
+        } else {
+            out.append(text.substr(i, n));
+            i += n;
+        }
+    }
+    return out;
+}
+
+bool is_utf8(std::string_view text) {
+    for (size_t i = 0; i < text.size();) {
+        size_t n = static_cast<unsigned char>(text[i]) < 0x80 ? 1 : printable_length(text, i);
+        if (n == 0) {
+            return false;
+        }
+        i += n;
+    }
+    return true;
+}
 
 std::string name_problem(std::string_view text, NamePart part) {
     if (text.empty()) {

@@ -1,7 +1,10 @@
 #include "glia/yaml_util.hpp"
 
 #include "glia/error.hpp"
+#include "glia/names.hpp"
 #include "glia/suggest.hpp"
+
+#include <algorithm>
 
 namespace glia {
 
@@ -46,6 +49,69 @@ std::string yaml_scalar(const YAML::Node& node, const std::string& what, const f
         throw ParseError(yaml_location(path, node) + what + " must be a single value");
     }
     return node.Scalar();
+}
+
+void emit_scalar(YAML::Emitter& out, const std::string& text) {
+    if (!is_utf8(text)) {
+        throw Error("'" + printable(text) + "' is not UTF-8 text, which a YAML file cannot hold; rename it");
+    }
+    // yaml-cpp writes a carriage return (and other control characters) into plain scalars, where
+    // reading drops or misreads them; double quotes escape every one of them.
+    bool control = std::any_of(text.begin(), text.end(), [](char c) {
+        auto byte = static_cast<unsigned char>(c);
+        return byte < 0x20 || byte == 0x7f;
+    });
+    if (control) {
+        out << YAML::DoubleQuoted;
+    }
+    out << text;
+}
+
+namespace {
+
+void emit_node(YAML::Emitter& out, const YAML::Node& node) {
+    bool flow = node.Style() == YAML::EmitterStyle::Flow;
+    switch (node.Type()) {
+    case YAML::NodeType::Map:
+        out << (flow ? YAML::Flow : YAML::Block) << YAML::BeginMap;
+        for (const auto& entry : node) {
+            out << YAML::Key;
+            emit_node(out, entry.first);
+            out << YAML::Value;
+            emit_node(out, entry.second);
+        }
+        out << YAML::EndMap;
+        break;
+    case YAML::NodeType::Sequence:
+        out << (flow ? YAML::Flow : YAML::Block) << YAML::BeginSeq;
+        for (const auto& item : node) {
+            emit_node(out, item);
+        }
+        out << YAML::EndSeq;
+        break;
+    case YAML::NodeType::Scalar: emit_scalar(out, node.Scalar()); break;
+    default: out << YAML::Null; break;
+    }
+}
+
+} // namespace
+
+std::string emit_yaml(const YAML::Node& node) {
+    YAML::Emitter out;
+    emit_node(out, node);
+    if (!out.good()) {
+        throw InternalError("cannot write YAML: " + out.GetLastError());
+    }
+    return out.c_str();
+}
+
+YAML::Node flow_map(const std::vector<std::pair<std::string, std::string>>& fields) {
+    YAML::Node map(YAML::NodeType::Map);
+    for (const auto& [key, value] : fields) {
+        map[key] = value;
+    }
+    map.SetStyle(YAML::EmitterStyle::Flow);
+    return map;
 }
 
 } // namespace glia
