@@ -44,4 +44,16 @@ class InternalError : public std::logic_error {
     using std::logic_error::logic_error;
 };
 
+/// `text` with every `from` replaced by `to`: how a message about a temporary copy (a tool's, a
+/// reader's) is retold about the file the copy stands for.
+inline std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+    if (from.empty()) {
+        return text;
+    }
+    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+        text.replace(at, from.size(), to);
+    }
+    return text;
+}
+
 } // namespace glia

@@ -66,17 +66,6 @@ constexpr const char* kCxxNote =
     "\nNEURON 9 compiles mods as C++ (nocmodl writes a .cpp): the mod's VERBATIM code must be valid C++ "
     "(declare functions before use, cast void* results, no K&R definitions); fix it, or use NEURON 8.2\n";
 
-// Replaces every occurrence of `from` in `text` by `to`.
-std::string replace_all(std::string text, const std::string& from, const std::string& to) {
-    if (from.empty()) {
-        return text;
-    }
-    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-        text.replace(at, from.size(), to);
-    }
-    return text;
-}
-
 fs::path scratch_dir(const fs::path& cache, const std::string& key) {
     return cache / "tmp" / (key + "." + std::to_string(::getpid()));
 }

@@ -32,11 +32,18 @@ fs::path staging_dir_beside(const fs::path& target) {
     return parent / fs::unique_path("." + target.filename().string() + ".glia-tmp-%%%%%%%%");
 }
 
+// A message about a file in `staging`, retold about `target`: the staging folder is removed
+// before anyone reads the message.
+std::string about_target(const Error& e, const fs::path& staging, const fs::path& target) {
+    return replace_all(e.what(), staging.string(), target.string());
+}
+
 std::string manifest_text(const std::string& name, const std::string& description) {
-    return "# The manifest of a glia package (see 'man glia', section PACKAGES).\n"
-           "name: " + name + "\n"
-           "version: 0.1.0\n"
-           "description: " + description + "\n";
+    YAML::Node fields;
+    fields["name"] = name;
+    fields["version"] = "0.1.0";
+    fields["description"] = description;
+    return "# The manifest of a glia package (see 'man glia', section PACKAGES).\n" + emit_yaml(fields) + "\n";
 }
 
 bool manifest_lists_mods(const fs::path& package_dir) {
@@ -181,8 +188,9 @@ void create_package(const fs::path& dir, const std::string& name) {
                           "Add mechanisms with `glia add FILE.mod` (in this folder), validate with `glia check`,\n"
                           "try them in NEURON with `glia test` and install with `glia install .`.\n\n"
                           "`mods/<asset>.mod` is the default variant `0` of an asset, `mods/<asset>__<variant>.mod`\n"
-                          "another variant. Models use an asset as `glia_insert(\"<asset>\")` after\n"
-                          "`nrn_load_dll(\"libglia.so\")`.\n");
+                          "another variant. A hoc model uses an asset as `glia_insert(\"<asset>\")` after\n"
+                          "`load_file(\"glia.hoc\")`; a Python model after `import glia`, as\n"
+                          "`glia.insert(section, \"<asset>\")`.\n");
         if (fs::exists(dir, ec)) {
             fs::remove(dir); // empty, checked above
         }
@@ -190,6 +198,9 @@ void create_package(const fs::path& dir, const std::string& name) {
     } catch (const fs::filesystem_error& e) {
         fs::remove_all(staging, ec);
         throw Error(dir.string() + ": cannot create the package: " + e.code().message());
+    } catch (const Error& e) {
+        fs::remove_all(staging, ec);
+        throw Error(about_target(e, staging, dir));
     } catch (...) {
         fs::remove_all(staging, ec);
         throw;
@@ -401,6 +412,14 @@ ImportReport import_mod_folder(const fs::path& source, const ImportOptions& opti
     // again becomes a variant named after its file, so nothing is silently dropped.
     std::set<MechanismName> taken;
     for (auto& p : pending) {
+        // A legacy glia__<pkg>__<asset>__<variant>.mod keeps its asset and variant, as discovery reads it.
+        if (auto legacy = try_parse_full_name(file_stem_of(p.file))) {
+            MechanismName name{options.name, legacy->asset, legacy->variant};
+            if (taken.insert(name).second) {
+                report.mods.push_back({p.file, name, p.info.kind});
+                continue;
+            }
+        }
         std::string wanted = p.info.kind == MechanismKind::nothing ? file_stem_of(p.file) : p.info.name;
         std::string asset = sanitize_asset_name(wanted);
         if (asset.empty()) {
@@ -437,7 +456,7 @@ ImportReport import_mod_folder(const fs::path& source, const ImportOptions& opti
         fs::create_directories(staging / "mods");
         std::set<fs::path> carried;
         std::string manifest = manifest_text(options.name, "imported from " + fs::absolute(source).string());
-        manifest += "# Assets are named after their NEURON blocks; the files keep their original names.\nmods:\n";
+        YAML::Node mods_list(YAML::NodeType::Sequence);
         for (const auto& mod : report.mods) {
             const Pending& p = *std::find_if(pending.begin(), pending.end(),
                                              [&](const Pending& q) { return q.file == mod.source; });
@@ -445,8 +464,9 @@ ImportReport import_mod_folder(const fs::path& source, const ImportOptions& opti
             fs::path relative = fs::relative(mod.source, source);
             fs::create_directories((staging / "mods" / relative).parent_path());
             write_file_atomic(staging / "mods" / relative, p.text);
-            manifest += "  - {file: mods/" + relative.generic_string() + ", asset: " + mod.name.asset +
-                        ", variant: \"" + mod.name.variant + "\"}\n";
+            mods_list.push_back(flow_map({{"file", "mods/" + relative.generic_string()},
+                                          {"asset", mod.name.asset},
+                                          {"variant", mod.name.variant}}));
             for (const auto& include : p.info.includes) {
                 fs::path from = include_file(mod.source.parent_path(), include);
                 fs::path rel = fs::relative(from, source, ec);
@@ -466,13 +486,22 @@ ImportReport import_mod_folder(const fs::path& source, const ImportOptions& opti
                 }
             }
         }
+        YAML::Node mods;
+        mods["mods"] = mods_list;
+        manifest += "# Assets are named after their NEURON blocks; the files keep their original names.\n" +
+                    emit_yaml(mods) + "\n";
         write_file_atomic(staging / kManifestName, manifest);
         write_file_atomic(staging / "README.md", "# " + options.name + "\n\nImported by `glia import` from `" +
                                                      fs::absolute(source).string() +
                                                      "`.\nEach asset is named after its NEURON block; see " +
                                                      kManifestName + " for the files.\n");
         write_made_marker(staging, MadeBy::import);
-        load_package(staging); // the result must be a valid package before it is put in place
+        try {
+            load_package(staging); // the result must be a valid package before it is put in place
+        } catch (const Error& e) {
+            throw Error("glia wrote a package it cannot read back, so nothing was imported (a bug in glia; "
+                        "please report it): " + std::string(e.what()));
+        }
         check_import_target(source, report.package_dir, options); // again: the folder may have changed
         if (fs::exists(fs::symlink_status(report.package_dir, ec))) {
             // The old package goes aside first and is removed only once the new one is in place.
@@ -486,6 +515,9 @@ ImportReport import_mod_folder(const fs::path& source, const ImportOptions& opti
     } catch (const fs::filesystem_error& e) {
         fs::remove_all(staging, ec);
         throw Error(report.package_dir.string() + ": cannot write the package: " + e.code().message());
+    } catch (const Error& e) {
+        fs::remove_all(staging, ec);
+        throw Error(about_target(e, staging, report.package_dir));
     } catch (...) {
         fs::remove_all(staging, ec);
         throw;
