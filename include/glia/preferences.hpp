@@ -100,21 +100,22 @@ Preferences load_preferences(const fs::path& path);
 /// The text of a new preferences file holding `prefs`, with a header comment.
 std::string format_preferences(const Preferences& prefs);
 
-/// A file's new text and whether its comments survived.
+/// A file's new text and whether it was laid out afresh.
 struct EditedText {
     std::string text;
-    bool comments_kept = true;
+    bool relaid_out = false;
 };
 
 /// `old_text` (the content of `path`) changed to hold exactly `wanted`: only the lines of entries
-/// that differ are touched; when that cannot give `wanted`, the whole text is written afresh
-/// (comments_kept = false). Throws ParseError if `old_text` is malformed.
+/// that differ are touched, and a changed entry keeps its comments; when that cannot give `wanted`
+/// (a flow-style file), the text is laid out afresh in block style (relaid_out = true), with every
+/// comment kept above the entries. Throws ParseError if `old_text` is malformed.
 EditedText edit_preferences(const std::string& old_text, const Preferences& wanted, const fs::path& path);
 
 /// What update_preferences_file did.
 struct FileUpdate {
     bool changed = false;       ///< false when `change` left the preferences as they were
-    bool comments_kept = true;  ///< false when the file had to be written afresh
+    bool relaid_out = false;    ///< true when the file was laid out afresh (its comments kept, moved up)
 };
 
 /// Read-modify-write of the preferences file `path` under an exclusive lock on its directory

@@ -46,9 +46,10 @@ FileUpdate change_file(const fs::path& file, const std::function<void(Preference
 }
 
 void note_comments(const FileUpdate& update, const fs::path& file) {
-    if (update.changed && !update.comments_kept) {
+    if (update.changed && update.relaid_out) {
         warn("note: " + file.string() +
-             " was written afresh and its comments were not kept (its layout is not one glia edits line by line)");
+             " was laid out afresh in block style (glia edits only block style line by line); its comments were "
+             "kept, each one above the entries");
     }
 }
 

@@ -84,19 +84,74 @@ bool is_blank_or_comment(const std::string& line) {
     return first == std::string::npos || line[first] == '#';
 }
 
-std::string asset_entry_text(const std::string& asset, const Constraint& c) {
-    std::string fields;
+/// Where the comment on `line` starts ('#' first or after a blank, outside quotes), or npos.
+size_t comment_start(const std::string& line) {
+    char quote = 0;
+    for (size_t i = 0; i < line.size(); ++i) {
+        char c = line[i];
+        if (quote) {
+            if (quote == '"' && c == '\\') {
+                ++i;
+            } else if (c == quote) {
+                quote = 0;
+            }
+            continue;
+        }
+        bool after_blank = i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t';
+        if (c == '#' && after_blank) {
+            return i;
+        }
+        if ((c == '"' || c == '\'') && (after_blank || std::strchr("{[,:", line[i - 1]))) {
+            quote = c; // a quoted scalar starts here (a doubled '' inside one closes and reopens it)
+        }
+    }
+    return std::string::npos;
+}
+
+/// The lines that take the place of an entry's lines [begin, end): `entry`, still carrying the
+/// comments the old lines had (the first one at the end of the line, as it stood).
+std::vector<std::string> replacement_lines(const std::vector<std::string>& lines, size_t begin, size_t end,
+                                           const std::string& indent, const std::string& entry) {
+    std::vector<std::string> out;
+    std::string trailing;
+    for (size_t i = begin; i < end; ++i) {
+        size_t at = comment_start(lines[i]);
+        if (at == std::string::npos) {
+            continue;
+        }
+        bool whole_line = lines[i].find_first_not_of(" \t") == at;
+        if (!whole_line && trailing.empty()) {
+            trailing = lines[i].substr(lines[i].find_last_not_of(" \t", at - 1) + 1); // with its spacing
+        } else {
+            out.push_back(indent + lines[i].substr(at));
+        }
+    }
+    out.push_back(indent + entry + trailing);
+    return out;
+}
+
+YAML::Node choice_node(const Constraint& c) {
+    std::vector<std::pair<std::string, std::string>> fields;
     if (!c.package.empty()) {
-        fields += "package: " + c.package;
+        fields.emplace_back("package", c.package);
     }
     if (!c.variant.empty()) {
-        fields += (fields.empty() ? "" : ", ") + std::string("variant: ") + c.variant;
+        fields.emplace_back("variant", c.variant);
     }
-    return asset + ": {" + fields + "}";
+    return flow_map(fields);
+}
+
+// Each entry is one line emitted by yaml-cpp, so the line edits below stay line by line.
+std::string asset_entry_text(const std::string& asset, const Constraint& c) {
+    YAML::Node entry;
+    entry[asset] = choice_node(c);
+    return emit_yaml(entry);
 }
 
 std::string package_entry_text(const Constraint& c) {
-    return c.variant.empty() ? "- " + c.package : "- {package: " + c.package + ", variant: " + c.variant + "}";
+    YAML::Node entry(YAML::NodeType::Sequence);
+    entry.push_back(c.variant.empty() ? YAML::Node(c.package) : choice_node(c));
+    return emit_yaml(entry);
 }
 
 /// Replace lines [begin, end) with `lines` (an insertion when begin == end).
@@ -199,7 +254,9 @@ std::optional<std::string> edit_lines(const std::string& text, const Preferences
         if (want == wanted.assets.end()) {
             edits.push_back({begin, end, {}});
         } else if (!same(want->second.constraint, old.assets.at(assets.keys[i]).constraint)) {
-            edits.push_back({begin, end, {assets.indent + asset_entry_text(want->first, want->second.constraint)}});
+            edits.push_back({begin, end,
+                             replacement_lines(lines, begin, end, assets.indent,
+                                               asset_entry_text(want->first, want->second.constraint))});
         }
     }
     for (const auto& [asset, selection] : wanted.assets) {
@@ -225,7 +282,9 @@ std::optional<std::string> edit_lines(const std::string& text, const Preferences
         if (!want) {
             edits.push_back({begin, end, {}});
         } else if (!had || !same(want->constraint, had->constraint)) {
-            edits.push_back({begin, end, {packages.indent + package_entry_text(want->constraint)}});
+            edits.push_back({begin, end,
+                             replacement_lines(lines, begin, end, packages.indent,
+                                               package_entry_text(want->constraint))});
         }
     }
     for (const auto& selection : wanted.packages) {
@@ -462,9 +521,11 @@ Preferences load_preferences(const fs::path& path) {
     return parse_preferences(read_file(path), path);
 }
 
-std::string format_preferences(const Preferences& prefs) {
-    std::string text = "# glia preferences: which mechanism an abstract name means ('glia show ASSET' explains).\n"
-                       "# 'glia select' and 'glia unselect' change single lines; comments are kept.\n";
+namespace {
+
+/// The entries of `prefs` in glia's block layout, one line each.
+std::string entries_text(const Preferences& prefs) {
+    std::string text;
     if (!prefs.assets.empty()) {
         text += "assets:\n";
         for (const auto& [asset, selection] : prefs.assets) {
@@ -480,26 +541,56 @@ std::string format_preferences(const Preferences& prefs) {
     return text;
 }
 
+/// `wanted` in glia's block layout, keeping every comment of `old_text`: the comments that open
+/// the file stay on top, each later one (in a layout not edited line by line, such as flow style)
+/// follows them in its order, above the entries.
+std::string relaid_out(const std::string& old_text, const Preferences& wanted) {
+    std::string head, moved;
+    bool in_head = true;
+    for (const auto& line : split_lines(old_text)) {
+        if (in_head && is_blank_or_comment(line)) {
+            head += line + "\n";
+            continue;
+        }
+        in_head = false;
+        if (size_t at = comment_start(line); at != std::string::npos) {
+            moved += line.substr(at) + "\n";
+        }
+    }
+    if (head.find('#') == std::string::npos && moved.empty()) {
+        return format_preferences(wanted);
+    }
+    return head + moved + entries_text(wanted);
+}
+
+} // namespace
+
+std::string format_preferences(const Preferences& prefs) {
+    return "# glia preferences: which mechanism an abstract name means ('glia show ASSET' explains).\n"
+           "# 'glia select' and 'glia unselect' change only the entries they name; comments are kept.\n" +
+           entries_text(prefs);
+}
+
 EditedText edit_preferences(const std::string& old_text, const Preferences& wanted, const fs::path& path) {
     Preferences old = parse_preferences(old_text, path);
     if (old.same_choices(wanted)) {
-        return {old_text, true};
+        return {old_text, false};
     }
     if (old_text.find_first_not_of(" \t\r\n") == std::string::npos) {
-        return {format_preferences(wanted), true};
+        return {format_preferences(wanted), false};
     }
-    // The line edit is checked by reading it back: anything it gets wrong falls back to a
-    // fresh file, so a surprising layout costs the comments, never the preferences.
+    // The line edit is checked by reading it back: anything it gets wrong falls back to laying
+    // the file out afresh, which keeps the comments but may move them.
     try {
         if (auto edited = edit_lines(old_text, old, wanted)) {
             if (parse_preferences(*edited, path).same_choices(wanted)) {
-                return {*edited, true};
+                return {*edited, false};
             }
         }
     } catch (const YAML::Exception&) {
     } catch (const Error&) {
     }
-    return {format_preferences(wanted), old_text.find('#') == std::string::npos};
+    return {relaid_out(old_text, wanted), true};
 }
 
 FileUpdate update_preferences_file(const fs::path& path, const std::function<void(Preferences&)>& change) {
@@ -528,7 +619,7 @@ FileUpdate update_preferences_file(const fs::path& path, const std::function<voi
     }
     EditedText edited = edit_preferences(old_text, wanted, path);
     write_file_atomic(target, edited.text);
-    return {true, edited.comments_kept};
+    return {true, edited.relaid_out};
 }
 
 } // namespace glia

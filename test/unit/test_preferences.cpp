@@ -197,15 +197,15 @@ BOOST_AUTO_TEST_CASE(asset_entry_beats_package_default_field_by_field) {
 
 // ---- editing ----
 
-BOOST_AUTO_TEST_CASE(changing_one_entry_keeps_every_comment) {
+BOOST_AUTO_TEST_CASE(changing_one_entry_keeps_every_comment_even_its_own) {
     Preferences want = parse(kHandEdited);
     want.select("Kv1", {"lab", ""});
     EditedText e = edit_preferences(kHandEdited, want, "p.yaml");
-    BOOST_TEST(e.comments_kept);
+    BOOST_TEST(!e.relaid_out);
     BOOST_TEST(e.text == "# my lab's choices\n"
                          "assets:\n"
                          "  # Kv1 from the paper's package\n"
-                         "  Kv1: {package: lab}\n"
+                         "  Kv1: {package: lab}   # fast for the axon\n"
                          "  Nav16:\n"
                          "    variant: slow\n"
                          "\n"
@@ -221,7 +221,7 @@ BOOST_AUTO_TEST_CASE(adding_and_removing_entries_keeps_comments) {
     want.select("AMPA", {"example", ""});
     want.select_package({"example", "fast"});
     EditedText e = edit_preferences(kHandEdited, want, "p.yaml");
-    BOOST_TEST(e.comments_kept);
+    BOOST_TEST(!e.relaid_out);
     BOOST_TEST(e.text == "# my lab's choices\n"
                          "assets:\n"
                          "  # Kv1 from the paper's package\n"
@@ -242,7 +242,7 @@ BOOST_AUTO_TEST_CASE(missing_sections_are_appended) {
     want.select("Kv1", {"example", "fast"});
     want.select_package({"lab", ""});
     EditedText e = edit_preferences(text, want, "p.yaml");
-    BOOST_TEST(e.comments_kept);
+    BOOST_TEST(!e.relaid_out);
     BOOST_TEST(e.text == "# nothing chosen yet\nassets:\n  Kv1: {package: example, variant: fast}\npackages:\n  - lab\n");
     text = "assets:   # to fill\npackages:\n";
     e = edit_preferences(text, want, "p.yaml");
@@ -257,16 +257,31 @@ BOOST_AUTO_TEST_CASE(removing_the_last_entry_leaves_an_empty_section) {
     BOOST_TEST(parse(e.text).empty());
 }
 
-BOOST_AUTO_TEST_CASE(unusual_layouts_are_rewritten_and_say_comments_were_dropped) {
-    std::string text = "# flow style\n{assets: {Kv1: lab}}\n";
-    Preferences want;
+BOOST_AUTO_TEST_CASE(flow_style_files_are_laid_out_afresh_keeping_every_comment) {
+    std::string text = "# flow style\n"
+                       "{assets: {Kv1: lab,   # the lab's own\n"
+                       "          Nav: {variant: slow}},  # slow everywhere\n"
+                       " # defaults\n"
+                       " packages: [lab, 'ex']}  # 'end'\n";
+    Preferences want = parse(text);
     want.select("Kv1", {"example", ""});
     EditedText e = edit_preferences(text, want, "p.yaml");
-    BOOST_TEST(!e.comments_kept);
+    BOOST_TEST(e.relaid_out);
+    BOOST_TEST(e.text == "# flow style\n"
+                         "# the lab's own\n"
+                         "# slow everywhere\n"
+                         "# defaults\n"
+                         "# 'end'\n"
+                         "assets:\n"
+                         "  Kv1: {package: example}\n"
+                         "  Nav: {variant: slow}\n"
+                         "packages:\n"
+                         "  - lab\n"
+                         "  - ex\n");
     BOOST_TEST(parse(e.text).same_choices(want));
-    // Without comments there is nothing to lose.
+    // Without comments there is nothing to keep: the file gets glia's own header.
     e = edit_preferences("assets: {Kv1: lab}\n", want, "p.yaml");
-    BOOST_TEST(e.comments_kept);
+    BOOST_TEST(e.text == format_preferences(want));
     BOOST_TEST(parse(e.text).same_choices(want));
 }
 
