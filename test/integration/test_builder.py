@@ -191,11 +191,12 @@ class Builder(GliaTestCase):
         proc = subprocess.Popen([self.box_cli(), "compile", "-j", "1", "killed"], cwd=self.box.cwd, env=self.box.env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 start_new_session=True)
-        # Wait until it is compiling (a generated .c in its scratch space), then kill the whole group.
+        # Wait until it is compiling (a generated .c, or .cpp from NEURON 9, in its scratch space), then kill
+        # the whole group.
         def compiling():
             tmp = os.path.join(cache, "tmp")
             try:
-                return any(f.endswith(".c") for d in os.listdir(tmp) for f in os.listdir(os.path.join(tmp, d)))
+                return any(f.endswith((".c", ".cpp")) for d in os.listdir(tmp) for f in os.listdir(os.path.join(tmp, d)))
             except OSError:  # not there yet, or a scratch dir removed while we looked
                 return False
 
