@@ -25,6 +25,10 @@ std::vector<SearchRoot> package_search_path(const fs::path& relative_to = {});
 /// The GLIA_PATH entries that are relative paths (they depend on the folder they are read from).
 std::vector<fs::path> relative_search_entries();
 
+/// How to take the package that holds `file` off the search path, as an instruction ("uninstall
+/// package 'x' ('glia uninstall x')"), by where discovery found it.
+std::string advice_to_remove(const std::string& package, const fs::path& file);
+
 /// The user's package directory: `${XDG_DATA_HOME:-~/.local/share}/glia/packages`.
 fs::path user_package_dir();
 

@@ -21,6 +21,9 @@ enum class MechanismKind {
 /// `density`, `point_process`, `artificial_cell` or `nothing`.
 std::string_view kind_name(MechanismKind kind);
 
+/// `kind_name(kind)` after its article, for messages: "a point_process", "an artificial_cell".
+std::string kind_with_article(MechanismKind kind);
+
 /// Prints `kind_name(kind)`.
 inline std::ostream& operator<<(std::ostream& out, MechanismKind kind) { return out << kind_name(kind); }
 

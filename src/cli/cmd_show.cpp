@@ -223,8 +223,14 @@ int cmd_show_pkg(const Args& args) {
     auto package = std::find_if(found.packages.begin(), found.packages.end(),
                                 [&](const Package& p) { return p.name == name; });
     if (package == found.packages.end() && name != kNeuronPackage) {
-        throw Error("package '" + name + "' is not installed" + did_you_mean(name, index.package_names()) +
-                    " (see 'glia list')");
+        std::string error = "package '" + name + "' is not installed" + did_you_mean(name, index.package_names()) +
+                            " (see 'glia list')";
+        if (!vm.count("json")) {
+            throw Error(error);
+        }
+        // As 'glia show ASSET --json' does for an asset that does not resolve: JSON saying why, status 1.
+        std::cout << Json::object().set("name", name).set("error", error).dump() << "\n";
+        return 1;
     }
 
     // One row per mechanism: (asset, variant, kind, NEURON name, file), plus who else has the asset.

@@ -74,6 +74,29 @@ std::vector<fs::path> relative_search_entries() {
     return relative;
 }
 
+std::string advice_to_remove(const std::string& package, const fs::path& file) {
+    fs::path where = fs::absolute(file).lexically_normal();
+    for (const auto& root : package_search_path()) {
+        fs::path dir = fs::absolute(root.dir).lexically_normal();
+        if (dir.filename_is_dot()) {
+            dir = dir.parent_path(); // "a/b/" normalizes to "a/b/."
+        }
+        auto [end_of_root, end_of_file] = std::mismatch(dir.begin(), dir.end(), where.begin(), where.end());
+        if (end_of_root != dir.end() || dir.empty()) {
+            continue; // not under this entry
+        }
+        if (root.origin == "GLIA_PATH") {
+            return "take package '" + package + "' off GLIA_PATH (it is found through the entry " + root.dir.string() +
+                   ")";
+        }
+        if (root.origin == "user") {
+            return "uninstall package '" + package + "' ('glia uninstall " + package + "')";
+        }
+        return "remove package '" + package + "' from the packages installed with glia in " + root.dir.string();
+    }
+    return "move package '" + package + "' (" + file.parent_path().string() + ") out of the way";
+}
+
 Discovery discover_packages(const fs::path& relative_to) {
     Discovery found;
     // The memo lives in the cache; a directory that is not glia's cache is neither read nor written.

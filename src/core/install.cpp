@@ -141,6 +141,13 @@ InstallResult install_package(const fs::path& source_in, const fs::path& package
             fs::rename(old.path, target, ec);
             old.path.clear();
         }
+        if ((e.code() == boost::system::errc::directory_not_empty || e.code() == boost::system::errc::file_exists) &&
+            fs::exists(target, ec)) {
+            // Another glia install of the same package finished between our check and our rename.
+            throw Error("package '" + original.name + "' was installed in " + target.string() +
+                        " by another glia at the same time; this copy was not installed (run 'glia install --replace " +
+                        source_in.string() + "' to put this one in its place)");
+        }
         throw Error("cannot install '" + original.name + "' into " + target.string() + ": " + e.code().message());
     }
     result.package = load_package(target);
@@ -148,7 +155,7 @@ InstallResult install_package(const fs::path& source_in, const fs::path& package
 }
 
 fs::path uninstall_package(const std::string& name, const fs::path& packages_dir) {
-    check_name(name, NamePart::package, "glia uninstall");
+    check_name(name, NamePart::package); // the CLI names the command
     boost::system::error_code ec;
     // The folder may be named otherwise than the package (copied by hand): look at what each holds.
     fs::path found;

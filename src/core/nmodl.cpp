@@ -21,6 +21,11 @@ std::string_view kind_name(MechanismKind kind) {
     return "unknown";
 }
 
+std::string kind_with_article(MechanismKind kind) {
+    std::string name(kind_name(kind));
+    return (name.find_first_of("aeiou") == 0 ? "an " : "a ") + name;
+}
+
 bool same_keyword(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) {
         return false;

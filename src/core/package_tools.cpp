@@ -172,7 +172,7 @@ std::string sanitize_asset_name(const std::string& text) {
 }
 
 void create_package(const fs::path& dir, const std::string& name) {
-    check_name(name, NamePart::package, "glia new");
+    check_name(name, NamePart::package); // the CLI names the command
     boost::system::error_code ec;
     if (fs::exists(dir, ec) && !is_empty_dir(dir)) {
         throw Error(dir.string() + " already exists and is not empty; choose another folder ('glia new " + name +

@@ -1,5 +1,6 @@
 #include "glia/preflight.hpp"
 
+#include "glia/discovery.hpp"
 #include "glia/index.hpp"
 
 #include <map>
@@ -32,9 +33,9 @@ std::string NameClash::describe() const {
                 "', or rename it in a copy of package '" + left_out.package + "'.";
     } else {
         text += kept.pretty() + " (package '" + kept.package + "', file " + kept_file.string() +
-                ") defines it too and was taken first. To choose " + left_out.package + "'s instead, take " +
-                (kept.package == left_out.package ? "one of the two mods out of package '" + kept.package + "'"
-                                                  : "package '" + kept.package + "' off the search path (GLIA_PATH)") +
+                ") defines it too and was taken first. To choose " + left_out.package + "'s instead, " +
+                (kept.package == left_out.package ? "take one of the two mods out of package '" + kept.package + "'"
+                                                  : advice_to_remove(kept.package, kept_file)) +
                 "; 'glia list' shows where each package comes from.";
     }
     return text;

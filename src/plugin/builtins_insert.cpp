@@ -73,7 +73,7 @@ std::string insert_impl() {
         std::string asset = hoc_gargstr(1);
         const Candidate& c = resolve_for_call(asset, call_constraint(2));
         if (c.kind != MechanismKind::density) {
-            return "glia_insert(\"" + asset + "\"): " + c.name.pretty() + " is a " + std::string(kind_name(c.kind)) +
+            return "glia_insert(\"" + asset + "\"): " + c.name.pretty() + " is " + kind_with_article(c.kind) +
                    ", not a density mechanism; create it with glia_new";
         }
         std::string neuron_name = c.neuron_name();
@@ -91,6 +91,10 @@ std::string insert_impl() {
 }
 
 void hoc_glia_insert() {
+    if (ifarg(4)) { // checked before the cache, so no call with extras is ever quietly accepted
+        raise_if(describe_call("glia_insert", 3) +
+                 ": too many arguments; usage: glia_insert(asset [, package [, variant]])");
+    }
     int type = cached_type();
     if (type >= 0) {
         mech_insert1(chk_access(), type);

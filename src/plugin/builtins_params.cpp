@@ -61,7 +61,7 @@ std::string locate(const char* builtin, int value_arg, std::vector<double*>& sto
     const Candidate& c = *found;
     std::string what = c.name.pretty();
     if (c.kind != MechanismKind::density) {
-        return call + ": " + what + " is a " + std::string(kind_name(c.kind)) +
+        return call + ": " + what + " is " + kind_with_article(c.kind) +
                "; set its parameters on the object glia_new returned (obj." + param + ")";
     }
     std::string neuron_name = c.neuron_name();

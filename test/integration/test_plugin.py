@@ -164,6 +164,9 @@ class Objects(PluginTestCase):
             ('glia_new("AMPA", 0.5, "nopkg")', 'glia_new("AMPA")'),
             ('glia_insert("AMPA")', 'example.AMPA(0) is a point_process, not a density mechanism; '
                                     'create it with glia_new'),
+            ('glia_insert("Spiker")', 'example.Spiker(0) is an artificial_cell, not a density mechanism'),
+            ('glia_insert("Leak", "example", "0", "x")',
+             'glia_insert("Leak", "example", "0"): too many arguments; usage: glia_insert(asset [, package [, variant]])'),
         ]
         for statement, expected in cases:
             with self.subTest(statement):

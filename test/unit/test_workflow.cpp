@@ -123,6 +123,18 @@ BOOST_AUTO_TEST_CASE(import_names_after_blocks_and_variants_repeats) {
     BOOST_CHECK_EQUAL(entries_in(t.path / "out"), 1u); // no staging folder left
 }
 
+BOOST_AUTO_TEST_CASE(import_keeps_the_asset_and_variant_of_legacy_file_names) {
+    TempDir t;
+    t.write("legacy/glia__dbbs_mod_collection__AMPA__granule.mod", leak("glia__dbbs_mod_collection__AMPA__granule"));
+    t.write("legacy/glia__dbbs_mod_collection__Kv1__0.mod", leak("glia__dbbs_mod_collection__Kv1__0"));
+    ImportReport r = import_mod_folder(t.path / "legacy", {"dbbs", t.path / "out", false}, {});
+    BOOST_CHECK(r.renamed.empty());
+    Package p = load_package(t.path / "out" / "dbbs");
+    BOOST_REQUIRE_EQUAL(p.mods.size(), 2u);
+    BOOST_CHECK(p.mods[0].name == (MechanismName{"dbbs", "AMPA", "granule"}));
+    BOOST_CHECK(p.mods[1].name == (MechanismName{"dbbs", "Kv1", "0"}));
+}
+
 BOOST_AUTO_TEST_CASE(test_script_inserts_or_creates_by_kind) {
     AssetTest density{"Kv1", {"p", "Kv1", "0"}, MechanismKind::density};
     std::string script = asset_test_script("/x/libglia.so", density);
