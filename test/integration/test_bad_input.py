@@ -91,7 +91,7 @@ class BadInput(GliaTestCase):
         with open(project) as f:
             text = f.read()
         r = self.box.glia("show", "Kv1", check=False)
-        self.assertNotEqual(r.returncode, 0)
+        self.assertEqual(r.returncode, 1, r.stdout)  # a clear error, not a crash
         self.assertRegex(r.stdout, r"work/glia\.yaml:\d+:\d+: malformed YAML")
         self.assertNotIn("Segmentation", r.stdout)
         self.assert_rest_intact(self.box.glia("list").stdout)
@@ -132,8 +132,9 @@ class BadInput(GliaTestCase):
         self.assert_rest_intact(out, before)
         self.assert_loads()
         # Asked for by a bad name, glia says what is wrong with it.
-        out = self.box.nrniv('create soma\nsoma glia_insert("Kv-1")\nprint "after"\n', check=False).stdout
-        self.assertIn("Kv-1", out)
+        r = self.box.nrniv('create soma\nsoma glia_insert("Kv-1")\nprint "after"\n', check=False)
+        self.assertEqual(r.returncode, 1, r.stdout)  # a hoc error, not a crash
+        self.assertIn("Kv-1", r.stdout)
         self.assertEqual(self.snapshot(), before)
 
     def test_duplicate_packages_on_the_search_path(self):

@@ -16,6 +16,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import CLI, EXAMPLE, NEURON, NEURON_MAJOR, PLUGIN, PYTHON, GliaTestCase, density, main, python_path  # noqa: E402
@@ -145,21 +146,30 @@ class KilledBuilds(FaultCase):
 
     MODS = 6
 
-    def kill_after(self, argv, delay, whole_group):
+    def kill_after(self, argv, delay, whole_group, scratch, once_building=False):
+        """Starts `argv` and SIGKILLs it `delay` s later (counted from when a build is under way, with
+        `once_building`). Returns (killed, building): whether it was still running then, and whether
+        a build was: one of the cache's scratch folders (`scratch`/<key>.<pid>) existed."""
         proc = subprocess.Popen(argv, cwd=self.box.cwd, env=self.box.env, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        building = lambda: os.path.isdir(scratch) and bool(os.listdir(scratch))
         try:
+            if once_building:
+                while proc.poll() is None and not building():
+                    time.sleep(0.005)
             proc.wait(timeout=delay)
-            return False  # finished before the kill
+            proc.stdout.close()
+            return False, False  # finished before the kill
         except subprocess.TimeoutExpired:
             pass
+        hit = building()
         if whole_group:
             os.killpg(proc.pid, signal.SIGKILL)
         else:
             os.kill(proc.pid, signal.SIGKILL)  # its nocmodl or cc live on, writing into scratch
         proc.wait()
         proc.stdout.close()
-        return True
+        return True, hit
 
     def test_random_kills_then_recovery(self):
         seed = int(os.environ.get("GLIA_FAULT_SEED", random.randrange(1 << 30)))
@@ -168,11 +178,13 @@ class KilledBuilds(FaultCase):
         cache = self.box.path("cache", "glia")
         rounds = []
         # Each round changes every mod (a new g), so there is always a whole build to interrupt;
-        # the objects of earlier rounds stay, as a real cache's would.
+        # the objects of earlier rounds stay, as a real cache's would. Rounds 1 and 3 count their
+        # delay from the moment a build is under way, so that some kill surely hits one.
         for n in range(5):
             g = f"0.00{n + 1}"
             self.use_package("killed", self.MODS, g=g)
-            delay = round(rng.uniform(0.05, 4.0), 2)
+            once_building = n in (1, 3)
+            delay = round(rng.uniform(0.0, 0.5) if once_building else rng.uniform(0.05, 4.0), 2)
             use_nrniv = n == 4  # the last kill hits nrniv building on load
             group = n != 2      # one kill leaves the tools orphaned
             if use_nrniv:
@@ -180,11 +192,13 @@ class KilledBuilds(FaultCase):
                 argv = ["nrniv", "-nogui", script]
             else:
                 argv = [CLI, "compile", "-j", "2", "killed"]
-            killed = self.kill_after(argv, delay, group)
-            rounds.append((argv[0].split("/")[-1], delay, killed))
+            killed, hit = self.kill_after(argv, delay, group, os.path.join(cache, "tmp"), once_building)
+            rounds.append((argv[0].split("/")[-1], delay, "killed" if killed else "finished",
+                           "mid-build" if hit else ""))
             print(f"seed {seed}: round {n}: {rounds[-1]}", file=sys.stderr)
             self.assert_trusted(cache)
         print(f"seed {seed} (set GLIA_FAULT_SEED to repeat): {rounds}", file=sys.stderr)
+        self.assertTrue(any(r[3] for r in rounds), f"no kill hit a running build: {rounds}")
         r = self.box.glia("compile", "killed")
         self.assertIn("linked", r.stdout)
         self.assert_trusted(cache)

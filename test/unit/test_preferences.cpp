@@ -373,10 +373,15 @@ BOOST_AUTO_TEST_CASE(the_project_file_is_the_nearest_glia_yaml) {
     fs::create_directories(tmp.path / "repo" / "models" / "cells");
     BOOST_TEST(!find_project_file(tmp.path / "repo" / "models" / "cells"));
     fs::path top = tmp.write("repo/glia.yaml", "");
-    BOOST_TEST(*find_project_file(tmp.path / "repo" / "models" / "cells") == top);
+    auto found = [](const fs::path& start) {
+        std::optional<fs::path> file = find_project_file(start);
+        BOOST_REQUIRE(file);
+        return *file;
+    };
+    BOOST_TEST(found(tmp.path / "repo" / "models" / "cells") == top);
     fs::path inner = tmp.write("repo/models/glia.yaml", "");
-    BOOST_TEST(*find_project_file(tmp.path / "repo" / "models" / "cells") == inner);
-    BOOST_TEST(*find_project_file(tmp.path / "repo") == top);
+    BOOST_TEST(found(tmp.path / "repo" / "models" / "cells") == inner);
+    BOOST_TEST(found(tmp.path / "repo") == top);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

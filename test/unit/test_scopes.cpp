@@ -314,6 +314,7 @@ BOOST_AUTO_TEST_CASE(explain_names_the_scope_of_each_field) {
     BOOST_TEST(ex.package_from == "this call");
     // The call picks another package, so the weaker variant no longer applies.
     BOOST_TEST(ex.variant_from.empty());
+    BOOST_REQUIRE(ex.resolved);
     BOOST_TEST(ex.resolved->neuron_name() == "glia__lab__Kv1__0");
 }
 
@@ -326,6 +327,7 @@ BOOST_AUTO_TEST_CASE(explain_reports_package_wide_defaults_and_cleared_variants)
     BOOST_TEST(ex.contributions[1].package_wide);
     BOOST_TEST(ex.package_from == "context 1");
     BOOST_TEST(ex.variant_from.empty());
+    BOOST_REQUIRE(ex.resolved);
     BOOST_TEST(ex.resolved->neuron_name() == "glia__lab__Kv1__0");
 }
 
@@ -341,6 +343,7 @@ BOOST_AUTO_TEST_CASE(explain_credits_a_package_default_only_when_it_counts) {
     BOOST_REQUIRE(ex.contributions.size() == 1u);
     BOOST_TEST(ex.contributions[0].package_wide);
     BOOST_TEST(ex.contributions[0].origin == file + ":3:3, " + file + ":5:5");
+    BOOST_REQUIRE(ex.resolved);
     BOOST_TEST(ex.resolved->neuron_name() == "glia__lab__Nav16__slow");
 }
 
