@@ -24,4 +24,9 @@ int flock_exclusive(int fd);
 /// The value of environment variable `name`, or `fallback` when unset or empty.
 std::string env_or(const char* name, const std::string& fallback);
 
+/// An XDG base directory: `$<variable>` if set, else `<home>/<under_home>`, where home is
+/// `$HOME`, or the user's home in the password database when HOME is unset or empty (never `/`
+/// by accident). Throws glia::Error, saying to set HOME or the variable, if neither gives one.
+fs::path xdg_dir(const char* variable, const char* under_home);
+
 } // namespace glia

@@ -13,7 +13,8 @@
 
 namespace glia {
 
-/// Parses `text` (read from `path`); throws ParseError `path:line:column: message`.
+/// Parses `text` (read from `path`); throws ParseError `path:line:column: message`, also for a
+/// key repeated in one mapping.
 YAML::Node parse_yaml(const std::string& text, const fs::path& path);
 
 /// `path:line:column: ` for a node (1-based), for messages.

@@ -241,6 +241,35 @@ std::string build_source(const ModFile& mod, std::string_view text) {
     return mod.nmodl.kind == MechanismKind::nothing ? std::string(text) : rewrite_nmodl(text, mod.nmodl, mod.name.full());
 }
 
+namespace {
+// `text` as the inside of a C string literal.
+std::string c_string_escaped(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+        } else if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
+        out += c;
+    }
+    return out;
+}
+
+// nocmodl copies the path of the file it translates into C (or C++) string literals (ivoc_help,
+// nmodl_filename) as is: a `"` or `\` in the scratch directory's path (a cache under a folder
+// named so) would break the C. Such paths are escaped in the generated file.
+void escape_work_path(const fs::path& source, const fs::path& work) {
+    std::string raw = work.string();
+    std::string escaped = c_string_escaped(raw);
+    if (escaped == raw) {
+        return;
+    }
+    write_file_atomic(source, replace_all(read_file(source), raw, escaped));
+}
+} // namespace
+
 ProcessResult translate_mod(const Toolchain& tc, const fs::path& rewritten, const fs::path& mod_dir,
                             const fs::path& work, const std::function<void(const std::vector<std::string>&)>& log) {
     std::vector<std::string> argv = {tc.nocmodl.string(), rewritten.string(), "-o", work.string()};
@@ -251,6 +280,9 @@ ProcessResult translate_mod(const Toolchain& tc, const fs::path& rewritten, cons
     if (r.ok() && translated_source(work, rewritten.stem().string()).empty()) {
         r.exit_code = 1;
         r.output += "\nnocmodl wrote neither " + rewritten.stem().string() + ".c nor " + rewritten.stem().string() + ".cpp";
+    }
+    if (r.ok()) {
+        escape_work_path(translated_source(work, rewritten.stem().string()), work);
     }
     return r;
 }

@@ -20,9 +20,9 @@
 namespace glia {
 
 fs::path cache_root() {
-    std::string home = env_or("HOME", "/");
-    std::string xdg = env_or("XDG_CACHE_HOME", home + "/.cache");
-    return env_or("GLIA_CACHE_DIR", xdg + "/glia");
+    std::string set = env_or("GLIA_CACHE_DIR", "");
+    // Absolute: the tools that see paths in it run in other directories.
+    return fs::absolute(set.empty() ? xdg_dir("XDG_CACHE_HOME", ".cache") / "glia" : fs::path(set));
 }
 
 namespace {

@@ -47,9 +47,7 @@ std::vector<fs::path> subdirectories(const fs::path& dir) {
 } // namespace
 
 fs::path user_package_dir() {
-    std::string home = env_or("HOME", "/");
-    fs::path data = env_or("XDG_DATA_HOME", home + "/.local/share");
-    return data / "glia" / "packages";
+    return xdg_dir("XDG_DATA_HOME", ".local/share") / "glia" / "packages";
 }
 
 fs::path installed_package_dir() { return fs::path(GLIA_INSTALL_DATADIR) / "glia" / "packages"; }

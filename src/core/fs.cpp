@@ -7,10 +7,12 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <pwd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sstream>
 #include <unistd.h>
+#include <vector>
 
 namespace glia {
 
@@ -74,6 +76,29 @@ void write_file_atomic(const fs::path& path, const std::string& content) {
 std::string env_or(const char* name, const std::string& fallback) {
     const char* value = std::getenv(name);
     return (value && *value) ? std::string(value) : fallback;
+}
+
+fs::path xdg_dir(const char* variable, const char* under_home) {
+    std::string set = env_or(variable, "");
+    if (!set.empty()) {
+        return set;
+    }
+    std::string home = env_or("HOME", "");
+    if (home.empty()) {
+        // A service or a batch job may run without HOME: the password database still knows the user's.
+        std::vector<char> buffer(16384);
+        struct passwd entry {};
+        struct passwd* found = nullptr;
+        if (::getpwuid_r(::getuid(), &entry, buffer.data(), buffer.size(), &found) == 0 && found &&
+            found->pw_dir && *found->pw_dir) {
+            home = found->pw_dir;
+        }
+    }
+    if (home.empty()) {
+        throw Error(std::string("HOME is not set and the user has no home directory in the password database; "
+                                "set HOME, or ") + variable + " (export " + variable + "=...)");
+    }
+    return fs::path(home) / under_home;
 }
 
 int flock_exclusive(int fd) {

@@ -1,10 +1,15 @@
 #include "glia/install.hpp"
 
+#include "glia/containment.hpp"
 #include "glia/discovery.hpp"
 #include "glia/error.hpp"
+#include "glia/made_marker.hpp"
 #include "glia/process.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
 
 namespace glia {
 
@@ -18,19 +23,64 @@ fs::path staging_root(const fs::path& packages_dir) {
     return parent / ".install-tmp";
 }
 
-// Copies the package folder, leaving out version control and nrnivmodl's build output.
-void copy_tree(const fs::path& from, const fs::path& to) {
+// What is wrong with link `entry` (shown as `shown`) of the package at `top`: empty if it is relative
+// and leads, through every link on the way, to something inside the package.
+std::string link_problem(const fs::path& entry, const fs::path& top, const std::string& shown) {
+    boost::system::error_code ec;
+    fs::path text = fs::read_symlink(entry, ec);
+    std::string what = "'" + shown + "' is a symbolic link to '" + text.string() + "'";
+    fs::path lexical = (entry.parent_path().lexically_relative(top) / text).lexically_normal();
+    if (ec || text.is_absolute() || lexical.empty() || *lexical.begin() == "..") {
+        return what + ", outside the package";
+    }
+    if (!resolves_within(entry, top)) {
+        return what + ", which leads outside the package or to nothing";
+    }
+    return {};
+}
+
+// Copies the package folder `from` (`top` is the package's top) into `to`, leaving out version
+// control and nrnivmodl's build output. Only files, folders and relative links that stay inside
+// the package are copied: a link out of it, a hard link, a device, a FIFO or a socket is refused,
+// naming the entry, before anything is installed. Copies get ordinary permissions: 0644, or 0755
+// for what was executable (no setuid, setgid or sticky bits, nothing writable by others).
+void copy_tree(const fs::path& top, const fs::path& from, const fs::path& to, const fs::path& origin) {
     fs::create_directories(to);
+    fs::permissions(to, fs::perms(0755));
     for (fs::directory_iterator it(from), end; it != end; ++it) {
         std::string leaf = it->path().filename().string();
-        if (leaf == ".git" || leaf == ".hg" || leaf == ".svn" || leaf == "x86_64" || leaf == "aarch64") {
+        if (leaf == ".git" || leaf == ".hg" || leaf == ".svn" || leaf == "x86_64" || leaf == "aarch64" ||
+            leaf == kMadeMarkerName) {
             continue;
         }
+        std::string shown = it->path().lexically_relative(top).generic_string();
+        auto refuse = [&](const std::string& problem) {
+            throw Error(origin.string() + ": " + problem + "; a package holds only files, folders and relative "
+                        "links that stay inside it, so nothing was installed (replace it by the file itself)");
+        };
         fs::path target = to / it->path().filename();
-        if (fs::is_directory(it->path())) {
-            copy_tree(it->path(), target);
-        } else if (fs::is_regular_file(it->path())) {
+        struct stat st {};
+        if (::lstat(it->path().c_str(), &st) != 0) {
+            refuse("'" + shown + "' cannot be read: " + std::strerror(errno));
+        }
+        if (S_ISLNK(st.st_mode)) {
+            std::string problem = link_problem(it->path(), top, shown);
+            if (!problem.empty()) {
+                refuse(problem);
+            }
+            fs::copy_symlink(it->path(), target);
+        } else if (S_ISDIR(st.st_mode)) {
+            copy_tree(top, it->path(), target, origin);
+        } else if (S_ISREG(st.st_mode)) {
+            if (st.st_nlink > 1) {
+                refuse("'" + shown + "' is a hard link (one of " + std::to_string(st.st_nlink) +
+                       " names of one file, which may lie outside the package)");
+            }
             fs::copy_file(it->path(), target);
+            fs::permissions(target, fs::perms((st.st_mode & 0111) ? 0755 : 0644));
+        } else {
+            refuse("'" + shown + "' is " + (S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket" :
+                                            "a device"));
         }
     }
 }
@@ -42,7 +92,7 @@ fs::path package_root_in(const fs::path& unpacked, const fs::path& archive) {
     }
     std::vector<fs::path> dirs;
     for (fs::directory_iterator it(unpacked), end; it != end; ++it) {
-        if (fs::is_directory(it->path())) {
+        if (fs::is_directory(fs::symlink_status(it->path()))) { // a link to a folder is no package of the archive
             dirs.push_back(it->path());
         }
     }
@@ -52,6 +102,15 @@ fs::path package_root_in(const fs::path& unpacked, const fs::path& archive) {
     throw Error(archive.string() + ": holds no package (no " + std::string(kManifestName) +
                 " at its top or in its only folder); make the archive with 'tar czf NAME.tar.gz NAME/' "
                 "from the folder that holds the package");
+}
+
+// Refuses to `act` on a folder of the package directory that 'glia install' did not put there.
+void refuse_unless_installed(const fs::path& dir, const std::string& act) {
+    if (!has_made_marker(dir, MadeBy::install)) {
+        throw Error(dir.string() + " was not put there by 'glia install' (it has no " + kMadeMarkerName +
+                    " mark: copied or linked by hand, or installed by an older glia), so glia does not " + act +
+                    " it; move it out of " + dir.parent_path().string() + " yourself if it should go");
+    }
 }
 
 struct TempTree {
@@ -91,7 +150,10 @@ InstallResult install_package(const fs::path& source_in, const fs::path& package
         }
         unpacked.path = stage_root / fs::unique_path("unpack-%%%%%%%%");
         fs::create_directories(unpacked.path);
-        ProcessResult r = run_process({"tar", "-xf", source.string(), "-C", unpacked.path.string()}, {});
+        // Neither owners nor modes come from the archive; copy_tree then checks every entry.
+        ProcessResult r = run_process({"tar", "--no-same-owner", "--no-same-permissions", "-xf", source.string(),
+                                       "-C", unpacked.path.string()},
+                                      {});
         if (!r.ok()) {
             throw Error(source.string() + ": cannot unpack: " + r.output);
         }
@@ -112,13 +174,18 @@ InstallResult install_package(const fs::path& source_in, const fs::path& package
                     "; run 'glia install --replace " + source_in.string() + "' to replace it, or 'glia uninstall " +
                     original.name + "' first");
     }
-    if (exists && fs::equivalent(target, package_source, ec)) {
-        throw Error(source.string() + " is the installed copy of '" + original.name + "' itself");
+    if (exists && paths_overlap(target, package_source)) {
+        throw Error(source.string() + " is the installed copy of '" + original.name + "' itself, or holds it "
+                    "or lies in it");
+    }
+    if (exists) {
+        refuse_unless_installed(target, "replace");
     }
 
     TempTree staged{stage_root / fs::unique_path(original.name + "-%%%%%%%%")};
     try {
-        copy_tree(package_source, staged.path);
+        copy_tree(package_source, package_source, staged.path, source);
+        write_made_marker(staged.path, MadeBy::install);
     } catch (const fs::filesystem_error& e) {
         throw Error("cannot copy " + package_source.string() + " into " + stage_root.string() + ": " +
                     e.code().message() + " (nothing was installed)");
@@ -187,6 +254,7 @@ fs::path uninstall_package(const std::string& name, const fs::path& packages_dir
         }
         throw Error("package '" + name + "' is not installed (see 'glia list')");
     }
+    refuse_unless_installed(found, "remove");
     // Rename out of the scanned folder first: the package disappears at once and as a whole.
     fs::path stage_root = staging_root(packages_dir);
     fs::path doomed = stage_root / fs::unique_path(name + "-removed-%%%%%%%%");

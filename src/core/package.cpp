@@ -1,5 +1,6 @@
 #include "glia/package.hpp"
 
+#include "glia/containment.hpp"
 #include "glia/error.hpp"
 #include "glia/scan_memo.hpp"
 #include "glia/yaml_util.hpp"
@@ -15,9 +16,29 @@ namespace {
 
 fs::path mods_dir(const fs::path& dir) { return dir / "mods"; }
 
+// A package is self-contained: a mod reached through a symbolic link (the file itself, or a folder
+// on its way) must still lie inside `package_dir`; glia never follows a link out of a package.
+void require_inside(const fs::path& path, const fs::path& package_dir, const std::string& where) {
+    if (!resolves_within(path, package_dir)) {
+        boost::system::error_code ec;
+        fs::path target = fs::canonical(path, ec);
+        throw Error((where.empty() ? std::string() : where + ": ") + path.string() + " leads outside the package " + package_dir.string() +
+                    (ec ? std::string() : " (to " + target.string() + ")") +
+                    "; a package must be self-contained: put the file itself into the package");
+    }
+}
+
+bool is_link(const fs::path& path) {
+    boost::system::error_code ec;
+    return fs::is_symlink(fs::symlink_status(path, ec));
+}
+
 // readdir(3) directly: its d_type tells a regular file without a stat per entry, which boost's
 // directory_iterator would make (discovery of an unchanged set costs one stat per mod, no more).
-std::vector<fs::path> mod_files_in(const fs::path& dir) {
+// Only files whose stem `wanted` accepts (all without it) are listed. `dir` is in `package_dir`; a
+// linked folder or file listed must lead to somewhere inside it too.
+std::vector<fs::path> mod_files_in(const fs::path& dir, const fs::path& package_dir,
+                                   bool (*wanted)(std::string_view stem) = nullptr) {
     std::vector<fs::path> files;
     std::unique_ptr<DIR, int (*)(DIR*)> listing(::opendir(dir.c_str()), ::closedir);
     if (!listing) {
@@ -25,7 +46,7 @@ std::vector<fs::path> mod_files_in(const fs::path& dir) {
     }
     while (const struct dirent* entry = ::readdir(listing.get())) {
         std::string_view name = entry->d_name;
-        if (name.size() <= 4 || !name.ends_with(".mod")) {
+        if (name.size() <= 4 || !name.ends_with(".mod") || (wanted && !wanted(name.substr(0, name.size() - 4)))) {
             continue;
         }
         fs::path path = dir / std::string(name);
@@ -35,10 +56,16 @@ std::vector<fs::path> mod_files_in(const fs::path& dir) {
             // reading it reports the problem instead of the mechanism silently missing.
             boost::system::error_code ec;
             keep = fs::is_regular_file(fs::status(path, ec)) || ec;
+            if (keep && !ec && entry->d_type == DT_LNK) {
+                require_inside(path, package_dir, "");
+            }
         }
         if (keep) {
             files.push_back(std::move(path));
         }
+    }
+    if (!files.empty() && dir != package_dir && is_link(dir)) {
+        require_inside(dir, package_dir, "");
     }
     // By their text: boost's path comparison walks the path element by element.
     std::sort(files.begin(), files.end(),
@@ -103,7 +130,7 @@ Package load_with_manifest(const fs::path& dir, ScanMemo* memo) {
         package.description = yaml_scalar(root["description"], "'description'", manifest);
     }
     if (!root["mods"]) {
-        for (const auto& file : mod_files_in(mods_dir(dir))) {
+        for (const auto& file : mod_files_in(mods_dir(dir), dir)) {
             package.mods.push_back(read_mod(file, name_by_convention(package.name, file), memo));
         }
         return package;
@@ -119,10 +146,14 @@ Package load_with_manifest(const fs::path& dir, ScanMemo* memo) {
                                                               "'asset:' and 'variant:')");
         }
         check_yaml_keys(entry, {"file", "asset", "variant"}, manifest);
-        fs::path file = yaml_scalar(entry["file"], "'file'", manifest);
-        if (file.is_relative()) {
-            file = dir / file;
+        fs::path written = yaml_scalar(entry["file"], "'file'", manifest);
+        fs::path normal = written.lexically_normal();
+        if (written.is_absolute() || normal.empty() || *normal.begin() == "..") {
+            throw ParseError(yaml_location(manifest, entry["file"]) + "mod file '" + written.string() +
+                             "' lies outside the package; a package must be self-contained: copy the file into "
+                             "it (for example into mods/) and give that path, relative to " + dir.string());
         }
+        fs::path file = dir / written;
         MechanismName name{package.name, file.stem().string(), std::string(kDefaultVariant)};
         if (entry["asset"]) {
             name.asset = yaml_scalar(entry["asset"], "'asset'", manifest);
@@ -138,6 +169,7 @@ Package load_with_manifest(const fs::path& dir, ScanMemo* memo) {
         if (!fs::is_regular_file(file, ec)) {
             throw Error(where + ": mod file " + file.string() + " does not exist");
         }
+        require_inside(file, dir, where);
         package.mods.push_back(read_mod(file, name, memo));
     }
     return package;
@@ -147,10 +179,8 @@ Package load_with_manifest(const fs::path& dir, ScanMemo* memo) {
 std::vector<fs::path> legacy_files(const fs::path& dir) {
     std::vector<fs::path> files;
     for (const auto& d : {dir, mods_dir(dir)}) {
-        for (const auto& file : mod_files_in(d)) {
-            if (is_full_name(file.stem().string())) {
-                files.push_back(file);
-            }
+        for (auto& file : mod_files_in(d, dir, is_full_name)) {
+            files.push_back(std::move(file));
         }
     }
     return files;
@@ -199,7 +229,14 @@ std::vector<const ModFile*> registration_order(const Package& package) {
 
 bool is_package_dir(const fs::path& dir) {
     boost::system::error_code ec;
-    return fs::is_regular_file(dir / kManifestName, ec) || !legacy_files(dir).empty();
+    if (fs::is_regular_file(dir / kManifestName, ec)) {
+        return true;
+    }
+    try {
+        return !legacy_files(dir).empty();
+    } catch (const Error&) {
+        return true; // legacy files linked out of the folder: a package, which load_package refuses
+    }
 }
 
 Package load_package(const fs::path& dir, ScanMemo* memo) {

@@ -341,9 +341,14 @@ CheckReport check_package(const fs::path& dir, const Toolchain* toolchain) {
     for (const auto& mod : package.mods) {
         fs::path mod_dir = mod.path.parent_path();
         for (const auto& include : mod.nmodl.includes) {
-            if (!fs::is_regular_file(include_file(mod_dir, include), ec)) {
+            fs::path file = include_file(mod_dir, include);
+            if (!fs::is_regular_file(file, ec)) {
                 error(mod.path.string() + ": INCLUDE \"" + include + "\" not found in " + mod_dir.string() +
                       "; copy it into the package (or 'glia add' the mod again from its original folder)");
+            } else if (!resolves_within(file, dir)) {
+                error(mod.path.string() + ": INCLUDE \"" + include + "\" leads outside the package (to " +
+                      fs::canonical(file, ec).string() + "); a package must be self-contained: copy the file "
+                      "into the package and INCLUDE it by a path relative to the mod");
             }
         }
         if (mod.nmodl.kind == MechanismKind::nothing) {

@@ -435,9 +435,7 @@ bool Preferences::same_choices(const Preferences& other) const {
 // ---- files ----
 
 fs::path global_preferences_path() {
-    std::string home = env_or("HOME", "/");
-    fs::path config = env_or("XDG_CONFIG_HOME", home + "/.config");
-    return config / "glia" / "preferences.yaml";
+    return xdg_dir("XDG_CONFIG_HOME", ".config") / "glia" / "preferences.yaml";
 }
 
 std::optional<fs::path> find_project_file(const fs::path& start) {

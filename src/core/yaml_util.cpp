@@ -5,16 +5,45 @@
 #include "glia/suggest.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace glia {
 
+namespace {
+// yaml-cpp keeps both entries of a repeated key and lookups see only one: which one was meant is
+// a guess, so a repeated key is an error at its second occurrence.
+void check_no_repeated_keys(const YAML::Node& node, const fs::path& path) {
+    if (node.IsSequence()) {
+        for (const auto& item : node) {
+            check_no_repeated_keys(item, path);
+        }
+    } else if (node.IsMap()) {
+        std::map<std::string, YAML::Mark> seen;
+        for (const auto& entry : node) {
+            if (entry.first.IsScalar()) {
+                auto [it, inserted] = seen.emplace(entry.first.Scalar(), entry.first.Mark());
+                if (!inserted) {
+                    throw ParseError(yaml_location(path, entry.first) + "key '" + entry.first.Scalar() +
+                                     "' is repeated (first on line " + std::to_string(it->second.line + 1) +
+                                     "); keep one of them");
+                }
+            }
+            check_no_repeated_keys(entry.second, path);
+        }
+    }
+}
+} // namespace
+
 YAML::Node parse_yaml(const std::string& text, const fs::path& path) {
+    YAML::Node root;
     try {
-        return YAML::Load(text);
+        root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
         throw ParseError(path.string() + ":" + std::to_string(e.mark.line + 1) + ":" +
                          std::to_string(e.mark.column + 1) + ": malformed YAML: " + e.msg);
     }
+    check_no_repeated_keys(root, path);
+    return root;
 }
 
 std::string yaml_location(const fs::path& path, const YAML::Node& node) {

@@ -70,6 +70,8 @@ class BadInput(GliaTestCase):
             "nested": ("name: {a: b}\n", r"nested/glia-package\.yaml:1:7: 'name' must be a single value"),
             "modsmap": ("name: modsmap\nmods: {file: x.mod}\n", r"modsmap/glia-package\.yaml:2:7: 'mods' must be a list"),
             "binary": ("name: \x00\x01\x02\n", r"binary/glia-package\.yaml:\d+:\d+: "),
+            "repeated": ("name: repeated\nversion: 1\nname: other\n",
+                         r"repeated/glia-package\.yaml:3:1: key 'name' is repeated \(first on line 1\)"),
         }
         for name, (text, _) in cases.items():
             self.box.package(name, {"K.mod": KDR}, manifest=False)

@@ -286,6 +286,14 @@ class Builder(GliaTestCase):
         self.assertIn("thesis.tex", r.stdout)
         self.assertTrue(os.path.isfile(os.path.join(old, "libs", "thesis.tex")))
 
+    def test_a_cache_path_with_quotes_and_backslashes_builds(self):
+        self.use_packages(quoted={"A.mod": density("a")})
+        cache = self.box.path('my "cache" \\ dir')
+        env = dict(self.box.env, GLIA_CACHE_DIR=cache)
+        self.assertEqual(stats(self.box.glia("compile", "quoted", env=env).stdout), (1, 0, 1))
+        out = self.box.nrniv('create s\ns insert glia__quoted__A__0\nprint "ok ", s.g_glia__quoted__A__0', env=env)
+        self.assertIn("ok 0.001", out.stdout)
+
     def box_cli(self):
         from harness import CLI
         return CLI

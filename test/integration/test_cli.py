@@ -16,6 +16,14 @@ class Cli(GliaTestCase):
         for command in ("compile", "list"):
             self.assertIn(f"usage: glia {command}", self.box.glia(command, "--help").stdout)
 
+    def test_without_home_the_password_database_gives_the_home(self):
+        import pwd
+        env = dict(self.box.env)
+        for var in ("HOME", "XDG_CACHE_HOME", "GLIA_CACHE_DIR"):
+            env.pop(var, None)
+        home = pwd.getpwuid(os.getuid()).pw_dir
+        self.assertEqual(self.box.glia("cache", env=env).stdout.strip(), os.path.join(home, ".cache", "glia"))
+
     def test_unknown_command_suggests(self):
         r = self.box.glia("compil", check=False)
         self.assertEqual(r.returncode, 2)
