@@ -34,6 +34,9 @@ struct NmodlInfo {
     size_t name_offset = 0;   ///< byte offset of the name token in the text
     int line = 0;             ///< 1-based line of the name token
     std::vector<std::string> ions;      ///< USEION names
+    std::vector<std::string> writes;    ///< what the USEIONs WRITE: currents (`ik`) and concentrations (`cai`)
+    std::vector<std::string> nonspecific_currents; ///< NONSPECIFIC_CURRENT names
+    bool net_receive = false;           ///< it has a NET_RECEIVE block (it receives events)
     std::vector<std::string> functions; ///< FUNCTION, PROCEDURE and FUNCTION_TABLE names
     std::vector<std::string> includes;  ///< INCLUDE files and `#include "x"` of VERBATIM blocks
 };

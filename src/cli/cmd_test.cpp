@@ -24,6 +24,16 @@ fs::path plugin_path() {
     return env_or("GLIA_PLUGIN", (fs::path(GLIA_INSTALL_LIBDIR) / "libglia.so").string());
 }
 
+std::string put_package_first(const fs::path& dir) {
+    if (!is_package_dir(dir)) {
+        throw Error(dir.string() + " is not a package (no " + std::string(kManifestName) + ")");
+    }
+    std::string name = load_package(dir).name;
+    std::string path = env_or("GLIA_PATH", "");
+    ::setenv("GLIA_PATH", (dir.string() + (path.empty() ? "" : ":" + path)).c_str(), 1);
+    return name;
+}
+
 int cmd_test(const Args& args) {
     po::options_description options("options");
     options.add_options()("asset", po::value<std::vector<std::string>>(), "assets or full names to try")(
@@ -47,18 +57,10 @@ int cmd_test(const Args& args) {
     fs::path local;
     if (vm.count("package")) {
         local = fs::absolute(vm["package"].as<std::string>());
-        if (!is_package_dir(local)) {
-            throw Error(local.string() + " is not a package (no " + std::string(kManifestName) + ")");
-        }
     } else if (is_package_dir(fs::current_path())) {
         local = fs::current_path();
     }
-    std::string local_name;
-    if (!local.empty()) {
-        local_name = load_package(local).name;
-        std::string path = env_or("GLIA_PATH", "");
-        ::setenv("GLIA_PATH", (local.string() + (path.empty() ? "" : ":" + path)).c_str(), 1);
-    }
+    std::string local_name = local.empty() ? std::string() : put_package_first(local);
     Discovery found = discover_and_warn();
     Index index(found.packages);
     std::vector<AssetTest> tests;

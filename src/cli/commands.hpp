@@ -28,9 +28,14 @@ int cmd_uninstall(const Args& args);
 int cmd_lock(const Args& args);
 int cmd_test(const Args& args);
 int cmd_doctor(const Args& args);
+int cmd_diff(const Args& args);
 
 /// The libglia.so that `glia test` and `glia doctor` use: $GLIA_PLUGIN, else the installed one.
 fs::path plugin_path();
+
+/// Puts the package folder `dir` (given with --package) first on the search path of this command
+/// and of every process it starts; returns the package's name. Throws if it is not a package.
+std::string put_package_first(const fs::path& dir);
 
 /// Prints `text` to stderr prefixed with "glia: ".
 void warn(const std::string& text);

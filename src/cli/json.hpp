@@ -1,6 +1,7 @@
 #pragma once
 // A minimal JSON value for --json output: objects keep insertion order.
 
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -17,6 +18,15 @@ class Json {
     Json(bool value) : type_(Type::literal), text_(value ? "true" : "false") {}
     Json(int value) : type_(Type::literal), text_(std::to_string(value)) {}
     static Json null() { return Json(Type::literal, "null"); }
+    /// A number printed so that it reads back to the same double; NaN and infinities become null.
+    static Json number(double value) {
+        if (!std::isfinite(value)) {
+            return null();
+        }
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.17g", value);
+        return Json(Type::literal, buf);
+    }
 
     Json& set(const std::string& key, Json value) {
         members_.emplace_back(key, std::move(value));

@@ -37,6 +37,7 @@ const std::map<std::string, Command>& commands() {
         {"install", {cmd_install, "install a package folder or .tar.gz into the user package directory"}},
         {"uninstall", {cmd_uninstall, "remove a package from the user package directory"}},
         {"test", {cmd_test, "try mechanisms in a real nrniv: [OK]/[ERROR] per asset"}},
+        {"diff", {cmd_diff, "compare providers of an asset by behaviour in nrniv: table, verdict, --plot"}},
         {"doctor", {cmd_doctor, "check the NEURON toolchain and say how to fix what is broken"}},
         {"lock", {cmd_lock, "pin a model's mechanisms in glia.lock (content hashes)"}},
     };

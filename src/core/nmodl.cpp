@@ -217,6 +217,8 @@ NmodlInfo scan_nmodl(std::string_view text, std::string_view filename) {
                 info.functions.emplace_back(next->text);
             } else if (t.text == "INCLUDE" && next && next->type == Token::string) {
                 info.includes.emplace_back(next->text);
+            } else if (same_keyword(t.text, "NET_RECEIVE")) {
+                info.net_receive = true;
             }
             continue;
         }
@@ -232,6 +234,16 @@ NmodlInfo scan_nmodl(std::string_view text, std::string_view filename) {
             kind = MechanismKind::artificial_cell;
         } else if (same_keyword(t.text, "USEION") && next && next->type == Token::word) {
             info.ions.emplace_back(next->text);
+            continue;
+        } else if (same_keyword(t.text, "WRITE") || same_keyword(t.text, "NONSPECIFIC_CURRENT")) {
+            // A list: `WRITE ik, ek` (of the USEION before it) or `NONSPECIFIC_CURRENT i, j`.
+            auto& list = same_keyword(t.text, "WRITE") ? info.writes : info.nonspecific_currents;
+            for (size_t j = i + 1; j < tokens.size() && tokens[j].type == Token::word; j += 2) {
+                list.emplace_back(tokens[j].text);
+                if (j + 1 >= tokens.size() || tokens[j + 1].text != ",") {
+                    break;
+                }
+            }
             continue;
         } else {
             continue;

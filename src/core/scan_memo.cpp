@@ -9,7 +9,8 @@
 //
 //   memo   := "glia-scans" TAB version NL scan*
 //   scan   := "scan" TAB path TAB recorded_ns TAB stamp TAB kind TAB name TAB name_offset TAB line
-//             TAB ions TAB functions TAB includes NL
+//             TAB ions TAB functions TAB includes TAB writes TAB nonspecific_currents
+//             TAB net_receive NL
 //
 // Entries whose path, names or includes cannot be written this way are simply not remembered.
 
@@ -17,7 +18,7 @@ namespace glia {
 
 namespace {
 
-constexpr const char* kHeader = "glia-scans\t1";
+constexpr const char* kHeader = "glia-scans\t2"; // 2: writes, nonspecific currents, NET_RECEIVE
 constexpr char kListSeparator = '\x1f';
 
 std::string join(const std::vector<std::string>& items) {
@@ -72,7 +73,7 @@ ScanMemo ScanMemo::load(const fs::path& file) {
         auto f = record::fields(line);
         Entry entry;
         int kind = 0;
-        if (f.size() != 11 || f[0] != "scan" || !record::number(f[2], entry.recorded_ns) ||
+        if (f.size() != 14 || (f[13] != "0" && f[13] != "1") || f[0] != "scan" || !record::number(f[2], entry.recorded_ns) ||
             !FileStamp::parse(f[3], entry.stamp) || !record::number(f[4], kind) || kind < 0 ||
             kind > int(MechanismKind::nothing) || !record::number(f[6], entry.info.name_offset) ||
             !record::number(f[7], entry.info.line)) {
@@ -83,6 +84,9 @@ ScanMemo ScanMemo::load(const fs::path& file) {
         entry.info.ions = split(f[8]);
         entry.info.functions = split(f[9]);
         entry.info.includes = split(f[10]);
+        entry.info.writes = split(f[11]);
+        entry.info.nonspecific_currents = split(f[12]);
+        entry.info.net_receive = f[13] == "1";
         parsed.entries_[std::string(f[1])] = std::move(entry);
     }
     return lines.complete() ? parsed : memo;
@@ -100,7 +104,8 @@ const NmodlInfo* ScanMemo::find(const std::string& path, const FileStamp& now) {
 
 void ScanMemo::put(const std::string& path, const FileStamp& stamp, int64_t recorded_ns, NmodlInfo info) {
     if (!stamp.exists || !record::fits(path) || !record::fits(info.name) || !fits_all(info.ions) ||
-        !fits_all(info.functions) || !fits_all(info.includes)) {
+        !fits_all(info.functions) || !fits_all(info.includes) || !fits_all(info.writes) ||
+        !fits_all(info.nonspecific_currents)) {
         return;
     }
     entries_[path] = Entry{recorded_ns, stamp, std::move(info), true};
@@ -119,7 +124,8 @@ void ScanMemo::save_if_changed(const fs::path& file) const {
         out += "scan\t" + path + "\t" + std::to_string(e.recorded_ns) + "\t" + e.stamp.text() + "\t" +
                std::to_string(int(e.info.kind)) + "\t" + e.info.name + "\t" + std::to_string(e.info.name_offset) +
                "\t" + std::to_string(e.info.line) + "\t" + join(e.info.ions) + "\t" + join(e.info.functions) + "\t" +
-               join(e.info.includes) + "\n";
+               join(e.info.includes) + "\t" + join(e.info.writes) + "\t" + join(e.info.nonspecific_currents) +
+               "\t" + (e.info.net_receive ? "1" : "0") + "\n";
     }
     try {
         make_dirs(file.parent_path());

@@ -170,13 +170,13 @@ BOOST_AUTO_TEST_CASE(a_damaged_or_foreign_file_reads_as_empty) {
     TempDir dir;
     FileStamp stamp; // "1,1,1,1,1", settled long before it was recorded at 10 s
     FileStamp::parse("1,1,1,1,1", stamp);
-    const std::string good = "scan\t/a.mod\t10000000000\t1,1,1,1,1\t0\ta\t0\t1\t\t\t\n";
-    dir.write("s0", "glia-scans\t1\n" + good);
+    const std::string good = "scan\t/a.mod\t10000000000\t1,1,1,1,1\t0\ta\t0\t1\t\t\t\t\t\t0\n";
+    dir.write("s0", "glia-scans\t2\n" + good);
     BOOST_TEST(ScanMemo::load(dir.path / "s0").find("/a.mod", stamp)); // the control: a sound file is used
     dir.write("s1", "glia-scans\t999\n" + good);
-    dir.write("s2", "glia-scans\t1\n" + good + "scan\t/b.mod\tnotanumber\t-\t0\tb\t0\t1\t\t\t\n");
-    dir.write("s3", "glia-scans\t1\n" + good.substr(0, good.size() - 1)); // cut short
-    dir.write("s4", "glia-scans\t1\n" + good + "scan\t/b.mod\t1\t1,1,1,1,1\t9\tb\t0\t1\t\t\t\n"); // no kind 9
+    dir.write("s2", "glia-scans\t2\n" + good + "scan\t/b.mod\tnotanumber\t-\t0\tb\t0\t1\t\t\t\t\t\t0\n");
+    dir.write("s3", "glia-scans\t2\n" + good.substr(0, good.size() - 1)); // cut short
+    dir.write("s4", "glia-scans\t2\n" + good + "scan\t/b.mod\t1\t1,1,1,1,1\t9\tb\t0\t1\t\t\t\t\t\t0\n"); // no kind 9
     for (const char* name : {"s1", "s2", "s3", "s4", "absent"}) {
         BOOST_TEST(!ScanMemo::load(dir.path / name).find("/a.mod", stamp), name);
     }

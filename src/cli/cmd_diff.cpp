@@ -1,0 +1,288 @@
+// glia diff: compares providers of an asset by how they behave (glia/mechanism_diff.hpp).
+
+#include "commands.hpp"
+#include "json.hpp"
+#include "options.hpp"
+
+#include "glia/error.hpp"
+#include "glia/index.hpp"
+#include "glia/mechanism_diff.hpp"
+#include "glia/preferences.hpp"
+#include "glia/resolver.hpp"
+#include "glia/scopes.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+namespace glia::cli {
+
+namespace {
+
+using Settings = std::vector<std::pair<std::string, double>>;
+
+// `package[:variant]` as a constraint.
+Constraint parse_pkg(const std::string& text) {
+    size_t colon = text.find(':');
+    Constraint c{text.substr(0, colon), colon == std::string::npos ? std::string() : text.substr(colon + 1)};
+    if (c.package.empty() || (colon != std::string::npos && c.variant.empty())) {
+        throw po::error("--pkg '" + text + "' must be PACKAGE or PACKAGE:VARIANT");
+    }
+    return c;
+}
+
+Settings parse_settings(const std::vector<std::string>& items) {
+    Settings out;
+    for (const auto& item : items) {
+        size_t eq = item.find('=');
+        char* end = nullptr;
+        double value = eq == std::string::npos ? 0 : std::strtod(item.c_str() + eq + 1, &end);
+        if (eq == std::string::npos || eq == 0 || end == item.c_str() + eq + 1 || *end != '\0') {
+            throw po::error("--set '" + item + "' must be NAME=NUMBER (e.g. --set gbar=0.02)");
+        }
+        out.emplace_back(item.substr(0, eq), value);
+    }
+    return out;
+}
+
+// The tolerance as a fraction, from a percentage (`1` or `1%`).
+double parse_tolerance(std::string text) {
+    if (!text.empty() && text.back() == '%') {
+        text.pop_back();
+    }
+    char* end = nullptr;
+    double percent = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !(percent >= 0) || !std::isfinite(percent)) {
+        throw po::error("--tolerance '" + text + "' must be a percentage such as 1 or 0.5%");
+    }
+    return percent / 100;
+}
+
+std::string number(std::optional<double> x) {
+    if (!x) {
+        return "-";
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", *x);
+    return buf;
+}
+
+std::string percent(double relative) {
+    if (std::isinf(relative)) {
+        return "-";
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g%%", relative * 100);
+    return buf;
+}
+
+std::string padded(const std::string& text, size_t width) {
+    return text.size() >= width ? text + " " : text + std::string(width - text.size(), ' ');
+}
+
+void print_table(const DiffSide& a, const DiffSide& b, const DiffComparison& c) {
+    std::cout << "A: " << a.name.full() << "\nB: " << b.name.full() << "\n";
+    size_t label_width = 8;
+    for (const auto& f : c.features) {
+        label_width = std::max(label_width, f.protocol.size() + f.label.size() + f.unit.size() + 6);
+    }
+    std::cout << "  " << padded("feature", label_width) << padded("A", 14) << padded("B", 14) << padded("|A-B|", 12)
+              << "rel\n";
+    for (const auto& f : c.features) {
+        std::string label = f.protocol + ": " + f.label + (f.unit.empty() ? "" : " (" + f.unit + ")");
+        std::cout << (f.within ? "  " : "! ") << padded(label, label_width) << padded(number(f.a), 14)
+                  << padded(number(f.b), 14) << padded(number(f.absolute), 12) << percent(f.relative) << "\n";
+    }
+    for (const auto& [protocol, why] : c.errors) {
+        std::cout << "  " << protocol << " failed: " << why << "\n";
+    }
+    std::cout << "verdict: " << verdict_name(c.verdict);
+    if (c.verdict == DiffVerdict::different) {
+        std::cout << " (differs most in: ";
+        for (size_t i = 0; i < c.reasons.size(); ++i) {
+            std::cout << (i ? "; " : "") << c.reasons[i];
+        }
+        std::cout << ")";
+    }
+    std::cout << "\n\n";
+}
+
+Json to_json(const DiffSide& a, const DiffSide& b, const DiffComparison& c, const std::string& plot) {
+    Json features = Json::array();
+    for (const auto& f : c.features) {
+        features.push(Json::object()
+                          .set("protocol", f.protocol)
+                          .set("feature", f.label)
+                          .set("unit", f.unit)
+                          .set("a", f.a ? Json::number(*f.a) : Json::null())
+                          .set("b", f.b ? Json::number(*f.b) : Json::null())
+                          .set("absolute", Json::number(f.absolute))
+                          .set("relative", Json::number(f.relative))
+                          .set("within_tolerance", f.within));
+    }
+    Json errors = Json::array();
+    for (const auto& [protocol, why] : c.errors) {
+        errors.push(Json::object().set("protocol", protocol).set("error", why));
+    }
+    Json reasons = Json::array();
+    for (const auto& r : c.reasons) {
+        reasons.push(r);
+    }
+    return Json::object()
+        .set("a", a.name.full())
+        .set("b", b.name.full())
+        .set("verdict", std::string(verdict_name(c.verdict)))
+        .set("differs_most_in", std::move(reasons))
+        .set("features", std::move(features))
+        .set("failed_protocols", std::move(errors))
+        .set("plot", plot.empty() ? Json::null() : Json(plot));
+}
+
+// FILE.png for a single pair; FILE-<B's full name>.png for each pair when there are several.
+fs::path plot_file(const fs::path& requested, const DiffSide& b, size_t pairs) {
+    if (pairs == 1) {
+        return requested;
+    }
+    return requested.parent_path() / (requested.stem().string() + "-" + b.name.full() + requested.extension().string());
+}
+
+} // namespace
+
+int cmd_diff(const Args& args) {
+    po::options_description options("options");
+    options.add_options()("name", po::value<std::vector<std::string>>(), "ASSET, or two full glia__... names")(
+        "pkg", po::value<std::vector<std::string>>(), "PACKAGE[:VARIANT] of ASSET to compare (give it twice)")(
+        "package", po::value<std::string>(), "a package folder to take part, first on the search path")(
+        "set", po::value<std::vector<std::string>>(), "NAME=VALUE: set a parameter on both sides (repeatable)")(
+        "tolerance", po::value<std::string>()->default_value("1"), "percent within which features are equivalent")(
+        "json", po::bool_switch(), "print JSON instead of tables")(
+        "plot", po::value<std::string>(), "draw both sides' curves into this PNG file (one panel per protocol)");
+    po::positional_options_description positional;
+    positional.add("name", -1);
+    po::variables_map vm;
+    if (!parse_options(args,
+                       "glia diff ASSET [--pkg A[:VARIANT] --pkg B[:VARIANT]] | glia diff FULL_NAME FULL_NAME\n"
+                       "       [--package DIR] [--set NAME=VALUE]... [--tolerance PERCENT] [--json] [--plot FILE.png]",
+                       options, vm, positional)) {
+        return 0;
+    }
+    std::vector<std::string> names = vm.count("name") ? vm["name"].as<std::vector<std::string>>() : Args{};
+    std::vector<std::string> pkgs = vm.count("pkg") ? vm["pkg"].as<std::vector<std::string>>() : Args{};
+    bool two_full = names.size() == 2 && is_full_name(names[0]) && is_full_name(names[1]);
+    if (names.empty() || names.size() > 2 || (names.size() == 2 && !two_full)) {
+        throw po::error("give one ASSET (with no or two --pkg) or two full glia__... names");
+    }
+    if (!pkgs.empty() && (pkgs.size() != 2 || two_full)) {
+        throw po::error("--pkg is given twice, once for each side, and only with one ASSET");
+    }
+    Settings settings = parse_settings(vm.count("set") ? vm["set"].as<std::vector<std::string>>() : Args{});
+    double tolerance = parse_tolerance(vm["tolerance"].as<std::string>());
+    std::string plot = vm.count("plot") ? vm["plot"].as<std::string>() : "";
+    if (!plot.empty() && fs::path(plot).extension() != ".png") {
+        throw po::error("--plot '" + plot + "' must name a .png file");
+    }
+    if (vm.count("package")) {
+        put_package_first(fs::absolute(vm["package"].as<std::string>()));
+    }
+    fs::path plugin = plugin_path();
+    boost::system::error_code ec;
+    if (!fs::exists(plugin, ec)) {
+        throw Error("the plugin " + plugin.string() +
+                    " does not exist; install glia ('meson install -C build') or set GLIA_PLUGIN to a built "
+                    "libglia.so ('glia doctor' checks the setup)");
+    }
+    if (!fs::exists(diff_script(), ec)) {
+        throw Error("the protocol script " + diff_script().string() +
+                    " does not exist; install glia ('meson install -C build') or set GLIA_DIFF_SCRIPT to "
+                    "share/glia/diff/glia_diff.py of a source tree");
+    }
+    Discovery found = discover_and_warn();
+    Index index(found.packages);
+    // What each mechanism's NEURON block declares, by full name.
+    std::map<std::string, DiffSide> facts;
+    for (const auto& package : found.packages) {
+        for (const auto& mod : package.mods) {
+            facts[mod.name.full()] = {mod.name, mod.nmodl};
+        }
+    }
+    auto side = [&](const Candidate& c, const std::string& asked) {
+        if (c.name.package == kNeuronPackage) {
+            throw Error("'" + asked + "' is NEURON's built-in " + c.neuron_name() +
+                        "; glia diff compares packages' mechanisms");
+        }
+        return facts.at(c.name.full());
+    };
+    ScopeStack scopes;
+    for (const auto& error : scopes.load_files(global_preferences_path(), find_project_file(fs::current_path()))) {
+        warn(error);
+    }
+    std::vector<std::pair<DiffSide, DiffSide>> pairs;
+    if (two_full) {
+        pairs.emplace_back(side(resolve(index, names[0]), names[0]), side(resolve(index, names[1]), names[1]));
+    } else if (!pkgs.empty()) {
+        pairs.emplace_back(side(resolve(index, names[0], parse_pkg(pkgs[0])), pkgs[0]),
+                           side(resolve(index, names[0], parse_pkg(pkgs[1])), pkgs[1]));
+    } else {
+        // The asset as a model run here means it (preferences apply) against every other provider.
+        const Candidate& chosen = scopes.resolve(index, names[0]);
+        DiffSide a = side(chosen, names[0]);
+        for (const auto& c : *index.find(chosen.name.asset)) {
+            if (c.name.full() != chosen.name.full() && c.name.package != kNeuronPackage) {
+                pairs.emplace_back(a, side(c, c.name.full()));
+            }
+        }
+        if (pairs.empty()) {
+            throw Error("'" + names[0] + "' has one provider, " + chosen.name.full() +
+                        "; nothing to compare it with (add a package that provides it, e.g. with --package DIR)");
+        }
+    }
+    fs::path work = fs::temp_directory_path() / fs::unique_path("glia-diff-%%%%%%%%");
+    fs::create_directories(work);
+    std::map<std::string, DiffRun> runs; // each mechanism runs once, however many pairs it is in
+    Json all = Json::array();
+    bool any_different = false;
+    for (const auto& [a, b] : pairs) {
+        std::vector<std::string> protocols = diff_protocols(a.nmodl);
+        for (const auto& p : diff_protocols(b.nmodl)) {
+            if (std::find(protocols.begin(), protocols.end(), p) == protocols.end()) {
+                protocols.push_back(p);
+            }
+        }
+        std::string protocol_list;
+        for (const auto& p : protocols) {
+            protocol_list += " " + p;
+        }
+        for (const DiffSide* s : {&a, &b}) {
+            std::string key = s->name.full() + protocol_list;
+            if (!runs.count(key)) {
+                runs[key] = run_diff(plugin, *s, protocols, settings, work);
+            }
+        }
+        const DiffRun& run_a = runs[a.name.full() + protocol_list];
+        const DiffRun& run_b = runs[b.name.full() + protocol_list];
+        DiffComparison c = compare_runs(run_a, run_b, tolerance);
+        any_different = any_different || c.verdict == DiffVerdict::different;
+        std::string png;
+        if (!plot.empty()) {
+            png = plot_file(plot, b, pairs.size()).string();
+            plot_diff(png, a, run_a, b, run_b, work);
+        }
+        if (vm["json"].as<bool>()) {
+            all.push(to_json(a, b, c, png));
+        } else {
+            print_table(a, b, c);
+            if (!png.empty()) {
+                std::cout << "plot: " << png << "\n\n";
+            }
+        }
+    }
+    fs::remove_all(work, ec);
+    if (vm["json"].as<bool>()) {
+        std::cout << Json::object().set("pairs", std::move(all)).dump() << "\n";
+    }
+    return any_different ? 1 : 0;
+}
+
+} // namespace glia::cli

@@ -1,0 +1,278 @@
+#include "glia/mechanism_diff.hpp"
+
+#include "glia/error.hpp"
+#include "glia/process.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <sstream>
+
+#ifndef GLIA_INSTALL_DATADIR
+#define GLIA_INSTALL_DATADIR "/usr/local/share"
+#endif
+
+namespace glia {
+
+namespace {
+
+constexpr const char* kPython = "/usr/bin/python3"; // Debian's, the one with NEURON
+
+bool is_concentration(const std::string& name, const std::vector<std::string>& ions) {
+    for (const auto& ion : ions) {
+        if (name == ion + "i" || name == ion + "o") {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::vector<std::string> split_tabs(const std::string& line) {
+    std::vector<std::string> fields;
+    size_t start = 0;
+    for (;;) {
+        size_t end = line.find('\t', start);
+        fields.push_back(line.substr(start, end == std::string::npos ? std::string::npos : end - start));
+        if (end == std::string::npos) {
+            return fields;
+        }
+        start = end + 1;
+    }
+}
+
+std::string joined(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) {
+        out += (out.empty() ? "" : ",") + item;
+    }
+    return out;
+}
+
+// The written ion currents (`ik`) and concentrations (`cai`) of a mechanism.
+std::pair<std::vector<std::string>, std::vector<std::string>> written(const NmodlInfo& nmodl) {
+    std::vector<std::string> currents, concentrations;
+    for (const auto& name : nmodl.writes) {
+        (is_concentration(name, nmodl.ions) ? concentrations : currents).push_back(name);
+    }
+    return {currents, concentrations};
+}
+
+} // namespace
+
+std::vector<std::string> diff_protocols(const NmodlInfo& nmodl) {
+    auto [currents, concentrations] = written(nmodl);
+    std::vector<std::string> protocols;
+    switch (nmodl.kind) {
+    case MechanismKind::artificial_cell: return {"spikes"};
+    case MechanismKind::point_process: return {nmodl.net_receive ? "synapse" : "membrane"};
+    case MechanismKind::nothing: return {};
+    case MechanismKind::density:
+        if (!currents.empty() || !nmodl.nonspecific_currents.empty()) {
+            protocols = {"vclamp", "states"};
+        }
+        if (!concentrations.empty()) {
+            protocols.push_back("concentration");
+        }
+        if (protocols.empty()) {
+            protocols.push_back("membrane");
+        }
+    }
+    return protocols;
+}
+
+fs::path diff_script() {
+    return env_or("GLIA_DIFF_SCRIPT", (fs::path(GLIA_INSTALL_DATADIR) / "glia" / "diff" / "glia_diff.py").string());
+}
+
+DiffRun run_diff(const fs::path& plugin, const DiffSide& side, const std::vector<std::string>& protocols,
+                 const std::vector<std::pair<std::string, double>>& settings, const fs::path& work) {
+    auto [currents, concentrations] = written(side.nmodl);
+    std::vector<std::string> argv = {kPython,
+                                     diff_script().string(),
+                                     "run",
+                                     plugin.string(),
+                                     side.name.full(),
+                                     std::string(kind_name(side.nmodl.kind)),
+                                     joined(protocols),
+                                     "--ion-currents",
+                                     joined(currents),
+                                     "--currents",
+                                     joined(side.nmodl.nonspecific_currents),
+                                     "--concentrations",
+                                     joined(concentrations)};
+    for (const auto& [name, value] : settings) {
+        std::ostringstream text;
+        text.precision(17);
+        text << name << "=" << value;
+        argv.insert(argv.end(), {"--set", text.str()});
+    }
+    ProcessResult r = run_process(argv, work, {{"NEURON_MODULE_OPTIONS", "-nogui"}});
+    DiffRun run;
+    run.output = work / (side.name.full() + ".txt");
+    write_file_atomic(run.output, r.output);
+    std::istringstream lines(r.output);
+    std::string line;
+    std::vector<std::string> other; // what else the process printed (NEURON's complaints)
+    while (std::getline(lines, line)) {
+        auto f = split_tabs(line);
+        if (f[0] == "protocol" && f.size() == 2) {
+            run.protocols.push_back({f[1], {}, {}, {}});
+        } else if (f[0] == "error" && f.size() == 3 && !run.protocols.empty()) {
+            run.protocols.back().error = f[2];
+        } else if (f[0] == "feature" && f.size() == 5 && !run.protocols.empty()) {
+            run.protocols.back().features.push_back({f[2], f[3], f[4], std::strtod(f[4].c_str(), nullptr)});
+        } else if (f[0] == "curve" && !run.protocols.empty()) {
+            run.protocols.back().curves.push_back(line);
+        } else if (!line.empty() && line.rfind("glia: [", 0) != 0) {
+            other.push_back(line);
+        }
+    }
+    // A process that died (a crash inside NEURON) fails the protocol it was in and those after it.
+    if (!r.ok()) {
+        std::string why = "python exited with status " + std::to_string(r.exit_code);
+        if (!other.empty()) {
+            why += ": " + other.back();
+        }
+        for (const auto& protocol : protocols) {
+            auto it = std::find_if(run.protocols.begin(), run.protocols.end(),
+                                   [&](const DiffProtocolRun& p) { return p.name == protocol; });
+            if (it == run.protocols.end()) {
+                run.protocols.push_back({protocol, why, {}, {}});
+            } else if (it->error.empty() && it == run.protocols.end() - 1) {
+                it->error = why;
+            }
+        }
+    }
+    return run;
+}
+
+std::string_view verdict_name(DiffVerdict verdict) {
+    switch (verdict) {
+    case DiffVerdict::identical: return "identical";
+    case DiffVerdict::equivalent: return "equivalent";
+    case DiffVerdict::different: return "different";
+    }
+    return "unknown";
+}
+
+DiffComparison compare_runs(const DiffRun& a, const DiffRun& b, double tolerance) {
+    DiffComparison out;
+    bool same_text = true;
+    bool any_ran = false;
+    std::map<std::string, const DiffProtocolRun*> by_name;
+    for (const auto& p : b.protocols) {
+        by_name[p.name] = &p;
+    }
+    for (const auto& pa : a.protocols) {
+        auto it = by_name.find(pa.name);
+        const DiffProtocolRun* pb = it == by_name.end() ? nullptr : it->second;
+        std::string error_b = pb ? pb->error : "not run";
+        if (!pa.error.empty() || !error_b.empty()) {
+            same_text = false;
+            std::string why;
+            if (!pa.error.empty()) {
+                why += "A: " + pa.error;
+            }
+            if (!error_b.empty()) {
+                why += std::string(why.empty() ? "" : "; ") + "B: " + error_b;
+            }
+            out.errors.emplace_back(pa.name, why);
+            // One side fails where the other runs: that alone is a difference.
+            if (pa.error.empty() != error_b.empty()) {
+                out.reasons.push_back(pa.name + " fails on " + (pa.error.empty() ? "B" : "A"));
+            }
+            continue;
+        }
+        any_ran = true;
+        same_text = same_text && pa.curves == pb->curves;
+        // The scale of each unit in this protocol: differences far below it are not large.
+        std::map<std::string, double> scale;
+        for (const auto* p : {&pa, pb}) {
+            for (const auto& f : p->features) {
+                scale[f.unit] = std::max(scale[f.unit], std::fabs(f.value));
+            }
+        }
+        std::map<std::string, const DiffFeature*> fb;
+        for (const auto& f : pb->features) {
+            fb[f.label] = &f;
+        }
+        auto add = [&](const DiffFeature* x, const DiffFeature* y) {
+            FeatureComparison c{pa.name, (x ? x : y)->label, (x ? x : y)->unit, {}, {}, 0, 0, true};
+            if (x) {
+                c.a = x->value;
+            }
+            if (y) {
+                c.b = y->value;
+            }
+            if (!x || !y) {
+                same_text = false;
+                c.absolute = c.relative = std::numeric_limits<double>::infinity();
+                c.within = false;
+            } else {
+                same_text = same_text && x->text == y->text;
+                c.absolute = std::fabs(x->value - y->value);
+                double largest = std::max(std::fabs(x->value), std::fabs(y->value));
+                c.relative = largest > 0 ? c.absolute / largest : (c.absolute > 0 ? 1.0 : 0.0);
+                if (std::isnan(x->value) || std::isnan(y->value)) {
+                    c.within = x->text == y->text;
+                } else {
+                    c.within = c.relative <= tolerance || c.absolute <= tolerance * scale[c.unit];
+                }
+            }
+            out.features.push_back(c);
+        };
+        for (const auto& f : pa.features) {
+            auto found = fb.find(f.label);
+            add(&f, found == fb.end() ? nullptr : found->second);
+            if (found != fb.end()) {
+                fb.erase(found);
+            }
+        }
+        for (const auto& f : pb->features) {
+            if (fb.count(f.label)) {
+                add(nullptr, &f);
+            }
+        }
+    }
+    for (const auto& pb : b.protocols) {
+        if (std::none_of(a.protocols.begin(), a.protocols.end(),
+                         [&](const DiffProtocolRun& p) { return p.name == pb.name; })) {
+            same_text = false;
+            out.errors.emplace_back(pb.name, "A: not run");
+            out.reasons.push_back(pb.name + " runs only on B");
+        }
+    }
+    std::vector<const FeatureComparison*> off;
+    for (const auto& c : out.features) {
+        if (!c.within) {
+            off.push_back(&c);
+        }
+    }
+    std::stable_sort(off.begin(), off.end(),
+                     [](const FeatureComparison* x, const FeatureComparison* y) { return x->relative > y->relative; });
+    for (size_t i = 0; i < off.size() && i < 3; ++i) {
+        out.reasons.push_back(off[i]->protocol + ": " + off[i]->label);
+    }
+    if (!any_ran && out.reasons.empty()) {
+        out.reasons.push_back("no protocol ran on both sides");
+    }
+    if (!out.reasons.empty()) {
+        out.verdict = DiffVerdict::different;
+    } else {
+        out.verdict = same_text ? DiffVerdict::identical : DiffVerdict::equivalent;
+    }
+    return out;
+}
+
+void plot_diff(const fs::path& png, const DiffSide& a, const DiffRun& run_a, const DiffSide& b, const DiffRun& run_b,
+               const fs::path& work) {
+    ProcessResult r = run_process({kPython, diff_script().string(), "plot", fs::absolute(png).string(), a.name.full(),
+                                   run_a.output.string(), b.name.full(), run_b.output.string()},
+                                  work);
+    if (!r.ok()) {
+        throw Error("could not draw " + png.string() + " (" + kPython + " with matplotlib): " + r.output);
+    }
+}
+
+} // namespace glia
