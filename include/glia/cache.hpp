@@ -43,6 +43,8 @@ class CacheLock {
     /// `root` is not glia's cache or cannot be created.
     explicit CacheLock(const fs::path& root);
     ~CacheLock();
+    /// True if the lock file is gone: the cache was removed while the lock was held.
+    bool removed() const;
     CacheLock(const CacheLock&) = delete;
     CacheLock& operator=(const CacheLock&) = delete;
 

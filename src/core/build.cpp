@@ -6,6 +6,7 @@
 #include "glia/manifest.hpp"
 #include "glia/process.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <set>
@@ -358,8 +359,26 @@ BuildResult last_built(const std::vector<Package>& packages, const fs::path& cac
 }
 
 
+BuildResult build_packages_once(const std::vector<Package>& packages, const Toolchain& toolchain,
+                                const fs::path& cache, const BuildOptions& options, bool& cache_removed);
+
 BuildResult build_packages(const std::vector<Package>& packages, const Toolchain& toolchain,
                            const fs::path& cache, const BuildOptions& options) {
+    // A cache removed while it builds (by hand, or 'glia cache --clear' in another shell) takes the
+    // build's scratch files and objects with it: what failed for that is built once more, in the
+    // cache made anew.
+    bool cache_removed = false;
+    BuildResult result = build_packages_once(packages, toolchain, cache, options, cache_removed);
+    bool failed = std::any_of(result.libraries.begin(), result.libraries.end(),
+                              [](const PackageLibrary& lib) { return !lib.failures.empty(); });
+    if (failed && cache_removed) {
+        result = build_packages_once(packages, toolchain, cache, options, cache_removed);
+    }
+    return result;
+}
+
+BuildResult build_packages_once(const std::vector<Package>& packages, const Toolchain& toolchain,
+                                const fs::path& cache, const BuildOptions& options, bool& cache_removed) {
     CacheLock lock(cache);
     // Holding the lock, no other build is running: whatever is in tmp/ was left by one that died.
     remove_scratch(cache);
@@ -475,6 +494,7 @@ BuildResult build_packages(const std::vector<Package>& packages, const Toolchain
             }
         }
     }
+    cache_removed = lock.removed();
     return result;
 }
 

@@ -100,8 +100,9 @@ fs::path first_foreign_entry(const fs::path& root) {
     for (const auto& entry : entries_of(root)) {
         std::string name = entry.filename().string();
         bool ours = false;
-        if (name == "lock" || is_temporary_of(name, "manifest") || is_temporary_of(name, "scans") ||
-            is_temporary_of(name, kMarkName)) {
+        // The marks count too: another glia may have marked the cache since marked_layout looked.
+        if (name == "lock" || name == kMarkName || name == kTagName || is_temporary_of(name, "manifest") ||
+            is_temporary_of(name, "scans") || is_temporary_of(name, kMarkName) || is_temporary_of(name, kTagName)) {
             ours = is_plain_file(entry);
         } else if (name == "manifest") {
             ours = starts_with_line(entry, "glia-manifest");
@@ -236,6 +237,11 @@ CacheLock::CacheLock(const fs::path& root) {
         ::close(fd_);
         throw Error("cannot lock " + file.string() + ": " + std::strerror(error) + " (" + kCacheAdvice + ")");
     }
+}
+
+bool CacheLock::removed() const {
+    struct stat st {};
+    return fd_ >= 0 && ::fstat(fd_, &st) == 0 && st.st_nlink == 0;
 }
 
 CacheLock::~CacheLock() {

@@ -1,6 +1,7 @@
 """From a package on disk to glia_insert("Kv1") in HOC, in a template and in Python."""
 
 import os
+import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -149,12 +150,12 @@ load_file("stdrun.hoc")
         self.assertIn("glia__example__Kv1__0", out)
 
     def test_neuron_demo_mods_build_and_insert(self):
-        # NEURON's own demo mods, used in place through a manifest-only package
+        # NEURON's own demo mods, copied into a manifest-only package (a link out of a package is refused)
         pkg = self.box.path("demo")
         os.makedirs(os.path.join(pkg, "mods"))
         for name in sorted(os.listdir(NEURON_DEMO_MODS)):
             if name.endswith(".mod"):
-                os.symlink(os.path.join(NEURON_DEMO_MODS, name), os.path.join(pkg, "mods", name))
+                shutil.copy(os.path.join(NEURON_DEMO_MODS, name), os.path.join(pkg, "mods", name))
         self.box.write("demo/glia-package.yaml", "name: nrndemo\n")
         self.box.env["GLIA_PATH"] = pkg
         hoc = """

@@ -10,7 +10,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import BUILD_DIR, PLUGIN, GliaTestCase, main, python_path, skip_unless_debian_neuron  # noqa: E402
+from harness import BUILD_DIR, NEURON, PLUGIN, GliaTestCase, main, python_path, skip_unless_debian_neuron  # noqa: E402
 
 
 def build_options():
@@ -128,7 +128,7 @@ class Install(GliaTestCase):
         outside = [os.path.join(d, f)[len(self.destdir):] for d, _, fs in os.walk(self.destdir) for f in fs
                    if not os.path.join(d, f).startswith(self.prefix + os.sep)]
         if opts["hoc_dir"] == "neuron":
-            self.assertEqual(outside, [os.path.join(opts["neuron_prefix"], "share", "nrn", "lib", "hoc", "glia.hoc")])
+            self.assertEqual(outside, [os.path.join(NEURON["prefix"], "share", "nrn", "lib", "hoc", "glia.hoc")])
         else:
             self.assertEqual(outside, [])
             hoc_dir = os.path.join(self.datadir, "glia", "hoc")

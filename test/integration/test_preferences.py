@@ -346,7 +346,7 @@ class Cli(GliaTestCase):
         self.box.glia("select", "Kv1", "--pkg=lab")
         self.box.glia("select", "--pkg=lab")
         with open(self.global_file) as f:
-            self.assertEqual(f.read(), "# my choices\nassets:\n  # the axon needs it fast\n  Kv1: {package: lab}\n"
+            self.assertEqual(f.read(), "# my choices\nassets:\n  # the axon needs it fast\n  Kv1: {package: lab}  # why\n"
                                        "packages:\n  - lab\n")
         self.box.glia("unselect", "Kv1")
         self.box.glia("unselect", "--pkg=lab")

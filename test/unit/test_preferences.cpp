@@ -135,7 +135,7 @@ BOOST_AUTO_TEST_CASE(bad_names_are_errors_where_they_stand) {
 
 BOOST_AUTO_TEST_CASE(duplicates_are_errors_naming_both_places) {
     BOOST_TEST(parse_error("assets:\n  Kv1: lab\n  Kv1: example\n") ==
-               "p.yaml:3:3: asset 'Kv1' is chosen twice (first at p.yaml:2:3); keep one");
+               "p.yaml:3:3: key 'Kv1' is repeated (first on line 2); keep one of them");
     BOOST_TEST(parse_error("packages:\n  - lab\n  - {package: lab}\n") ==
                "p.yaml:3:5: package 'lab' is listed twice (first at p.yaml:2:5); keep one");
 }
