@@ -35,6 +35,14 @@ void check_no_repeated_keys(const YAML::Node& node, const fs::path& path) {
 } // namespace
 
 YAML::Node parse_yaml(const std::string& text, const fs::path& path) {
+    // YAML allows no NUL byte, and yaml-cpp stops reading at one: what follows it would be lost.
+    if (size_t nul = text.find('\0'); nul != std::string::npos) {
+        size_t line_start = text.rfind('\n', nul);
+        line_start = line_start == std::string::npos ? 0 : line_start + 1;
+        size_t line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n');
+        throw ParseError(path.string() + ":" + std::to_string(line) + ":" + std::to_string(nul - line_start + 1) +
+                         ": a NUL byte; a YAML file holds text only (was it saved by a text editor?)");
+    }
     YAML::Node root;
     try {
         root = YAML::Load(text);
