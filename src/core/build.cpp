@@ -366,12 +366,18 @@ BuildResult build_packages(const std::vector<Package>& packages, const Toolchain
                            const fs::path& cache, const BuildOptions& options) {
     // A cache removed while it builds (by hand, or 'glia cache --clear' in another shell) takes the
     // build's scratch files and objects with it: what failed for that is built once more, in the
-    // cache made anew.
+    // cache made anew. The lock file's link count tells when the removal came while the lock was held.
     bool cache_removed = false;
     BuildResult result = build_packages_once(packages, toolchain, cache, options, cache_removed);
-    bool failed = std::any_of(result.libraries.begin(), result.libraries.end(),
-                              [](const PackageLibrary& lib) { return !lib.failures.empty(); });
-    if (failed && cache_removed) {
+    // A failed link is the cache's doing, not a mod's (its objects were built): link once more too.
+    bool link_failed = false, failed = false;
+    for (const auto& lib : result.libraries) {
+        failed = failed || !lib.failures.empty();
+        for (const auto& failure : lib.failures) {
+            link_failed = link_failed || failure.stage == "link";
+        }
+    }
+    if (failed && (cache_removed || link_failed)) {
         result = build_packages_once(packages, toolchain, cache, options, cache_removed);
     }
     return result;
