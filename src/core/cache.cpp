@@ -103,8 +103,7 @@ fs::path first_foreign_entry(const fs::path& root) {
         // The marks count too: another glia may have marked the cache since marked_layout looked.
         if (name == "lock" || name == kMarkName || name == kTagName || is_temporary_of(name, "manifest") ||
             is_temporary_of(name, "scans") || is_temporary_of(name, kMarkName) || is_temporary_of(name, kTagName)) {
-            boost::system::error_code ec; // a temporary renamed into place since the listing is gone: still ours
-            ours = is_plain_file(entry) || !fs::exists(fs::symlink_status(entry, ec));
+            ours = is_plain_file(entry);
         } else if (name == "manifest") {
             ours = starts_with_line(entry, "glia-manifest");
         } else if (name == "scans") {
