@@ -24,6 +24,17 @@ fs::path plugin_path() {
     return env_or("GLIA_PLUGIN", (fs::path(GLIA_INSTALL_LIBDIR) / "libglia.so").string());
 }
 
+fs::path existing_plugin() {
+    fs::path plugin = plugin_path();
+    boost::system::error_code ec;
+    if (!fs::exists(plugin, ec)) {
+        throw Error("the plugin " + plugin.string() +
+                    " does not exist; install glia ('meson install -C build') or set GLIA_PLUGIN to a built "
+                    "libglia.so ('glia doctor' checks the setup)");
+    }
+    return plugin;
+}
+
 std::string put_package_first(const fs::path& dir) {
     if (!is_package_dir(dir)) {
         throw Error(dir.string() + " is not a package (no " + std::string(kManifestName) + ")");
@@ -45,13 +56,8 @@ int cmd_test(const Args& args) {
     if (!parse_options(args, "glia test [ASSET...] [--package DIR]", options, vm, positional)) {
         return 0;
     }
-    fs::path plugin = plugin_path();
+    fs::path plugin = existing_plugin();
     boost::system::error_code ec;
-    if (!fs::exists(plugin, ec)) {
-        throw Error("the plugin " + plugin.string() +
-                    " does not exist; install glia ('meson install -C build') or set GLIA_PLUGIN to a built "
-                    "libglia.so ('glia doctor' checks the setup)");
-    }
     // A package being written is tried in place: it goes first on the search path of this
     // command and of every nrniv it starts.
     fs::path local;

@@ -33,6 +33,9 @@ int cmd_diff(const Args& args);
 /// The libglia.so that `glia test` and `glia doctor` use: $GLIA_PLUGIN, else the installed one.
 fs::path plugin_path();
 
+/// plugin_path(), or glia::Error saying how to get one if that file does not exist.
+fs::path existing_plugin();
+
 /// Puts the package folder `dir` (given with --package) first on the search path of this command
 /// and of every process it starts; returns the package's name. Throws if it is not a package.
 std::string put_package_first(const fs::path& dir);
