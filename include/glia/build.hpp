@@ -35,6 +35,7 @@ struct PackageLibrary {
     std::string package;
     fs::path library;                     ///< empty if nothing in the package built
     std::vector<MechanismName> mechanisms;///< what the library registers
+    std::vector<fs::path> objects;        ///< the cached object of each of `mechanisms`, in that order
     std::vector<ModFailure> failures;     ///< what it left out
     std::vector<std::string> warnings;    ///< what loads, but not as the user may think (a stale build)
 };
@@ -44,6 +45,7 @@ struct BuildOptions {
     unsigned jobs = 0;    ///< parallel compiles; 0 means the number of cores
     bool force = false;   ///< rebuild even what the cache holds
     bool verbose = false; ///< log every command
+    bool link = true;     ///< false: compile the objects only (glia nrnivmodl links its own library)
     /// Receives progress lines (`[k/n] pkg.asset(variant)`) and, when verbose, commands.
     std::function<void(const std::string&)> log;
 };
@@ -71,8 +73,16 @@ struct BuildResult {
 BuildResult build_packages(const std::vector<Package>& packages, const Toolchain& toolchain,
                            const fs::path& cache, const BuildOptions& options);
 
+/// The name of the file nocmodl translates for `mod`, without `.mod`; nocmodl names the C file and
+/// the registration function after it: the full name, or the file's own stem for an `own_name` mod.
+std::string translation_stem(const ModFile& mod);
+
+/// How progress lines and messages name `mod`: `package.asset(variant)`, or an own-name mod's file name.
+std::string shown_name(const ModFile& mod);
+
 /// The text glia compiles for `mod` (whose file holds `text`): its NEURON block declares the full
-/// name, except `SUFFIX nothing`, which keeps its own (its C globals depend on it).
+/// name, except `SUFFIX nothing`, which keeps its own (its C globals depend on it), and an `own_name`
+/// mod, compiled as written.
 std::string build_source(const ModFile& mod, std::string_view text);
 
 /// Translates `rewritten` (the build source of a mod whose file is in `mod_dir`) with nocmodl

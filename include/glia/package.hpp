@@ -22,6 +22,9 @@ struct ModFile {
     fs::path path;      ///< the original .mod file (never written to)
     NmodlInfo nmodl;    ///< what its NEURON block declares
     FileStamp stamp{};  ///< the file's stamp, taken before it was read (or found in the scan memo)
+    /// A model folder's mod (glia nrnivmodl): compiled under its own NEURON name and file name, as
+    /// written, as NEURON's nrnivmodl compiles it; `name` only keys it in the cache.
+    bool own_name = false;
 };
 
 /// A package as discovered.
@@ -48,6 +51,14 @@ bool is_package_dir(const fs::path& dir);
 fs::path include_file(const fs::path& mod_dir, const std::string& include);
 
 class ScanMemo;
+
+/// The package `model` that stands for the mod files of a model folder (glia nrnivmodl): of each
+/// input, a folder's `*.mod` files (by file name, C locale) or one mod file (a name without
+/// `.mod` means it), inputs in the order given, which is the order NEURON's `nrnivmodl`
+/// registers them in. Each mod keeps its own name (`own_name`). Unlike a package's, its mods
+/// may be links to files elsewhere, as nrnivmodl allows. Throws Error for an input that is
+/// neither, and for two mods of one file name (their registration functions would clash).
+Package load_model_mods(const std::vector<fs::path>& inputs, ScanMemo* memo = nullptr);
 
 /// Reads the package in `dir`. Throws ParseError (file:line:column) for a malformed manifest,
 /// InvalidName for a bad name and Error for anything else that makes it unusable.

@@ -29,6 +29,7 @@ int cmd_lock(const Args& args);
 int cmd_test(const Args& args);
 int cmd_doctor(const Args& args);
 int cmd_diff(const Args& args);
+int cmd_nrnivmodl(const Args& args);
 
 /// The libglia.so that `glia test` and `glia doctor` use: $GLIA_PLUGIN, else the installed one.
 fs::path plugin_path();

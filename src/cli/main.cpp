@@ -39,6 +39,7 @@ const std::map<std::string, Command>& commands() {
         {"test", {cmd_test, "try mechanisms in a real nrniv: [OK]/[ERROR] per asset"}},
         {"diff", {cmd_diff, "compare providers of an asset by behaviour in nrniv: table, verdict, --plot"}},
         {"doctor", {cmd_doctor, "check the NEURON toolchain and say how to fix what is broken"}},
+        {"nrnivmodl", {cmd_nrnivmodl, "build a model folder's mods as NEURON's nrnivmodl does, from the cache"}},
         {"lock", {cmd_lock, "pin a model's mechanisms in glia.lock (content hashes)"}},
     };
     return table;

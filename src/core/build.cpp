@@ -46,6 +46,9 @@ void hash_job(ObjectJob& job, const std::string& toolchain_id, ManifestMod& entr
     job.have_source = true;
     Hasher h;
     h.field("format", kBuildFormat).field("name", mod.name.full()).field("source", job.source);
+    if (mod.own_name) {
+        h.field("own_name", translation_stem(mod)); // its registration function is named after the file
+    }
     fs::path dir = fs::path(job.path).parent_path();
     for (const auto& include : mod.nmodl.includes) {
         fs::path file = include_file(dir, include);
@@ -75,7 +78,7 @@ fs::path scratch_dir(const fs::path& cache, const std::string& key) {
 void compile_object(ObjectJob& job, const Toolchain& tc, const fs::path& cache, const BuildOptions& options,
                   BuildStats& stats, std::mutex& log_mutex) {
     const ModFile& mod = *job.mod;
-    std::string full = mod.name.full();
+    std::string full = translation_stem(mod);
     fs::path work = scratch_dir(cache, job.key);
     boost::system::error_code ec;
     fs::remove_all(work, ec);
@@ -181,6 +184,7 @@ std::string link_library(PackageLibrary& lib, const std::vector<ObjectJob*>& obj
             lib.failures.push_back(ModFailure{name, {}, "link", message});
         }
         lib.mechanisms.clear();
+        lib.objects.clear();
         fs::remove_all(work, ec);
         return std::string();
     };
@@ -238,8 +242,16 @@ bool BuildResult::ok() const {
     return true;
 }
 
+std::string translation_stem(const ModFile& mod) {
+    return mod.own_name ? mod.path.stem().string() : mod.name.full();
+}
+
+std::string shown_name(const ModFile& mod) {
+    return mod.own_name ? mod.path.filename().string() : mod.name.pretty();
+}
+
 std::string build_source(const ModFile& mod, std::string_view text) {
-    return mod.nmodl.kind == MechanismKind::nothing ? std::string(text) : rewrite_nmodl(text, mod.nmodl, mod.name.full());
+    return mod.own_name || mod.nmodl.kind == MechanismKind::nothing ? std::string(text) : rewrite_nmodl(text, mod.nmodl, mod.name.full());
 }
 
 namespace {
@@ -422,7 +434,7 @@ BuildResult build_packages_once(const std::vector<Package>& packages, const Tool
             for (size_t m = 0; m < package.mods.size(); ++m) {
                 objects.push_back(&jobs[first + m]);
             }
-            if (!objects.empty() && fs::exists(library_for(package.name, objects, toolchain, cache).second, ec)) {
+            if (!objects.empty() && options.link && fs::exists(library_for(package.name, objects, toolchain, cache).second, ec)) {
                 for (auto* job : objects) {
                     job->ok = job->reused = true;
                     ++result.stats.reused;
@@ -460,7 +472,7 @@ BuildResult build_packages_once(const std::vector<Package>& packages, const Tool
         if (options.log) {
             std::lock_guard<std::mutex> lock(log_mutex);
             options.log("[" + std::to_string(++done) + "/" + std::to_string(todo.size()) + "] " +
-                        job.mod->name.pretty() + (job.ok ? "" : " FAILED"));
+                        shown_name(*job.mod) + (job.ok ? "" : " FAILED"));
         }
     });
     for (const auto& s : per_job) {
@@ -478,11 +490,12 @@ BuildResult build_packages_once(const std::vector<Package>& packages, const Tool
             if (job.ok) {
                 objects.push_back(&job);
                 lib.mechanisms.push_back(job.mod->name);
+                lib.objects.push_back(job.object);
             } else {
                 lib.failures.push_back(job.failure);
             }
         }
-        if (!objects.empty()) {
+        if (!objects.empty() && options.link) {
             std::string key = link_library(lib, objects, toolchain, cache, options, result.stats);
             if (!key.empty()) {
                 manifest.put_library({stamp_key(package.dir), package.name, key, toolchain.neuron_version});

@@ -36,7 +36,7 @@ bool is_link(const fs::path& path) {
 // readdir(3) directly: its d_type tells a regular file without a stat per entry, which boost's
 // directory_iterator would make (discovery of an unchanged set costs one stat per mod, no more).
 // Only files whose stem `wanted` accepts (all without it) are listed. `dir` is in `package_dir`; a
-// linked folder or file listed must lead to somewhere inside it too.
+// linked folder or file listed must lead to somewhere inside it too (no check for an empty one).
 std::vector<fs::path> mod_files_in(const fs::path& dir, const fs::path& package_dir,
                                    bool (*wanted)(std::string_view stem) = nullptr) {
     std::vector<fs::path> files;
@@ -56,7 +56,7 @@ std::vector<fs::path> mod_files_in(const fs::path& dir, const fs::path& package_
             // reading it reports the problem instead of the mechanism silently missing.
             boost::system::error_code ec;
             keep = fs::is_regular_file(fs::status(path, ec)) || ec;
-            if (keep && !ec && entry->d_type == DT_LNK) {
+            if (keep && !ec && entry->d_type == DT_LNK && !package_dir.empty()) {
                 require_inside(path, package_dir, "");
             }
         }
@@ -64,7 +64,7 @@ std::vector<fs::path> mod_files_in(const fs::path& dir, const fs::path& package_
             files.push_back(std::move(path));
         }
     }
-    if (!files.empty() && dir != package_dir && is_link(dir)) {
+    if (!files.empty() && !package_dir.empty() && dir != package_dir && is_link(dir)) {
         require_inside(dir, package_dir, "");
     }
     // By their text: boost's path comparison walks the path element by element.
@@ -225,6 +225,38 @@ std::vector<const ModFile*> registration_order(const Package& package) {
         return name_a != name_b ? name_a < name_b : a->path.native() < b->path.native();
     });
     return order;
+}
+
+Package load_model_mods(const std::vector<fs::path>& inputs, ScanMemo* memo) {
+    Package package;
+    package.name = "model";
+    std::vector<fs::path> files;
+    for (const auto& input : inputs) {
+        boost::system::error_code ec;
+        fs::path as_mod = input.extension() == ".mod" ? input : fs::path(input.string() + ".mod");
+        if (fs::is_directory(input, ec)) {
+            auto found = mod_files_in(input, {});
+            files.insert(files.end(), found.begin(), found.end());
+        } else if (fs::is_regular_file(as_mod, ec)) {
+            files.push_back(as_mod);
+        } else {
+            throw Error(input.string() + " is neither a folder nor a mod file; give folders of .mod files or "
+                        ".mod files (as nrnivmodl takes them)");
+        }
+    }
+    std::map<std::string, fs::path> seen;
+    for (const auto& file : files) {
+        std::string stem = file.stem().string();
+        auto [at, fresh] = seen.emplace(stem, file);
+        if (!fresh) {
+            throw Error(file.string() + " and " + at->second.string() + " have the same file name, and nocmodl "
+                        "names a mod's registration function after it; give only one of them");
+        }
+        ModFile mod = read_mod(file, MechanismName{package.name, stem, std::string(kDefaultVariant)}, memo);
+        mod.own_name = true;
+        package.mods.push_back(std::move(mod));
+    }
+    return package;
 }
 
 bool is_package_dir(const fs::path& dir) {

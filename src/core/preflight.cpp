@@ -9,7 +9,7 @@ namespace glia {
 
 std::vector<std::string> registered_names(const ModFile& mod) {
     if (mod.nmodl.kind != MechanismKind::nothing) {
-        return {mod.name.full()};
+        return {mod.own_name ? mod.nmodl.name : mod.name.full()};
     }
     std::vector<std::string> names;
     for (const auto& function : mod.nmodl.functions) {

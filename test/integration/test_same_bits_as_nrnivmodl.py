@@ -11,7 +11,7 @@ import os
 import re
 import shutil
 
-from harness import GliaTestCase, main, skip_unless_debian_neuron
+from harness import NEURON, GliaTestCase, main, skip_unless_debian_neuron
 
 
 def current(suffix, g, e, shape):
@@ -73,6 +73,33 @@ def neuron_makefile():
     return None
 
 
+def run_nrnivmodl(box, folder, args=()):
+    """Runs NEURON's nrnivmodl in `folder` with `args`, as a user would in the C locale; returns the library.
+    Debian's is run from a copy with its makefile path fixed; NEURON 9's as it is."""
+    env = dict(box.env, LC_ALL="C")
+    if not NEURON["version"].startswith("8."):
+        out = box.run([os.path.join(NEURON["bin_dir"], "nrnivmodl"), *args], cwd=folder, env=env).stdout
+    else:
+        with open(NRNIVMODL) as f:
+            script = f.read()
+        broken = '"${bindir}/nrnmech_makefile"'
+        if broken not in script:
+            raise AssertionError("nrnivmodl changed: fix how this test repairs it")
+        library_dir = os.path.dirname(os.path.realpath("/usr/lib/nrn/libnrniv.so"))
+        script = script.replace(broken, f'"{neuron_makefile()}" "libdir={library_dir}"')
+        # `special` needs ivstream.h, which no Debian package installs; nrniv loads the library alone.
+        script = re.sub(r" special &&", " mech_lib_shared &&", script)
+        fixed = box.write("nrnivmodl", script)
+        os.chmod(fixed, 0o755)
+        out = box.run([fixed, *args], cwd=folder, env=env).stdout
+    library = os.path.join(folder, "x86_64", ".libs", "libnrnmech.so")
+    if not os.path.exists(library):
+        library = os.path.join(folder, "x86_64", "libnrnmech.so")  # NEURON 9 writes no .libs/
+    if not os.path.exists(library):
+        raise AssertionError(out)
+    return library
+
+
 class SameBitsAsNrnivmodl(GliaTestCase):
     def package(self):
         entries = []
@@ -83,21 +110,8 @@ class SameBitsAsNrnivmodl(GliaTestCase):
         return self.box.path("packages", "bits")
 
     def nrnivmodl(self, folder):
-        """Runs a copy of Debian's nrnivmodl in `folder`, its makefile path fixed, as a user would in the C locale."""
-        with open(NRNIVMODL) as f:
-            script = f.read()
-        broken = '"${bindir}/nrnmech_makefile"'
-        self.assertIn(broken, script, "nrnivmodl changed: fix how this test repairs it")
-        library_dir = os.path.dirname(os.path.realpath("/usr/lib/nrn/libnrniv.so"))
-        script = script.replace(broken, f'"{neuron_makefile()}" "libdir={library_dir}"')
-        # `special` needs ivstream.h, which no Debian package installs; nrniv loads the library alone.
-        script = re.sub(r" special &&", " mech_lib_shared &&", script)
-        fixed = self.box.write("nrnivmodl", script)
-        os.chmod(fixed, 0o755)
-        env = dict(self.box.env, LC_ALL="C")
-        out = self.box.run([fixed], cwd=folder, env=env).stdout
-        library = os.path.join(folder, "x86_64", ".libs", "libnrnmech.so")
-        self.assertTrue(os.path.exists(library), out)
+        library = run_nrnivmodl(self.box, folder)
+        self.assertTrue(os.path.exists(library))
         return library
 
     def voltages(self, output):

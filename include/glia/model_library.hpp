@@ -1,0 +1,59 @@
+#pragma once
+/// \file
+/// `glia nrnivmodl`: a model folder's mechanism library, made as NEURON's `nrnivmodl` makes it (the
+/// folder's mods under their own names, NEURON's compiler and flags, nrnivmodl's registration order)
+/// from objects in glia's cache, and put where NEURON looks for it at start-up:
+/// `x86_64/.libs/libnrnmech.so` and `x86_64/libnrnmech.so`, with an `x86_64/special` that runs
+/// nrniv with it. Loading the library can also load glia's plugin (builtins and installed packages).
+///
+/// glia replaces only files it wrote: `x86_64/.glia-nrnivmodl` records each with its stamp. A file
+/// of those names that glia did not write (the library NEURON's nrnivmodl made, say) stops the
+/// build before anything is written, naming it. Everything else in `x86_64/` is left alone.
+
+#include "glia/build.hpp"
+#include "glia/fs.hpp"
+#include "glia/package.hpp"
+#include "glia/toolchain.hpp"
+
+#include <string>
+#include <vector>
+
+namespace glia {
+
+/// The record of what glia nrnivmodl wrote into a model folder's `x86_64/`.
+inline constexpr const char* kModelRecordName = ".glia-nrnivmodl";
+
+/// What `build_model_library` builds, and how.
+struct ModelLibraryOptions {
+    fs::path folder;              ///< the model folder: `x86_64/` goes here
+    std::vector<fs::path> inputs; ///< folders of mods or mod files, as nrnivmodl takes them; empty: `folder`
+    std::string incflags;         ///< nrnivmodl's -incflags: added to every compile
+    std::string loadflags;        ///< nrnivmodl's -loadflags: added to the link
+    bool strict = false;          ///< a mod that fails fails the build, as in nrnivmodl: nothing is written
+    fs::path plugin;              ///< the libglia.so the library loads after its own mods; empty: none
+    BuildOptions build;           ///< jobs, force, verbose, log (its `link` is ignored)
+};
+
+/// What `build_model_library` did.
+struct ModelLibraryResult {
+    Package mods;                     ///< the folder's mods, in registration order
+    std::vector<ModFailure> failures; ///< the mods the library lacks
+    BuildStats stats;
+    fs::path library;                 ///< `x86_64/.libs/libnrnmech.so`; empty if nothing was written (--strict)
+    bool changed = false;             ///< false: the folder already held this very library
+};
+
+/// Builds the library of `options.folder` and writes it (and `special`) into its `x86_64/`. A mod
+/// that fails is left out and reported in `failures` (the library says so when it loads), unless
+/// `strict`. Throws glia::Error for unusable inputs and for a file in the way that glia did not write.
+ModelLibraryResult build_model_library(const ModelLibraryOptions& options, const Toolchain& toolchain,
+                                       const fs::path& cache);
+
+/// The registration unit of the library (nrnivmodl's `mod_func.cpp`): a `modl_reg()` that prints
+/// nrnivmodl's banner, registers `mods` in order, names the mods in `lacking` and, if `plugin` is
+/// not empty, loads glia's plugin and calls its `modl_reg()`. `banner` names each mod as nrnivmodl's
+/// banner does (relative to the folder, so two folders with the same mods share one library).
+std::string model_registration_unit(const std::vector<const ModFile*>& mods, const std::vector<ModFailure>& lacking,
+                                    const fs::path& plugin, const std::vector<std::string>& banner);
+
+} // namespace glia

@@ -1,0 +1,354 @@
+#include "glia/model_library.hpp"
+
+#include "glia/cache.hpp"
+#include "glia/error.hpp"
+#include "glia/file_stamp.hpp"
+#include "glia/hash.hpp"
+#include "glia/manifest.hpp"
+#include "glia/process.hpp"
+#include "glia/scan_memo.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <set>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace glia {
+
+namespace {
+
+// Bumped whenever the registration unit or the way the library is linked changes.
+constexpr const char* kModelFormat = "glia-nrnivmodl-1";
+constexpr const char* kRecordHeader = "glia nrnivmodl record 1";
+// The package name under which the cache's manifest keeps a folder's last library (for glia cache --gc).
+constexpr const char* kCachePackage = "nrnmech";
+// What glia writes into x86_64/, relative to it.
+const std::vector<std::string> kWritten = {"libnrnmech.so", ".libs/libnrnmech.so", "special"};
+
+// `text` as a C string literal; bytes that are not printable ASCII as octal escapes.
+std::string c_literal(const std::string& text) {
+    std::string out = "\"";
+    for (unsigned char c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+        } else if (c < 0x20 || c >= 0x7f || c == '?') { // '?' too: no trigraphs
+            char escaped[5];
+            std::snprintf(escaped, sizeof escaped, "\\%03o", c);
+            out += escaped;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out + "\"";
+}
+
+// How nrnivmodl's banner names each mod: as its glob spells it, the input as given (`dir/x.mod`,
+// `x.mod`), or the bare file name when no input was given. `given` are the inputs as typed,
+// `inputs` the same made absolute, in the order load_model_mods read them.
+std::vector<std::string> banner_names(const Package& mods, const std::vector<fs::path>& given,
+                                      const std::vector<fs::path>& inputs) {
+    std::vector<std::string> names;
+    size_t input = 0;
+    for (const auto& mod : mods.mods) {
+        std::string file = mod.path.filename().string();
+        if (given.empty()) {
+            names.push_back(file);
+            continue;
+        }
+        boost::system::error_code ec;
+        // A folder's mods are listed together; move on to the input this one came from.
+        while (input + 1 < inputs.size() && !(fs::is_directory(inputs[input], ec) && mod.path.parent_path() == inputs[input]) &&
+               !(mod.path == inputs[input] || mod.path == fs::path(inputs[input].string() + ".mod"))) {
+            ++input;
+        }
+        const fs::path& typed = given[input];
+        names.push_back(fs::is_directory(inputs[input], ec) ? (typed / file).string()
+                                                          : typed.extension() == ".mod" ? typed.string()
+                                                                                        : typed.string() + ".mod");
+        if (!fs::is_directory(inputs[input], ec)) {
+            ++input;
+        }
+    }
+    return names;
+}
+
+// The record: which library the folder holds, and the stamp of each file glia wrote (by path in x86_64/).
+struct Record {
+    std::string key;
+    std::map<std::string, FileStamp> files;
+};
+
+Record read_record(const fs::path& out) {
+    Record record;
+    boost::system::error_code ec;
+    fs::path file = out / kModelRecordName;
+    if (!fs::is_regular_file(fs::symlink_status(file, ec))) {
+        return record;
+    }
+    std::istringstream in(read_file(file));
+    std::string line;
+    if (!std::getline(in, line) || line != kRecordHeader) {
+        return record; // not glia's: vouches for nothing
+    }
+    while (std::getline(in, line)) {
+        size_t space = line.find(' ');
+        if (space == std::string::npos) {
+            continue;
+        }
+        std::string what = line.substr(0, space), rest = line.substr(space + 1);
+        if (what == "library") {
+            record.key = rest;
+        } else if (what == "file") {
+            size_t split = rest.find(' ');
+            FileStamp stamp;
+            if (split != std::string::npos && FileStamp::parse(rest.substr(0, split), stamp)) {
+                record.files[rest.substr(split + 1)] = stamp;
+            }
+        }
+    }
+    return record;
+}
+
+void write_record(const fs::path& out, const Record& record) {
+    std::string text = std::string(kRecordHeader) + "\nlibrary " + record.key + "\n";
+    for (const auto& [path, stamp] : record.files) {
+        text += "file " + stamp.text() + " " + path + "\n";
+    }
+    write_file_atomic(out / kModelRecordName, text);
+}
+
+// The files of kWritten in `out` that exist but that glia did not write (or that changed since).
+std::vector<fs::path> foreign_files(const fs::path& out, const Record& record) {
+    std::vector<fs::path> foreign;
+    for (const auto& name : kWritten) {
+        fs::path file = out / name;
+        boost::system::error_code ec;
+        fs::file_status status = fs::symlink_status(file, ec);
+        if (!fs::exists(status)) {
+            continue;
+        }
+        auto known = record.files.find(name);
+        if (fs::is_symlink(status) || known == record.files.end() || !(known->second == FileStamp::of(file))) {
+            foreign.push_back(file);
+        }
+    }
+    return foreign;
+}
+
+std::string special_script(const Toolchain& tc) {
+    return "#!/bin/sh\n"
+           "# Written by glia nrnivmodl: NEURON's nrniv with this folder's mechanisms, like nrnivmodl's special.\n"
+           "here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
+           "exec '" + (tc.neuron_prefix / "bin" / "nrniv").string() + "' -dll \"$here/.libs/libnrnmech.so\" \"$@\"\n";
+}
+
+// Copies `from` to `to` by way of a temporary file renamed into place, so a process that has the
+// old library open keeps it, and a reader never sees half a file.
+void put_file(const fs::path& from, const fs::path& to) {
+    make_dirs(to.parent_path());
+    fs::path temporary = to.parent_path() / (".glia-" + to.filename().string() + "." + std::to_string(::getpid()));
+    boost::system::error_code ec;
+    fs::copy_file(from, temporary, fs::copy_options::overwrite_existing, ec);
+    if (ec || ::chmod(temporary.c_str(), 0755) != 0 || ::rename(temporary.c_str(), to.c_str()) != 0) {
+        std::string why = ec ? ec.message() : std::string(std::strerror(errno));
+        fs::remove(temporary, ec);
+        throw Error("cannot write " + to.string() + ": " + why);
+    }
+}
+
+// Links the library in the cache, under the lock, unless the cache has it; returns its path there.
+fs::path link_model_library(const std::string& key, const std::string& unit, const std::vector<fs::path>& objects,
+                            const Toolchain& tc, const std::string& loadflags, const fs::path& out,
+                            const fs::path& cache, const BuildOptions& options, BuildStats& stats) {
+    fs::path target = cache / "libs" / key / ("libglia-" + std::string(kCachePackage) + ".so");
+    boost::system::error_code ec;
+    if (!options.force && fs::exists(target, ec)) {
+        return target;
+    }
+    CacheLock lock(cache);
+    fs::path work = cache / "tmp" / (key + "." + std::to_string(::getpid())); // scratch space (cache.hpp)
+    fs::remove_all(work, ec);
+    make_dirs(work);
+    auto run = [&](std::vector<std::string> argv, const char* what) {
+        if (options.verbose && options.log) {
+            options.log(command_line(argv));
+        }
+        ProcessResult r = run_process(argv, work);
+        if (!r.ok()) {
+            fs::remove_all(work, ec);
+            std::string trouble = cache_trouble(cache, r.output);
+            throw Error(std::string("cannot ") + what + " the library of " + out.parent_path().string() + ":\n" +
+                        r.output + trouble);
+        }
+    };
+    write_file_atomic(work / "mod_func.cpp", unit);
+    std::vector<std::string> compile = tc.compile_cxx;
+    compile.insert(compile.end(), {"-c", (work / "mod_func.cpp").string(), "-o", (work / "mod_func.o").string()});
+    run(compile, "compile the registration unit of");
+    std::vector<std::string> link = tc.link;
+    link.insert(link.end(), {"-o", (work / target.filename()).string(), "-Wl,-soname,libnrnmech.so",
+                             (work / "mod_func.o").string()});
+    for (const auto& object : objects) {
+        link.push_back(object.string());
+    }
+    link.insert(link.end(), tc.libraries.begin(), tc.libraries.end());
+    for (const auto& word : split_words(loadflags)) {
+        link.push_back(word);
+    }
+    run(link, "link");
+    ++stats.linked;
+    publish(work / target.filename(), target, cache);
+    fs::remove_all(work, ec);
+    // The folder's last library, so that 'glia cache --gc' keeps it while the folder exists.
+    BuildManifest manifest = BuildManifest::load(manifest_path(cache));
+    manifest.put_library({stamp_key(out), kCachePackage, key, tc.neuron_version});
+    try {
+        manifest.save(manifest_path(cache));
+    } catch (const Error& e) {
+        if (options.log) {
+            options.log(std::string("warning: ") + e.what());
+        }
+    }
+    return target;
+}
+
+} // namespace
+
+std::string model_registration_unit(const std::vector<const ModFile*>& mods, const std::vector<ModFailure>& lacking,
+                                    const fs::path& plugin, const std::vector<std::string>& banner) {
+    std::string text = "// Written by glia nrnivmodl: what NEURON's nrnivmodl writes as mod_func.cpp";
+    text += plugin.empty() ? ".\n" : ", then glia's plugin.\n";
+    text += "#include <stdio.h>\n#include <dlfcn.h>\nextern int nrnmpi_myid;\nextern int nrn_nobanner_;\n"
+            "extern \"C\" {\n";
+    for (const ModFile* mod : mods) {
+        text += "extern void _" + translation_stem(*mod) + "_reg(void);\n";
+    }
+    text += "\nvoid modl_reg() {\n"
+            "  if (!nrn_nobanner_) if (nrnmpi_myid < 1) {\n"
+            "    fprintf(stderr, \"Additional mechanisms from files\\n\");\n";
+    for (const auto& name : banner) {
+        text += "    fputs(" + c_literal(" \"" + name + "\"") + ", stderr);\n";
+    }
+    text += "    fprintf(stderr, \"\\n\");\n  }\n";
+    for (const ModFile* mod : mods) {
+        text += "  _" + translation_stem(*mod) + "_reg();\n";
+    }
+    if (!lacking.empty()) {
+        std::string names;
+        for (const auto& failure : lacking) {
+            names += (names.empty() ? "" : ", ") + failure.file.filename().string();
+        }
+        text += "  if (nrnmpi_myid < 1) fputs(" +
+                c_literal("glia: this library lacks " + names +
+                          " (they failed to build; run 'glia nrnivmodl' in the model folder to see why)\n") +
+                ", stderr);\n";
+    }
+    if (!plugin.empty()) {
+        text += "  void* glia = dlopen(" + c_literal(plugin.string()) + ", RTLD_NOW | RTLD_GLOBAL);\n"
+                "  void (*glia_reg)(void) = glia ? (void (*)(void))dlsym(glia, \"modl_reg\") : 0;\n"
+                "  if (glia_reg) {\n    glia_reg();\n  } else if (nrnmpi_myid < 1) {\n"
+                "    fprintf(stderr, \"glia: cannot load glia's plugin %s: %s; this folder's mechanisms are loaded, "
+                "glia's packages are not (run 'glia nrnivmodl' again, or 'glia nrnivmodl --no-glia' to leave glia "
+                "out)\\n\", " + c_literal(plugin.string()) + ", glia ? \"it has no modl_reg\" : dlerror());\n  }\n";
+    }
+    text += "}\n}\n";
+    return text;
+}
+
+ModelLibraryResult build_model_library(const ModelLibraryOptions& options, const Toolchain& toolchain,
+                                       const fs::path& cache) {
+    ModelLibraryResult result;
+    fs::path folder = fs::absolute(options.folder).lexically_normal();
+    std::vector<fs::path> inputs;
+    for (const auto& input : options.inputs) {
+        inputs.push_back(input.is_absolute() ? input : folder / input);
+    }
+    if (inputs.empty()) {
+        inputs.push_back(folder);
+    }
+    ScanMemo memo = ScanMemo::load(scan_memo_path(cache));
+    result.mods = load_model_mods(inputs, &memo);
+    memo.save_if_changed(scan_memo_path(cache));
+
+    // nrnivmodl's -incflags and -loadflags change what is compiled and linked, and so the cache keys.
+    Toolchain tc = toolchain;
+    for (const auto& word : split_words(options.incflags)) {
+        tc.compile.push_back(word);
+        tc.compile_cxx.push_back(word);
+    }
+    fs::path out = folder / "x86_64";
+    Record record = read_record(out);
+    // Before any work: a file in the way that glia did not write stops it.
+    if (auto foreign = foreign_files(out, record); !foreign.empty()) {
+        std::string names, quoted;
+        for (const auto& file : foreign) {
+            names += (names.empty() ? "" : ", ") + file.string();
+            quoted += " '" + file.string() + "'";
+        }
+        throw Error(names + (foreign.size() > 1 ? " were" : " was") +
+                    " not written by glia (NEURON's nrnivmodl writes these names), and glia does not replace files "
+                    "it did not create. Remove them (rm -f" + quoted + ") or the whole " + out.string() +
+                    " folder, then run 'glia nrnivmodl' again; glia leaves everything else in it alone");
+    }
+
+    BuildOptions build = options.build;
+    build.link = false;
+    BuildResult built = build_packages({result.mods}, tc, cache, build);
+    result.stats = built.stats;
+    const PackageLibrary& objects = built.libraries.front();
+    result.failures = objects.failures;
+    if (options.strict && !result.failures.empty()) {
+        return result;
+    }
+    std::set<std::string> in_library;
+    for (const auto& name : objects.mechanisms) {
+        in_library.insert(name.asset);
+    }
+    std::vector<const ModFile*> registered;
+    std::vector<std::string> banner;
+    std::vector<std::string> all_names = banner_names(result.mods, options.inputs, inputs);
+    for (size_t m = 0; m < result.mods.mods.size(); ++m) {
+        if (in_library.count(result.mods.mods[m].name.asset)) {
+            registered.push_back(&result.mods.mods[m]);
+            banner.push_back(all_names[m]);
+        }
+    }
+    std::string unit = model_registration_unit(registered, result.failures, options.plugin, banner);
+    Hasher h;
+    h.field("format", kModelFormat).field("unit", unit).field("toolchain", tc.identity()).field("loadflags",
+                                                                                                options.loadflags);
+    for (const auto& object : objects.objects) {
+        h.field("object", object.filename().string());
+    }
+    std::string key = h.hex();
+    result.library = out / ".libs" / "libnrnmech.so";
+    bool complete = record.files.size() == kWritten.size();
+    if (!options.build.force && record.key == key && complete) {
+        return result; // every file is glia's (checked above) and holds this library
+    }
+    fs::path library = link_model_library(key, unit, objects.objects, tc, options.loadflags, out, cache,
+                                          options.build, result.stats);
+    Record written;
+    written.key = key;
+    for (const auto& name : kWritten) {
+        if (name == "special") {
+            write_file_atomic(out / name, special_script(tc));
+            if (::chmod((out / name).c_str(), 0755) != 0) {
+                throw Error("cannot make " + (out / name).string() + " executable: " + std::strerror(errno));
+            }
+        } else {
+            put_file(library, out / name);
+        }
+        written.files[name] = FileStamp::of(out / name);
+    }
+    write_record(out, written);
+    result.changed = true;
+    return result;
+}
+
+} // namespace glia

@@ -1,0 +1,213 @@
+"""`glia nrnivmodl`: a model folder's mods built as NEURON's nrnivmodl builds them, from glia's cache.
+
+The library lands where NEURON looks for it (x86_64/.libs/libnrnmech.so, x86_64/libnrnmech.so), under
+the mods' own names; simulations give the bits of NEURON's own pipeline; objects come from the cache; a
+failing mod is left out and named; files glia did not write are never replaced.
+"""
+
+import os
+import shutil
+import time
+
+from harness import CLI, NEURON, NEURON_DEMO_MODS, PYTHON, SETTLE, GliaTestCase, main
+from test_same_bits_as_nrnivmodl import current, neuron_makefile, run_nrnivmodl
+
+# Density mods with nonlinear currents of their own sizes (their sum's rounding depends on the
+# order NEURON registered them in), named so that the file order is neither the SUFFIX order nor
+# the order of writing; and a synapse of our own for the network.
+OWN_MODS = {
+    "b_na.mod": current("na2", "0.0002", "50", "(1 + 0.3*sin(v/7))"),
+    "a_leak.mod": current("zlk", "0.0003", "-54.3", "1"),
+    "c_h.mod": current("hcn", "0.00011", "-30", "exp(-(v + 70)/20)"),
+    "syn.mod": """
+    NEURON {
+        POINT_PROCESS Syn2
+        RANGE tau, e, i
+        NONSPECIFIC_CURRENT i
+    }
+    PARAMETER { tau = 2 (ms)  e = 0 (mV) }
+    ASSIGNED { v (mV)  i (nA) }
+    STATE { g (uS) }
+    INITIAL { g = 0 }
+    BREAKPOINT {
+        SOLVE state METHOD cnexp
+        i = g*(v - e)
+    }
+    DERIVATIVE state { g' = -g/tau }
+    NET_RECEIVE(weight (uS)) { g = g + weight }
+    """,
+}
+# NEURON's demo mods, used in place: two density channels, a pump, and an artificial cell.
+DEMO = ["nachan.mod", "khhchan.mod", "cachan1.mod", "capump.mod", "invlfire.mod"]
+DENSITY = ["na2", "zlk", "hcn", "HHna", "HHk", "cachan1", "capump"]
+
+# A section with every density mechanism, driven by a clamp and by a synapse that artificial
+# cells drive: v at every step, and the spike times of the section and of the cells.
+SIMULATION = """
+create soma
+soma { L = 20  diam = 20  nseg = 1 }
+%s
+objref stim, syn, cells[2], links[2], watch, tv, tf, nil, fires
+soma stim = new IClamp(0.5)
+stim.del = 1
+stim.dur = 60
+stim.amp = 0.1
+soma syn = new Syn2(0.5)
+tv = new Vector()
+tf = new Vector()
+fires = new List()
+for k = 0, 1 {
+    cells[k] = new IntervalFire()
+    cells[k].invl = 7 + 3*k
+    links[k] = new NetCon(cells[k], syn)
+    links[k].weight = 0.05
+    links[k].delay = 1 + k
+    fires.append(new NetCon(cells[k], nil))
+    fires.o(k).record(tf)
+}
+soma watch = new NetCon(&v(0.5), nil)
+watch.threshold = -20
+watch.record(tv)
+dt = 0.025
+finitialize(-65)
+while (t < 60) {
+    fadvance()
+    printf("V %%.17g\\n", soma.v(0.5))
+}
+for k = 0, tv.size() - 1 printf("S %%.17g\\n", tv.x[k])
+for k = 0, tf.size() - 1 printf("F %%.17g\\n", tf.x[k])
+""" % "\n".join(f"soma insert {suffix}" for suffix in DENSITY)
+
+
+def demo_files():
+    return [os.path.join(NEURON_DEMO_MODS, name) for name in DEMO]
+
+
+class GliaNrnivmodl(GliaTestCase):
+    def model(self, name, mods=OWN_MODS):
+        folder = self.box.path(name)
+        for file_name, text in mods.items():
+            self.box.write(os.path.join(name, file_name), text)
+        return folder
+
+    def nrnivmodl(self, folder, *args, check=True):
+        return self.box.run([CLI, "nrnivmodl", *args], cwd=folder, check=check)
+
+    def simulate(self, folder):
+        """nrniv in `folder`, which loads x86_64/.libs/libnrnmech.so by itself."""
+        with open(os.path.join(folder, "sim.hoc"), "w") as f:
+            f.write(SIMULATION + "\nquit()\n")
+        out = self.box.run(["nrniv", "-nogui", "sim.hoc"], cwd=folder).stdout
+        lines = [line for line in out.splitlines() if line[:2] in ("V ", "S ", "F ")]
+        self.assertEqual(sum(line.startswith("V ") for line in lines), 2400, out[-2000:])
+        return out, lines
+
+    def test_same_bits_as_neuron_pipeline(self):
+        if NEURON["version"].startswith("8.") and not neuron_makefile():
+            self.skipTest("needs Debian's nrnivmodl makefile")
+        args = [".", *demo_files()]
+        neuron_folder = self.model("by_neuron")
+        run_nrnivmodl(self.box, neuron_folder, args)
+        glia_folder = self.model("by_glia")
+        out = self.nrnivmodl(glia_folder, "--no-glia", *args).stdout
+        self.assertIn("9 mods: 9 compiled", out)
+        for library in ("x86_64/.libs/libnrnmech.so", "x86_64/libnrnmech.so", "x86_64/special"):
+            self.assertTrue(os.path.exists(os.path.join(glia_folder, library)), library)
+
+        neuron_out, neuron_lines = self.simulate(neuron_folder)
+        glia_out, glia_lines = self.simulate(glia_folder)
+        self.assertGreater(sum(line.startswith("S ") for line in neuron_lines), 2, "the section should spike")
+        self.assertGreater(sum(line.startswith("F ") for line in neuron_lines), 5, "the cells should fire")
+        differing = [i for i, (a, b) in enumerate(zip(neuron_lines, glia_lines)) if a != b]
+        self.assertEqual(len(neuron_lines), len(glia_lines))
+        self.assertFalse(differing, differing and f"{len(differing)} lines differ; first: nrnivmodl "
+                         f"{neuron_lines[differing[0]]}, glia {glia_lines[differing[0]]}")
+        # The same banner as nrnivmodl's library, in the same order.
+        banner = [line for line in neuron_out.splitlines() if line.startswith(" \"")]
+        self.assertEqual(banner, [line for line in glia_out.splitlines() if line.startswith(" \"")])
+        self.assertIn('"./a_leak.mod" "./b_na.mod" "./c_h.mod" "./syn.mod"', banner[0])
+
+    def test_cache_second_folder_no_op_and_one_change(self):
+        first = self.model("first")
+        self.assertIn("4 mods: 4 compiled, 0 up to date, 1 linked; wrote x86_64/.libs/libnrnmech.so",
+                      self.nrnivmodl(first, "--no-glia").stdout)
+        # Another folder with the same mod files compiles nothing (and shares the library).
+        second = self.model("second")
+        self.assertIn("4 mods: 0 compiled, 4 up to date, 0 linked; wrote", self.nrnivmodl(second, "--no-glia").stdout)
+        time.sleep(SETTLE)
+        # Unchanged: nothing is compiled, linked or written.
+        library = os.path.join(second, "x86_64", ".libs", "libnrnmech.so")
+        before = os.stat(library)
+        self.assertIn("0 compiled, 4 up to date, 0 linked; unchanged", self.nrnivmodl(second, "--no-glia").stdout)
+        self.assertEqual(before.st_ino, os.stat(library).st_ino)
+        # One changed mod: one compile, one link.
+        with open(os.path.join(second, "a_leak.mod"), "a") as f:
+            f.write(": edited\n")
+        self.assertIn("1 compiled, 3 up to date, 1 linked; wrote",
+                      self.nrnivmodl(second, "--no-glia").stdout)
+        out = self.box.run(["nrniv", "-nogui", "-c", "create s\ns insert zlk\nprint s.g_zlk\nquit()"], cwd=second)
+        self.assertIn("0.0003", out.stdout)
+
+    def test_failing_mod_left_out_and_named(self):
+        mods = {"good.mod": OWN_MODS["a_leak.mod"], "bad.mod": current("bad", "1", "0", "(1 +")}
+        folder = self.model("broken", mods)
+        r = self.nrnivmodl(folder, "--no-glia", check=False)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn(f"FAILED: {folder}/bad.mod failed to translate:", r.stdout)
+        self.assertIn("bad.mod", r.stdout.split("failed to translate:")[1])  # nocmodl's own message
+        self.assertIn("1 failed; wrote", r.stdout)
+        out = self.box.run(["nrniv", "-nogui", "-c", "create s\ns insert zlk\nprint s.g_zlk\nquit()"], cwd=folder)
+        self.assertIn("0.0003", out.stdout)
+        self.assertIn("glia: this library lacks bad.mod", out.stdout)
+        # --strict fails as nrnivmodl does, and writes nothing.
+        strict = self.model("strict", mods)
+        r = self.nrnivmodl(strict, "--no-glia", "--strict", check=False)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("--strict: nothing written", r.stdout)
+        self.assertFalse(os.path.exists(os.path.join(strict, "x86_64")))
+
+    def test_files_glia_did_not_write_are_not_replaced(self):
+        folder = self.model("theirs", {"a_leak.mod": OWN_MODS["a_leak.mod"]})
+        theirs = self.box.write("theirs/x86_64/.libs/libnrnmech.so", "made by nrnivmodl")
+        mine = self.box.write("theirs/x86_64/leak.c", "nrnivmodl's translation")
+        r = self.nrnivmodl(folder, "--no-glia", check=False)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn(f"{theirs} was not written by glia", r.stdout)
+        self.assertIn(f"rm -f '{theirs}'", r.stdout)
+        with open(theirs) as f:
+            self.assertEqual(f.read(), "made by nrnivmodl")
+        self.assertFalse(os.path.exists(os.path.join(folder, "x86_64", "libnrnmech.so")))
+        os.remove(theirs)
+        self.assertIn("wrote", self.nrnivmodl(folder, "--no-glia").stdout)
+        # Its own files it replaces; one changed behind its back it does not.
+        with open(os.path.join(folder, "a_leak.mod"), "a") as f:
+            f.write(": edited\n")
+        self.assertIn("wrote", self.nrnivmodl(folder, "--no-glia").stdout)
+        with open(os.path.join(folder, "x86_64", "special"), "a") as f:
+            f.write("# mine\n")
+        r = self.nrnivmodl(folder, "--no-glia", "--force", check=False)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("special was not written by glia", r.stdout)
+        with open(mine) as f:
+            self.assertEqual(f.read(), "nrnivmodl's translation")
+
+    def test_python_load_mechanisms_and_special(self):
+        folder = self.model("loaded", {"a_leak.mod": OWN_MODS["a_leak.mod"]})
+        self.nrnivmodl(folder, "--no-glia", "-incflags", "-DUNUSED_FLAG", "-loadflags", "-Wl,-z,now")
+        check = "s = h.Section(name='s')\ns.insert('zlk')\nprint('g', s(0.5).g_zlk)\n"
+        # `from neuron import h` in the folder loads it by itself ...
+        out = self.box.run([PYTHON, "-c", "from neuron import h\n" + check], cwd=folder).stdout
+        self.assertIn("g 0.0003", out)
+        # ... neuron.load_mechanisms(folder) from elsewhere ...
+        out = self.box.run([PYTHON, "-c", f"import neuron\nfrom neuron import h\n"
+                            f"neuron.load_mechanisms({folder!r})\n" + check]).stdout
+        self.assertIn("g 0.0003", out)
+        # ... and x86_64/special is nrniv with it, from any folder.
+        out = self.box.run([os.path.join(folder, "x86_64", "special"), "-nogui", "-c",
+                            "create s\ns insert zlk\nprint s.g_zlk\nquit()"]).stdout
+        self.assertIn("0.0003", out)
+        self.assertEqual(out.count("Additional mechanisms from files"), 1, out)
+
+
+if __name__ == "__main__":
+    main()
