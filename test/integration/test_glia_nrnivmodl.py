@@ -9,7 +9,7 @@ import os
 import shutil
 import time
 
-from harness import CLI, NEURON, NEURON_DEMO_MODS, PYTHON, SETTLE, GliaTestCase, main
+from harness import CLI, NEURON, NEURON_DEMO_MODS, PLUGIN, PYTHON, SETTLE, GliaTestCase, main
 from test_same_bits_as_nrnivmodl import current, neuron_makefile, run_nrnivmodl
 
 # Density mods with nonlinear currents of their own sizes (their sum's rounding depends on the
@@ -207,6 +207,34 @@ class GliaNrnivmodl(GliaTestCase):
                             "create s\ns insert zlk\nprint s.g_zlk\nquit()"]).stdout
         self.assertIn("0.0003", out)
         self.assertEqual(out.count("Additional mechanisms from files"), 1, out)
+
+    def test_library_brings_glia_along(self):
+        """Loading the library registers glia's builtins and installed packages, as libglia.so does; a name
+        both the folder and a package define stays the folder's, and the package's mechanism is named."""
+        functions = """
+        NEURON { SUFFIX nothing }
+        FUNCTION shared_f() { shared_f = %s }
+        """
+        folder = self.model("with_glia", {"a_leak.mod": OWN_MODS["a_leak.mod"], "fns.mod": functions % "1"})
+        package = self.box.package("clashpkg", {"fns.mod": functions % "2"})
+        self.box.env.update(GLIA_PLUGIN=PLUGIN, GLIA_PATH=os.pathsep.join([package, self.box.env["GLIA_PATH"]]))
+        self.nrnivmodl(folder)
+        hoc = 'create s\ns insert zlk\ns glia_insert("Kv1")\nprint "f", shared_f()\nprint "g", s.g_zlk\n'
+        # No load line at all; then loading the plugin again changes nothing.
+        for load in ("", f'nrn_load_dll("{PLUGIN}")\n'):
+            out = self.box.run(["nrniv", "-nogui", "-c", load + hoc + "quit()"], cwd=folder).stdout
+            self.assertIn("f1 \ng0.0003", out)
+            self.assertIn("name clash on 'shared_f': clashpkg.fns(0)", out)
+            self.assertIn("is left out", out)
+        out = self.box.run(["nrniv", "-nogui", "-c", "create s\ns glia_insert(\"Kv1\")\n"
+                            "forall psection()\nquit()"], cwd=folder).stdout
+        self.assertIn("glia__example__Kv1__0", out)
+        # --no-glia: the folder's mods only.
+        self.nrnivmodl(folder, "--no-glia")
+        out = self.box.run(["nrniv", "-nogui", "-c", "print \"f\", shared_f()\nglia_insert(\"Kv1\")\nquit()"],
+                           cwd=folder, check=False).stdout
+        self.assertIn("f1 ", out)
+        self.assertIn("glia_insert undefined function", out)
 
 
 if __name__ == "__main__":
