@@ -140,6 +140,23 @@ std::vector<fs::path> foreign_files(const fs::path& out, const Record& record) {
     return foreign;
 }
 
+// nrnivmodl's -incflags and -loadflags as its make, run in x86_64/, reads them: a relative -I or -L
+// path is relative to x86_64/ (glia compiles and links elsewhere).
+std::vector<std::string> anchored_flags(const std::string& flags, const fs::path& out) {
+    std::vector<std::string> words = split_words(flags);
+    for (size_t i = 0; i < words.size(); ++i) {
+        std::string& word = words[i];
+        bool separate = (word == "-I" || word == "-L") && i + 1 < words.size();
+        std::string& path_word = separate ? words[++i] : word;
+        size_t start = separate ? 0 : 2;
+        if ((separate || word.starts_with("-I") || word.starts_with("-L")) && path_word.size() > start &&
+            path_word[start] != '/') {
+            path_word = path_word.substr(0, start) + (out / path_word.substr(start)).lexically_normal().string();
+        }
+    }
+    return words;
+}
+
 std::string special_script(const Toolchain& tc) {
     return "#!/bin/sh\n"
            "# Written by glia nrnivmodl: NEURON's nrniv with this folder's mechanisms, like nrnivmodl's special.\n"
@@ -163,7 +180,7 @@ void put_file(const fs::path& from, const fs::path& to) {
 
 // Links the library in the cache, under the lock, unless the cache has it; returns its path there.
 fs::path link_model_library(const std::string& key, const std::string& unit, const std::vector<fs::path>& objects,
-                            const Toolchain& tc, const std::string& loadflags, const fs::path& out,
+                            const Toolchain& tc, const std::vector<std::string>& loadflags, const fs::path& out,
                             const fs::path& cache, const BuildOptions& options, BuildStats& stats) {
     fs::path target = cache / "libs" / key / ("libglia-" + std::string(kCachePackage) + ".so");
     boost::system::error_code ec;
@@ -197,9 +214,7 @@ fs::path link_model_library(const std::string& key, const std::string& unit, con
         link.push_back(object.string());
     }
     link.insert(link.end(), tc.libraries.begin(), tc.libraries.end());
-    for (const auto& word : split_words(loadflags)) {
-        link.push_back(word);
-    }
+    link.insert(link.end(), loadflags.begin(), loadflags.end());
     run(link, "link");
     ++stats.linked;
     publish(work / target.filename(), target, cache);
@@ -276,12 +291,13 @@ ModelLibraryResult build_model_library(const ModelLibraryOptions& options, const
     memo.save_if_changed(scan_memo_path(cache));
 
     // nrnivmodl's -incflags and -loadflags change what is compiled and linked, and so the cache keys.
+    fs::path out = folder / "x86_64";
     Toolchain tc = toolchain;
-    for (const auto& word : split_words(options.incflags)) {
+    for (const auto& word : anchored_flags(options.incflags, out)) {
         tc.compile.push_back(word);
         tc.compile_cxx.push_back(word);
     }
-    fs::path out = folder / "x86_64";
+    std::vector<std::string> loadflags = anchored_flags(options.loadflags, out);
     Record record = read_record(out);
     // Before any work: a file in the way that glia did not write stops it.
     if (auto foreign = foreign_files(out, record); !foreign.empty()) {
@@ -321,7 +337,7 @@ ModelLibraryResult build_model_library(const ModelLibraryOptions& options, const
     std::string unit = model_registration_unit(registered, result.failures, options.plugin, banner);
     Hasher h;
     h.field("format", kModelFormat).field("unit", unit).field("toolchain", tc.identity()).field("loadflags",
-                                                                                                options.loadflags);
+                                                                                                command_line(loadflags));
     for (const auto& object : objects.objects) {
         h.field("object", object.filename().string());
     }
@@ -331,7 +347,7 @@ ModelLibraryResult build_model_library(const ModelLibraryOptions& options, const
     if (!options.build.force && record.key == key && complete) {
         return result; // every file is glia's (checked above) and holds this library
     }
-    fs::path library = link_model_library(key, unit, objects.objects, tc, options.loadflags, out, cache,
+    fs::path library = link_model_library(key, unit, objects.objects, tc, loadflags, out, cache,
                                           options.build, result.stats);
     Record written;
     written.key = key;

@@ -192,8 +192,23 @@ class GliaNrnivmodl(GliaTestCase):
             self.assertEqual(f.read(), "nrnivmodl's translation")
 
     def test_python_load_mechanisms_and_special(self):
-        folder = self.model("loaded", {"a_leak.mod": OWN_MODS["a_leak.mod"]})
-        self.nrnivmodl(folder, "--no-glia", "-incflags", "-DUNUSED_FLAG", "-loadflags", "-Wl,-z,now")
+        konst = """
+        NEURON { SUFFIX nothing }
+        VERBATIM
+        #include "myconst.h"
+        ENDVERBATIM
+        FUNCTION konst() {
+        VERBATIM
+            _lkonst = MY_K;
+        ENDVERBATIM
+        }
+        """
+        folder = self.model("loaded", {"a_leak.mod": OWN_MODS["a_leak.mod"], "konst.mod": konst})
+        self.box.write("loaded/include/myconst.h", "#define MY_K 7.5\n")
+        # As nrnivmodl's make reads them: a relative -I is relative to x86_64/.
+        self.nrnivmodl(folder, "--no-glia", "-incflags", "-I../include", "-loadflags", "-Wl,-z,now")
+        out = self.box.run(["nrniv", "-nogui", "-c", "print konst()\nquit()"], cwd=folder).stdout
+        self.assertIn("7.5", out)
         check = "s = h.Section(name='s')\ns.insert('zlk')\nprint('g', s(0.5).g_zlk)\n"
         # `from neuron import h` in the folder loads it by itself ...
         out = self.box.run([PYTHON, "-c", "from neuron import h\n" + check], cwd=folder).stdout
