@@ -50,8 +50,11 @@ struct Discovery {
     size_t mods_read = 0;                   ///< mods read and scanned (the rest were known by their stamps)
 };
 
+struct PackageList;
+
 /// Discovers every package on the search path (relative entries as in package_search_path).
-/// Broken packages are reported in `problems`.
-Discovery discover_packages(const fs::path& relative_to = {});
+/// Broken packages are reported in `problems`. With `only`, packages it does not list are left
+/// out after reading their name (glia/package_list.hpp); listed ones that are missing are problems.
+Discovery discover_packages(const fs::path& relative_to = {}, const PackageList* only = nullptr);
 
 } // namespace glia

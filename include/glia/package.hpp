@@ -8,6 +8,7 @@
 #include "glia/names.hpp"
 #include "glia/nmodl.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -62,7 +63,9 @@ Package load_model_mods(const std::vector<fs::path>& inputs, ScanMemo* memo = nu
 
 /// Reads the package in `dir`. Throws ParseError (file:line:column) for a malformed manifest,
 /// InvalidName for a bad name and Error for anything else that makes it unusable.
-/// With a `memo`, a mod file whose stamp it vouches for is not read again.
-Package load_package(const fs::path& dir, ScanMemo* memo = nullptr);
+/// With a `memo`, a mod file whose stamp it vouches for is not read again. A package whose name
+/// `wanted` refuses is returned with its name and no mods, its mod files not even listed.
+Package load_package(const fs::path& dir, ScanMemo* memo = nullptr,
+                     const std::function<bool(const std::string&)>& wanted = {});
 
 } // namespace glia

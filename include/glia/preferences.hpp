@@ -13,6 +13,8 @@
 ///     packages:                             # package-wide defaults, the first that applies wins
 ///       - lab                               # every asset lab has comes from lab
 ///       - {package: lab2, variant: fast}    # ... and from lab2 in variant fast where it has one
+///     load:                                 # glia.yaml only: build and load just these packages
+///       - lab                               # (glia/package_list.hpp; absent: every installed one)
 ///
 /// Within one scope an asset's own entry is stronger than a package-wide default, field by field
 /// (Constraint::overridden_by). A package-wide default applies to an asset only when its package
@@ -49,12 +51,21 @@ struct Selection {
     std::string origin; ///< `file:line:column` when read from a file, else empty
 };
 
+/// A package named in a model's `load:` list, and where (`file:line:column`, or the variable).
+struct ListedPackage {
+    std::string name;
+    std::string origin;
+};
+
 /// The preferences one scope holds.
 struct Preferences {
     /// Choices for single assets, by asset name.
     std::map<std::string, Selection, std::less<>> assets;
     /// Package-wide defaults (package set, variant optional), the first that applies wins.
     std::vector<Selection> packages;
+    /// The packages a model loads (`load:`, read only from a project's glia.yaml); nullopt: all.
+    /// Not a choice: empty() and the editing of `glia select` leave it as written.
+    std::optional<std::vector<ListedPackage>> load;
 
     bool empty() const { return assets.empty() && packages.empty(); }
     /// Sets the choice for `asset`, replacing any. Throws PreferenceError if `constraint` is empty
@@ -77,7 +88,7 @@ struct Preferences {
                          const std::function<bool(std::string_view package, std::string_view variant)>& provides,
                          const Selection** from_asset = nullptr, const Selection** from_package = nullptr) const;
 
-    /// Equal choices, ignoring where they were made.
+    /// Equal choices and load lists, ignoring where they were made.
     bool same_choices(const Preferences& other) const;
 };
 

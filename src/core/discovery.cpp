@@ -2,6 +2,7 @@
 
 #include "glia/cache.hpp"
 #include "glia/error.hpp"
+#include "glia/package_list.hpp"
 #include "glia/scan_memo.hpp"
 
 #include <algorithm>
@@ -95,7 +96,7 @@ std::string advice_to_remove(const std::string& package, const fs::path& file) {
     return "move package '" + package + "' (" + file.parent_path().string() + ") out of the way";
 }
 
-Discovery discover_packages(const fs::path& relative_to) {
+Discovery discover_packages(const fs::path& relative_to, const PackageList* only) {
     Discovery found;
     // The memo lives in the cache; a directory that is not glia's cache is neither read nor written.
     fs::path root = cache_root();
@@ -111,10 +112,17 @@ Discovery discover_packages(const fs::path& relative_to) {
             return; // unreadable, or reached twice (a symlink to a package already read)
         }
         try {
-            Package package = load_package(dir, &memo);
+            std::function<bool(const std::string&)> wanted;
+            if (only) {
+                wanted = [&](const std::string& name) { return only->contains(name) && !seen.count(name); };
+            }
+            Package package = load_package(dir, &memo, wanted);
             auto [it, inserted] = seen.emplace(package.name, dir);
             if (!inserted) {
                 found.shadowed.push_back({package.name, dir, it->second});
+                return;
+            }
+            if (only && !only->contains(package.name)) {
                 return;
             }
             found.packages.push_back(std::move(package));
@@ -131,6 +139,11 @@ Discovery discover_packages(const fs::path& relative_to) {
             if (is_package_dir(dir)) {
                 consider(dir);
             }
+        }
+    }
+    if (only) {
+        for (auto& missing : listed_but_missing(*only, found.packages)) {
+            found.problems.push_back(std::move(missing));
         }
     }
     std::sort(found.packages.begin(), found.packages.end(),

@@ -104,7 +104,9 @@ MechanismName name_by_convention(const std::string& package, const fs::path& fil
     return name;
 }
 
-Package load_with_manifest(const fs::path& dir, ScanMemo* memo) {
+using Wanted = std::function<bool(const std::string&)>;
+
+Package load_with_manifest(const fs::path& dir, ScanMemo* memo, const Wanted& wanted) {
     fs::path manifest = dir / kManifestName;
     YAML::Node root = parse_yaml(read_file(manifest), manifest);
     if (!root.IsMap()) {
@@ -128,6 +130,9 @@ Package load_with_manifest(const fs::path& dir, ScanMemo* memo) {
     }
     if (root["description"]) {
         package.description = yaml_scalar(root["description"], "'description'", manifest);
+    }
+    if (wanted && !wanted(package.name)) {
+        return package; // not loaded: its mods are neither listed nor read
     }
     if (!root["mods"]) {
         for (const auto& file : mod_files_in(mods_dir(dir), dir)) {
@@ -186,13 +191,16 @@ std::vector<fs::path> legacy_files(const fs::path& dir) {
     return files;
 }
 
-Package load_legacy(const fs::path& dir, ScanMemo* memo) {
+Package load_legacy(const fs::path& dir, ScanMemo* memo, const Wanted& wanted) {
     Package package;
     package.dir = dir;
     for (const auto& file : legacy_files(dir)) {
         MechanismName name = parse_full_name(file.stem().string());
         if (package.name.empty()) {
             package.name = name.package;
+            if (wanted && !wanted(package.name)) {
+                return package;
+            }
         } else if (package.name != name.package) {
             throw Error(file.string() + ": belongs to package '" + name.package + "' but " + dir.string() +
                         " holds package '" + package.name + "'; put each package in its own directory");
@@ -271,9 +279,10 @@ bool is_package_dir(const fs::path& dir) {
     }
 }
 
-Package load_package(const fs::path& dir, ScanMemo* memo) {
+Package load_package(const fs::path& dir, ScanMemo* memo, const Wanted& wanted) {
     boost::system::error_code ec;
-    Package package = fs::exists(dir / kManifestName, ec) ? load_with_manifest(dir, memo) : load_legacy(dir, memo);
+    Package package =
+        fs::exists(dir / kManifestName, ec) ? load_with_manifest(dir, memo, wanted) : load_legacy(dir, memo, wanted);
     // Stable, so that of two files giving the same name the first one read is named first.
     std::stable_sort(package.mods.begin(), package.mods.end(),
                      [](const ModFile& a, const ModFile& b) { return a.name < b.name; });

@@ -429,7 +429,14 @@ bool Preferences::same_choices(const Preferences& other) const {
             return false;
         }
     }
-    return true;
+    auto names = [](const std::optional<std::vector<ListedPackage>>& list) {
+        std::vector<std::string> out;
+        for (const auto& item : list.value_or(std::vector<ListedPackage>{})) {
+            out.push_back(item.name);
+        }
+        return std::make_pair(list.has_value(), out);
+    };
+    return names(load) == names(other.load);
 }
 
 // ---- files ----
@@ -467,7 +474,7 @@ Preferences parse_preferences(const std::string& text, const fs::path& path) {
                          "a preferences file is a map with the keys 'assets' and 'packages' "
                          "(see 'glia select --help' for an example)");
     }
-    check_yaml_keys(root, {"assets", "packages"}, path);
+    check_yaml_keys(root, {"assets", "packages", "load"}, path);
     if (YAML::Node assets = root["assets"]; assets && !assets.IsNull()) {
         if (!assets.IsMap()) {
             throw ParseError(yaml_location(path, assets) +
@@ -508,6 +515,26 @@ Preferences parse_preferences(const std::string& text, const fs::path& path) {
             prefs.packages.push_back(Selection{c, location_text(path, item)});
         }
     }
+    if (YAML::Node load = root["load"]) {
+        if (path.filename() != kProjectFileName) {
+            throw ParseError(yaml_location(path, load) + "'load' belongs in a model's " + kProjectFileName +
+                             " (the packages that model uses); remove it here");
+        }
+        if (!load.IsNull() && !load.IsSequence()) {
+            throw ParseError(yaml_location(path, load) + "'load' must be a list of package names, like  - example");
+        }
+        prefs.load.emplace();
+        for (const auto& item : load) {
+            std::string name = file_name(item, NamePart::package, "package", path);
+            for (const auto& first : *prefs.load) {
+                if (first.name == name) {
+                    throw ParseError(yaml_location(path, item) + "package '" + name + "' is listed twice (first at " +
+                                     first.origin + "); keep one");
+                }
+            }
+            prefs.load->push_back({name, location_text(path, item)});
+        }
+    }
     return prefs;
 }
 
@@ -534,6 +561,12 @@ std::string entries_text(const Preferences& prefs) {
         text += "packages:\n";
         for (const auto& selection : prefs.packages) {
             text += "  " + package_entry_text(selection.constraint) + "\n";
+        }
+    }
+    if (prefs.load) {
+        text += prefs.load->empty() ? "load: []\n" : "load:\n";
+        for (const auto& item : *prefs.load) {
+            text += "  - " + item.name + "\n"; // a checked package name needs no quoting
         }
     }
     return text;

@@ -53,4 +53,55 @@ bool name_taken(const char* name) {
            (nrn_load_dll_called_ && hoc_table_lookup(name, nrn_load_dll_called_));
 }
 
+std::unordered_set<std::string> taken_names() {
+    std::unordered_set<std::string> names;
+    for (Symlist* list : {hoc_p_symlist, hoc_symlist, hoc_built_in_symlist, hoc_top_level_symlist,
+                          nrn_load_dll_called_}) {
+        for (Symbol* sp = list ? list->first : nullptr; sp; sp = sp->next) {
+            names.insert(sp->name);
+        }
+    }
+    return names;
+}
+
+void put_first_in_lookup(const std::vector<VoidFunc>& table) {
+    // While nrn_load_dll runs modl_reg, hoc_symlist is NEURON's built-in list, where hoc_register_var
+    // appended them.
+    Symlist* list = hoc_symlist;
+    if (!list) {
+        return;
+    }
+    std::unordered_set<std::string> ours;
+    for (const auto& entry : table) {
+        if (entry.name) {
+            ours.insert(entry.name);
+        }
+    }
+    Symbol* moved_first = nullptr;
+    Symbol* moved_last = nullptr;
+    Symbol* previous = nullptr;
+    for (Symbol* sp = list->first; sp;) {
+        Symbol* next = sp->next;
+        if (ours.count(sp->name)) {
+            (previous ? previous->next : list->first) = next; // unlink, keeping their order
+            if (list->last == sp) {
+                list->last = previous;
+            }
+            sp->next = nullptr;
+            (moved_last ? moved_last->next : moved_first) = sp;
+            moved_last = sp;
+        } else {
+            previous = sp;
+        }
+        sp = next;
+    }
+    if (moved_first) {
+        moved_last->next = list->first;
+        if (!list->first) {
+            list->last = moved_last;
+        }
+        list->first = moved_first;
+    }
+}
+
 } // namespace glia::plugin

@@ -10,6 +10,7 @@
 #include "neuron_api.hpp"
 
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace glia::plugin {
@@ -39,6 +40,15 @@ void make_object_builtin(const char* name);
 /// True if `name` exists anywhere hoc could see it: built-ins, loaded libraries, top level
 /// (including names only mentioned in hoc code). Context-free, unlike hoc_lookup.
 bool name_taken(const char* name);
+
+/// Every name hoc could see, as name_taken checks them, gathered in one walk of each symbol list:
+/// checking thousands of names against NEURON's lists one by one walks them thousands of times.
+std::unordered_set<std::string> taken_names();
+
+/// Moves the symbols of `table` (just registered) to the front of the list they were registered
+/// in. Python's `h.name` finds a name by walking hoc's symbol lists from the front; appended after
+/// NEURON's thousands of built-in names, glia's builtins cost a longer walk than NEURON's own.
+void put_first_in_lookup(const std::vector<VoidFunc>& table);
 
 /// A table of builtins to register; each builtins_*.cpp file adds its own.
 using BuiltinTable = std::vector<VoidFunc>;

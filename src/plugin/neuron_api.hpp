@@ -34,6 +34,7 @@ extern Object* hoc_newobj1(Symbol*, int);
 extern short* nrn_is_artificial_;
 extern Symbol** pointsym;
 extern Symlist* nrn_load_dll_called_;
+extern Symlist* hoc_p_symlist; // hocparse.h, which drags in the parser's declarations
 extern int nrnmpi_myid;
 
 namespace glia::plugin {

@@ -11,11 +11,14 @@
 #include "glia/discovery.hpp"
 #include "glia/error.hpp"
 #include "glia/preflight.hpp"
+#include "glia/known_problems.hpp"
 #include "glia/lockfile.hpp"
+#include "glia/package_list.hpp"
 #include "glia/toolchain.hpp"
 
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <dlfcn.h>
 #include <map>
 #include <set>
@@ -84,15 +87,26 @@ bool env_switch(const char* name) {
     return !(v.empty() || v == "0" || v == "no" || v == "false");
 }
 
+/// Prints the problems of this start; those printed at an earlier one, unchanged, in one line.
+void report_problems(const std::vector<std::string>& problems) {
+    bool first_rank = nrnmpi_myid < 1;
+    ProblemReport sorted = sort_out_problems(problems, known_problems_path(), std::time(nullptr), first_rank);
+    for (const auto& problem : sorted.fresh) {
+        report(problem);
+    }
+    if (sorted.known) {
+        report(known_problems_line(sorted.known));
+    }
+}
+
 /// Builds what is stale, checks every name the libraries would register (preflight), and
 /// registers what passes. Whatever is not loaded is reported and taken out of the index, so
 /// the resolver never picks a mechanism NEURON does not have.
 void load_packages() {
     const ModelDir& model = state().model;
-    Discovery found = discover_packages(model.dir);
-    for (const auto& problem : found.problems) {
-        report(problem);
-    }
+    std::optional<PackageList> only = model_package_list(model.dir); // the model's `load:` or GLIA_LOAD
+    Discovery found = discover_packages(model.dir, only ? &*only : nullptr);
+    std::vector<std::string> problems = found.problems; // reported together at the end, known ones in one line
     if (!model.dir.empty()) {
         check_lock_in(model.dir, found.packages); // a model with a glia.lock runs only as locked
     } else {
@@ -104,7 +118,12 @@ void load_packages() {
         built = last_built(found.packages, cache_root());
     } else {
         BuildOptions options;
-        options.log = [](const std::string& line) { report(line); };
+        options.log = [](const std::string& line) {
+            // A failure is told in full by its warning, which a later start sums up when it is known.
+            if (!line.ends_with(" FAILED")) {
+                report(line);
+            }
+        };
         built = build_packages(found.packages, detect_toolchain(), cache_root(), options);
     }
 
@@ -115,11 +134,11 @@ void load_packages() {
     for (size_t p = 0; p < built.libraries.size(); ++p) {
         const auto& lib = built.libraries[p];
         for (const auto& failure : lib.failures) {
-            report("warning: " + failure.name.pretty() + " is not available: " + failure.describe());
+            problems.push_back("warning: " + failure.name.pretty() + " is not available: " + failure.describe());
             why_not[failure.name] = {failure.stage, failure.message};
         }
         for (const auto& warning : lib.warnings) {
-            report("warning: " + warning);
+            problems.push_back("warning: " + warning);
         }
         if (lib.library.empty()) {
             continue;
@@ -128,7 +147,7 @@ void load_packages() {
         if (!handles[p]) {
             std::string message = "cannot load package '" + lib.package + "' from " + lib.library.string() + ": " +
                                   dlerror() + " (run 'glia cache --clear' and try again)";
-            report("warning: " + message);
+            problems.push_back("warning: " + message);
             for (const auto& name : lib.mechanisms) {
                 why_not[name] = {"load", message};
             }
@@ -138,9 +157,10 @@ void load_packages() {
         candidates.insert(candidates.end(), in_library.begin(), in_library.end());
     }
     // NEURON stops at the first duplicate name and leaves the rest half-registered: check all first.
-    PreflightResult checked = preflight(candidates, [](const std::string& name) { return name_taken(name.c_str()); });
+    std::unordered_set<std::string> taken = taken_names();
+    PreflightResult checked = preflight(candidates, [&](const std::string& name) { return taken.count(name) > 0; });
     for (const auto& clash : checked.clashes) {
-        report("warning: " + clash.describe());
+        problems.push_back("warning: " + clash.describe());
         why_not[clash.left_out] = {"clash", clash.describe()};
     }
     std::set<MechanismName> loaded;
@@ -161,7 +181,7 @@ void load_packages() {
             if (!reg) {
                 std::string message = "cannot load " + name.pretty() + " from " + lib.library.string() +
                                       ": no registration function (run 'glia cache --clear' and try again)";
-                report("warning: " + message);
+                problems.push_back("warning: " + message);
                 why_not[name] = {"load", message};
                 continue;
             }
@@ -169,6 +189,7 @@ void load_packages() {
             loaded.insert(name);
         }
     }
+    report_problems(problems);
     // Done with them: what did not load leaves the index's candidates, but the index keeps why, so
     // resolving it says "installed but not built" instead of "unknown".
     std::vector<ModFile> not_loaded;
@@ -214,6 +235,7 @@ extern "C" void modl_reg() {
     add_info_builtins(table);
     table.push_back({nullptr, nullptr});
     hoc_register_var(nullptr, nullptr, table.data());
+    put_first_in_lookup(table);
     finish_select_builtins();
     finish_objects_builtins();
     finish_info_builtins();

@@ -1,0 +1,70 @@
+#include "glia/known_problems.hpp"
+
+#include "glia/cache.hpp"
+#include "glia/error.hpp"
+#include "glia/sha256.hpp"
+
+#include <map>
+#include <sstream>
+
+namespace glia {
+
+namespace {
+
+constexpr const char* kHeader = "glia-known-problems 1";
+constexpr int64_t kForgetAfter = 30 * 24 * 3600;
+
+} // namespace
+
+fs::path known_problems_path() { return xdg_dir("XDG_STATE_HOME", ".local/state") / "glia" / "known-problems"; }
+
+ProblemReport sort_out_problems(const std::vector<std::string>& problems, const fs::path& file, int64_t now,
+                                bool record) {
+    std::map<std::string, int64_t> seen; // hash -> last start that met it
+    bool readable = true;
+    try {
+        std::istringstream in(read_file(file));
+        std::string line;
+        if (std::getline(in, line) && line == kHeader) {
+            std::string hash;
+            int64_t when = 0;
+            while (in >> hash >> when) {
+                if (now - when < kForgetAfter) {
+                    seen[hash] = when;
+                }
+            }
+        }
+    } catch (const Error&) {
+        readable = !fs::exists(file); // none yet is fine; one we cannot read means we cannot tell
+    }
+    ProblemReport report;
+    for (const auto& problem : problems) {
+        std::string hash = sha256_hex(problem);
+        if (readable && seen.count(hash)) {
+            ++report.known;
+        } else {
+            report.fresh.push_back(problem);
+        }
+        seen[hash] = now;
+    }
+    if (record && !problems.empty()) {
+        std::string out = std::string(kHeader) + "\n";
+        for (const auto& [hash, when] : seen) {
+            out += hash + " " + std::to_string(when) + "\n";
+        }
+        try {
+            make_dirs(file.parent_path());
+            write_file_atomic(file, out);
+        } catch (const std::exception&) {
+            // Then they are printed in full again next time: nothing is lost.
+        }
+    }
+    return report;
+}
+
+std::string known_problems_line(size_t known) {
+    return std::to_string(known) + (known == 1 ? " known problem" : " known problems") +
+           ", unchanged since an earlier start, not repeated ('glia compile' lists them all)";
+}
+
+} // namespace glia

@@ -1,0 +1,66 @@
+#include "glia/package_list.hpp"
+
+#include "glia/error.hpp"
+#include "glia/names.hpp"
+#include "glia/suggest.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace glia {
+
+bool PackageList::contains(const std::string& name) const {
+    return std::any_of(packages.begin(), packages.end(), [&](const ListedPackage& p) { return p.name == name; });
+}
+
+std::optional<PackageList> model_package_list(const fs::path& model_dir) {
+    const char* variable = std::getenv(kLoadVariable);
+    if (variable && *variable) {
+        PackageList list{{}, kLoadVariable};
+        std::string text = variable;
+        for (size_t start = 0; start <= text.size();) {
+            size_t end = std::min(text.find(',', start), text.find(':', start));
+            end = end == std::string::npos ? text.size() : end;
+            std::string name = text.substr(start, end - start);
+            name.erase(0, name.find_first_not_of(" \t"));
+            name.erase(name.find_last_not_of(" \t") + 1);
+            if (!name.empty() && !list.contains(name)) {
+                check_name(name, NamePart::package, std::string(kLoadVariable) + "=" + text);
+                list.packages.push_back({name, kLoadVariable});
+            }
+            start = end + 1;
+        }
+        return list;
+    }
+    if (model_dir.empty()) {
+        return std::nullopt;
+    }
+    std::optional<fs::path> file = find_project_file(model_dir);
+    if (!file) {
+        return std::nullopt;
+    }
+    Preferences prefs = load_preferences(*file);
+    if (!prefs.load) {
+        return std::nullopt;
+    }
+    return PackageList{*prefs.load, file->string()};
+}
+
+std::vector<std::string> listed_but_missing(const PackageList& list, const std::vector<Package>& installed) {
+    std::vector<std::string> names;
+    for (const auto& package : installed) {
+        names.push_back(package.name);
+    }
+    std::vector<std::string> errors;
+    for (const auto& listed : list.packages) {
+        if (std::find(names.begin(), names.end(), listed.name) != names.end()) {
+            continue;
+        }
+        std::string error = listed.origin + ": package '" + listed.name + "' is listed to load but not installed";
+        error += did_you_mean(listed.name, names);
+        errors.push_back(error + " (see 'glia list'; install it or take it off the list)");
+    }
+    return errors;
+}
+
+} // namespace glia
