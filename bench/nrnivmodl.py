@@ -115,8 +115,8 @@ def neuron_nrnivmodl(root):
     with open(script) as f:
         text = f.read()
     broken = '"${bindir}/nrnmech_makefile"'
-    if broken not in text or os.path.exists("/usr/bin/nrnmech_makefile"):
-        return script
+    if broken not in text or os.path.exists(os.path.join(os.path.dirname(os.path.realpath(script)), "nrnmech_makefile")):
+        return script  # its makefile is where it looks (NEURON 9)
     library_dir = os.path.dirname(os.path.realpath("/usr/lib/nrn/libnrniv.so"))
     text = text.replace(broken, f'"/usr/lib/nrn/nrnmech_makefile" "libdir={library_dir}"')
     text = re.sub(r" special &&", " mech_lib_shared &&", text)
