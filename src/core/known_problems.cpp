@@ -20,6 +20,9 @@ fs::path known_problems_path() { return xdg_dir("XDG_STATE_HOME", ".local/state"
 
 ProblemReport sort_out_problems(const std::vector<std::string>& problems, const fs::path& file, int64_t now,
                                 bool record) {
+    if (problems.empty()) {
+        return {}; // the usual start: the file is not even opened
+    }
     std::map<std::string, int64_t> seen; // hash -> last start that met it
     bool readable = true;
     try {
@@ -47,7 +50,7 @@ ProblemReport sort_out_problems(const std::vector<std::string>& problems, const 
         }
         seen[hash] = now;
     }
-    if (record && !problems.empty()) {
+    if (record) {
         std::string out = std::string(kHeader) + "\n";
         for (const auto& [hash, when] : seen) {
             out += hash + " " + std::to_string(when) + "\n";
