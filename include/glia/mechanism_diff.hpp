@@ -1,7 +1,8 @@
 #pragma once
 /// \file
-/// `glia diff`: compares two mechanisms by how they behave. Each is run in its own
-/// /usr/bin/python3 with NEURON (share/glia/diff/glia_diff.py) under protocols chosen by what its
+/// `glia diff`: compares two mechanisms by how they behave. Each is run in its own nrniv of the
+/// NEURON glia is built for (`nrniv -python` share/glia/diff/glia_diff.py, its Python being
+/// /usr/bin/python3) under protocols chosen by what its
 /// NEURON block declares, the same protocols for both; the features they print are compared
 /// one by one.
 

@@ -2,9 +2,11 @@
 
 #include "glia/error.hpp"
 #include "glia/process.hpp"
+#include "glia/toolchain.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <sstream>
@@ -17,7 +19,32 @@ namespace glia {
 
 namespace {
 
-constexpr const char* kPython = "/usr/bin/python3"; // Debian's, the one with NEURON
+constexpr const char* kPython = "/usr/bin/python3"; // Debian's, the one with NEURON (and matplotlib)
+
+// The nrniv of the NEURON this glia is built for: the plugin runs in no other.
+fs::path target_nrniv() {
+    fs::path nrniv = neuron_target_prefix() / "bin" / "nrniv";
+    boost::system::error_code ec;
+    if (!fs::exists(nrniv, ec)) {
+        throw Error("glia diff runs each mechanism in " + nrniv.string() + " (the NEURON " + neuron_target_version() +
+                    " this glia is built for), which does not exist; reinstall that NEURON, or build glia for the "
+                    "NEURON you have (meson setup -Dneuron_prefix=...)");
+    }
+    return nrniv;
+}
+
+// nrniv's Python imports `neuron` from its path: that of nrniv's own NEURON goes first (Debian's is
+// on Python's path already; another one's, such as /opt/nrn-9.0.2/lib/python, may not be).
+std::vector<std::pair<std::string, std::string>> target_python_env() {
+    std::vector<std::pair<std::string, std::string>> env;
+    fs::path module_dir = neuron_target_prefix() / "lib" / "python";
+    boost::system::error_code ec;
+    if (fs::is_directory(module_dir / "neuron", ec)) {
+        std::string path = env_or("PYTHONPATH", "");
+        env.emplace_back("PYTHONPATH", module_dir.string() + (path.empty() ? "" : ":" + path));
+    }
+    return env;
+}
 
 bool is_concentration(const std::string& name, const std::vector<std::string>& ions) {
     for (const auto& ion : ions) {
@@ -85,65 +112,115 @@ fs::path diff_script() {
     return env_or("GLIA_DIFF_SCRIPT", (fs::path(GLIA_INSTALL_DATADIR) / "glia" / "diff" / "glia_diff.py").string());
 }
 
-DiffRun run_diff(const fs::path& plugin, const DiffSide& side, const std::vector<std::string>& protocols,
-                 const std::vector<std::pair<std::string, double>>& settings, const fs::path& work) {
-    auto [currents, concentrations] = written(side.nmodl);
-    std::vector<std::string> argv = {kPython,
-                                     diff_script().string(),
-                                     "run",
-                                     plugin.string(),
-                                     side.name.full(),
-                                     std::string(kind_name(side.nmodl.kind)),
-                                     joined(protocols),
-                                     "--ion-currents",
-                                     joined(currents),
-                                     "--currents",
-                                     joined(side.nmodl.nonspecific_currents),
-                                     "--concentrations",
-                                     joined(concentrations)};
-    for (const auto& [name, value] : settings) {
-        std::ostringstream text;
-        text.precision(17);
-        text << name << "=" << value;
-        argv.insert(argv.end(), {"--set", text.str()});
+namespace {
+
+// What NEURON said in `lines` (printed while a protocol ran): its first line that is not part of
+// the hoc call trace under it ("near line 0", "^", the indented calls).
+std::string neuron_says(const std::vector<std::string>& lines) {
+    for (const auto& line : lines) {
+        if (!line.empty() && line[0] != ' ' && line[0] != '\t' && line[0] != '^') {
+            return line;
+        }
     }
-    ProcessResult r = run_process(argv, work, {{"NEURON_MODULE_OPTIONS", "-nogui"}});
-    DiffRun run;
-    run.output = work / (side.name.full() + ".txt");
-    write_file_atomic(run.output, r.output);
-    std::istringstream lines(r.output);
+    return {};
+}
+
+// Reads one nrniv's output into `run`; returns the protocols it started, in order, and what else
+// it printed after the last one started.
+std::vector<std::string> read_protocols(const std::string& output, DiffRun& run, std::vector<std::string>& after_last) {
+    std::vector<std::string> started;
+    std::vector<std::string> said; // NEURON's lines since the current protocol started
+    std::istringstream lines(output);
     std::string line;
-    std::vector<std::string> other; // what else the process printed (NEURON's complaints)
     while (std::getline(lines, line)) {
         auto f = split_tabs(line);
         if (f[0] == "protocol" && f.size() == 2) {
             run.protocols.push_back({f[1], {}, {}, {}});
-        } else if (f[0] == "error" && f.size() == 3 && !run.protocols.empty()) {
-            run.protocols.back().error = f[2];
-        } else if (f[0] == "feature" && f.size() == 5 && !run.protocols.empty()) {
+            started.push_back(f[1]);
+            said.clear();
+        } else if (f[0] == "error" && f.size() == 3 && !started.empty()) {
+            // Python sees a hoc error as "hoc error"; NEURON printed what it was just before.
+            std::string neuron = neuron_says(said);
+            run.protocols.back().error = neuron.empty() ? f[2] : neuron + " (" + f[2] + ")";
+        } else if (f[0] == "feature" && f.size() == 5 && !started.empty()) {
             run.protocols.back().features.push_back({f[2], f[3], f[4], std::strtod(f[4].c_str(), nullptr)});
-        } else if (f[0] == "curve" && !run.protocols.empty()) {
+        } else if (f[0] == "curve" && !started.empty()) {
             run.protocols.back().curves.push_back(line);
         } else if (!line.empty() && line.rfind("glia: [", 0) != 0) {
-            other.push_back(line);
+            said.push_back(line);
         }
     }
-    // A process that died (a crash inside NEURON) fails the protocol it was in and those after it.
-    if (!r.ok()) {
-        std::string why = "python exited with status " + std::to_string(r.exit_code);
-        if (!other.empty()) {
-            why += ": " + other.back();
+    after_last = said;
+    return started;
+}
+
+} // namespace
+
+DiffRun run_diff(const fs::path& plugin, const DiffSide& side, const std::vector<std::string>& protocols,
+                 const std::vector<std::pair<std::string, double>>& settings, const fs::path& work) {
+    auto [currents, concentrations] = written(side.nmodl);
+    DiffRun run;
+    run.output = work / (side.name.full() + ".txt");
+    std::string output;
+    // One nrniv per mechanism. A mechanism that crashes NEURON (an unset POINTER read) fails the
+    // protocol it was in; the protocols after it run in a fresh nrniv.
+    std::vector<std::string> todo = protocols;
+    while (!todo.empty()) {
+        std::vector<std::string> argv = {target_nrniv().string(),
+                                         "-nogui",
+                                         "-nobanner",
+                                         "-pyexe",
+                                         kPython,
+                                         "-python",
+                                         diff_script().string(),
+                                         "run",
+                                         plugin.string(),
+                                         side.name.full(),
+                                         std::string(kind_name(side.nmodl.kind)),
+                                         joined(todo),
+                                         "--ion-currents",
+                                         joined(currents),
+                                         "--currents",
+                                         joined(side.nmodl.nonspecific_currents),
+                                         "--concentrations",
+                                         joined(concentrations)};
+        for (const auto& [name, value] : settings) {
+            std::ostringstream text;
+            text.precision(17);
+            text << name << "=" << value;
+            argv.insert(argv.end(), {"--set", text.str()});
         }
-        for (const auto& protocol : protocols) {
-            auto it = std::find_if(run.protocols.begin(), run.protocols.end(),
-                                   [&](const DiffProtocolRun& p) { return p.name == protocol; });
-            if (it == run.protocols.end()) {
+        ProcessResult r = run_process(argv, work, target_python_env());
+        output += r.output;
+        std::vector<std::string> said;
+        std::vector<std::string> started = read_protocols(r.output, run, said);
+        if (r.ok()) {
+            break;
+        }
+        std::string why = "nrniv exited with status " + std::to_string(r.exit_code);
+        if (r.exit_code > 128) {
+            why += " (" + std::string(::strsignal(r.exit_code - 128)) + ")"; // run_process's 128+signal
+        }
+        if (std::string neuron = neuron_says(said); !neuron.empty()) {
+            why += ": " + neuron;
+        }
+        if (started.empty()) {
+            // It died before the first protocol (the plugin or the mechanism did not load): all fail.
+            for (const auto& protocol : todo) {
                 run.protocols.push_back({protocol, why, {}, {}});
-            } else if (it->error.empty() && it == run.protocols.end() - 1) {
-                it->error = why;
             }
+            break;
         }
+        if (run.protocols.back().error.empty()) {
+            run.protocols.back().error = why;
+        }
+        auto crashed = std::find(todo.begin(), todo.end(), started.back());
+        if (crashed == todo.end()) {
+            break; // not one it was asked to run: nothing to go on with
+        }
+        todo.erase(todo.begin(), crashed + 1);
     }
+    write_file_atomic(run.output, output);
     return run;
 }
 

@@ -1,4 +1,4 @@
-"""glia diff: providers of an asset compared by behaviour in real NEURON (one python3 per mechanism)."""
+"""glia diff: providers of an asset compared by behaviour in real NEURON (one nrniv per mechanism)."""
 
 import json
 import os
@@ -31,6 +31,35 @@ MARKER = """
 NEURON { SUFFIX Marker  RANGE x }
 PARAMETER { x = 1 }
 """
+
+# A calcium decay with a leak current that, above 0 mV, is scaled by something NEURON cannot give:
+# STEP is `scale` (a POINTER nobody sets: reading it crashes NEURON 8.2) or `boost(v)` (an empty
+# FUNCTION_TABLE: a NEURON error). The voltage-clamp protocol goes above 0 mV, the concentration
+# protocol stays at rest.
+LEAKY_DECAY = """
+NEURON { SUFFIX NAME  USEION ca WRITE cai  NONSPECIFIC_CURRENT i  RANGE g  POINTER_DECLARATION }
+UNITS { (mV) = (millivolt)  (mA) = (milliamp)  (mM) = (milli/liter) }
+PARAMETER { g = 0.001 (S/cm2)  tau = 20 (ms)  cainf = 5e-5 (mM) }
+ASSIGNED { v (mV)  i (mA/cm2)  POINTER_VARIABLE }
+STATE { cai (mM) }
+TABLE_DECLARATION
+INITIAL { cai = cainf }
+BREAKPOINT {
+    SOLVE decay METHOD cnexp
+    i = g*(v + 65)
+    if (v > 0) { i = i*STEP }
+}
+DERIVATIVE decay { cai' = (cainf - cai)/tau }
+"""
+
+
+def leaky_decay(name, step=None):
+    """LEAKY_DECAY as mechanism `name`; `step` None (it never fails), "pointer" or "table"."""
+    return (LEAKY_DECAY.replace("NAME", name)
+            .replace("POINTER_DECLARATION", "POINTER scale" if step == "pointer" else "")
+            .replace("POINTER_VARIABLE", "scale" if step == "pointer" else "")
+            .replace("TABLE_DECLARATION", "FUNCTION_TABLE boost(v (mV))" if step == "table" else "")
+            .replace("STEP", {"pointer": "scale", "table": "boost(v)"}.get(step, "1")))
 
 
 def example_mod(name):
@@ -107,6 +136,33 @@ class DiffTest(harness.SharedCacheTestCase):
         r = self.box.glia("diff", "CaDecay", "--pkg", "copy", "--pkg", "other", check=False)
         self.assertIn("differs most in: concentration: cai ", r.stdout)
         self.assertRegex(r.stdout, r"\n  concentration: cai at rest \(mM\)\s+5e-05\s+5e-05 ")
+
+    def test_a_failing_protocol_is_reported_and_the_others_run(self):
+        self.box.package("broken", {"PtrLeak.mod": leaky_decay("PtrLeak", "pointer"),
+                                    "TableLeak.mod": leaky_decay("TableLeak", "table")})
+        self.box.package("sound", {"PtrLeak.mod": leaky_decay("PtrLeak"), "TableLeak.mod": leaky_decay("TableLeak")})
+        self.box.env["GLIA_PATH"] = self.box.path("packages")
+        for asset, cause in (("PtrLeak", r"(nrniv exited with status|scale)"),
+                             ("TableLeak", r"table not specified")):
+            r = self.box.glia("diff", asset, "--pkg", "broken", "--pkg", "sound", "--json", check=False)
+            self.assertEqual(r.returncode, 1, r.stdout)
+            pair = json.loads(r.stdout)["pairs"][0]
+            self.assertEqual(pair["verdict"], "different", (asset, r.stdout))
+            self.assertIn("vclamp fails on A", pair["differs_most_in"], (asset, r.stdout))
+            failed = {p["protocol"]: p["error"] for p in pair["failed_protocols"]}
+            # Only the protocol that went above 0 mV failed on A, saying why; B ran it.
+            self.assertEqual(sorted(failed), ["vclamp"], (asset, r.stdout))
+            self.assertRegex(failed["vclamp"], "^A: .*" + cause, (asset, r.stdout))
+            self.assertNotIn("B:", failed["vclamp"])
+            # The protocol after it still ran on both sides, with the same numbers.
+            rest = [f for f in pair["features"] if f["feature"] == "cai 20 ms after the step"]
+            self.assertEqual(len(rest), 1, (asset, r.stdout))
+            self.assertEqual(rest[0]["a"], rest[0]["b"])
+            self.assertGreater(rest[0]["a"], 5e-5)
+        # The table shows the failure per protocol too.
+        r = self.box.glia("diff", "TableLeak", "--pkg", "broken", "--pkg", "sound", check=False)
+        self.assertRegex(r.stdout, r"\n  vclamp failed: A: .*table not specified")
+        self.assertRegex(r.stdout, r"\n  concentration: cai 20 ms after the step \(mM\)\s+0\.000")
 
     def test_set_applies_to_both_sides(self):
         # A parameter one side lacks fails its protocols there; one both have changes both.

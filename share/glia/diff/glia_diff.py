@@ -1,4 +1,4 @@
-"""The protocols of `glia diff`, run by /usr/bin/python3 with NEURON, one process per mechanism.
+"""The protocols of `glia diff`, run in a real NEURON: one `nrniv -python` process per mechanism.
 
   glia_diff.py run PLUGIN NAME KIND PROTOCOL[,PROTOCOL...] [--ion-currents ik,..]
                   [--currents i,..] [--concentrations cai,..] [--set NAME=VALUE ...]
@@ -9,8 +9,11 @@
         curve <tab> PROTOCOL <tab> TITLE <tab> XLABEL <tab> YLABEL <tab> X,X,... <tab> Y,Y,...
       Numbers are printed with repr(): the shortest text that reads back to the same double, so
       equal text means bit-identical values.
+      It runs as `nrniv -nogui -nobanner -pyexe /usr/bin/python3 -python glia_diff.py run ...` in the
+      NEURON glia is built for (the arguments follow this file's path in sys.argv).
   glia_diff.py plot OUT.png NAME_A OUTPUT_A NAME_B OUTPUT_B
-      draws both sides' curves overlaid, one panel per curve, from two saved outputs of `run`.
+      draws both sides' curves overlaid, one panel per curve, from two saved outputs of `run`
+      (by /usr/bin/python3, which has matplotlib).
 
 The protocols are the same for every mechanism of a kind (glia/mechanism_diff.hpp chooses them):
   vclamp         single compartment holding only the mechanism; SEClamp from -80 mV to steps of
@@ -343,9 +346,11 @@ def plot(argv):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "run":
-        run(sys.argv[2:])
-    elif len(sys.argv) > 1 and sys.argv[1] == "plot":
-        plot(sys.argv[2:])
+    # nrniv puts its own options before this file in sys.argv; python3 puts only this file.
+    args = sys.argv[sys.argv.index(__file__) + 1:] if __file__ in sys.argv else sys.argv[1:]
+    if args and args[0] == "run":
+        run(args[1:])
+    elif args and args[0] == "plot":
+        plot(args[1:])
     else:
         sys.exit("usage: glia_diff.py run PLUGIN NAME KIND PROTOCOLS [...] | plot OUT.png NAME_A OUT_A NAME_B OUT_B")
