@@ -29,6 +29,7 @@ struct ObjectJob {
     fs::path object;
     bool ok = false;
     bool reused = false;
+    bool scratch_lost = false; // the failure came from its scratch folder vanishing (not from the mod)
     ModFailure failure;
 };
 
@@ -94,6 +95,7 @@ void compile_object(ObjectJob& job, const Toolchain& tc, const fs::path& cache, 
             text += (text.empty() || text.back() == '\n' ? "" : "\n") + trouble + "\n";
         }
         job.failure = ModFailure{mod.name, mod.path, stage, text};
+        job.scratch_lost = !fs::exists(rewritten, ec); // glia removes it only below
         fs::remove_all(work, ec);
     };
     write_file_atomic(rewritten, job.source);
@@ -129,14 +131,25 @@ void compile_object(ObjectJob& job, const Toolchain& tc, const fs::path& cache, 
 
 // compile_object, on a worker thread: a cache that cannot be written (full, read-only) fails
 // this mod with the reason instead of escaping the thread, which would abort the process.
+// A mod whose scratch folder vanished under it (the cache removed meanwhile, by hand or by a
+// build that holds the lock of the cache made anew) failed for the cache, not for itself: it
+// is built once more, in a fresh scratch folder.
 void build_object(ObjectJob& job, const Toolchain& tc, const fs::path& cache, const BuildOptions& options,
                   BuildStats& stats, std::mutex& log_mutex) {
-    try {
-        compile_object(job, tc, cache, options, stats, log_mutex);
-    } catch (const Error& e) {
-        job.failure = ModFailure{job.mod->name, job.mod->path, "compile", e.what()};
-        boost::system::error_code ec;
-        fs::remove_all(scratch_dir(cache, job.key), ec);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        job.scratch_lost = false;
+        try {
+            compile_object(job, tc, cache, options, stats, log_mutex);
+        } catch (const Error& e) {
+            job.failure = ModFailure{job.mod->name, job.mod->path, "compile", e.what()};
+            boost::system::error_code ec;
+            fs::path work = scratch_dir(cache, job.key);
+            job.scratch_lost = !fs::exists(work / (translation_stem(*job.mod) + ".mod"), ec);
+            fs::remove_all(work, ec);
+        }
+        if (job.ok || !job.scratch_lost) {
+            return;
+        }
     }
 }
 
@@ -382,14 +395,17 @@ BuildResult build_packages(const std::vector<Package>& packages, const Toolchain
     bool cache_removed = false;
     BuildResult result = build_packages_once(packages, toolchain, cache, options, cache_removed);
     // A failed link is the cache's doing, not a mod's (its objects were built): link once more too.
-    bool link_failed = false, failed = false;
+    // So is a library that is gone right after its build (removed with the cache): link it anew.
+    bool link_failed = false, failed = false, library_gone = false;
+    boost::system::error_code ec;
     for (const auto& lib : result.libraries) {
         failed = failed || !lib.failures.empty();
         for (const auto& failure : lib.failures) {
             link_failed = link_failed || failure.stage == "link";
         }
+        library_gone = library_gone || (!lib.library.empty() && !fs::exists(lib.library, ec));
     }
-    if (failed && (cache_removed || link_failed)) {
+    if ((failed && (cache_removed || link_failed)) || library_gone) {
         result = build_packages_once(packages, toolchain, cache, options, cache_removed);
     }
     return result;

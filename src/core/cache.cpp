@@ -95,7 +95,15 @@ std::vector<fs::path> entries_of(const fs::path& dir) {
     return entries;
 }
 
-// The first entry under `root` that is not of glia's layout, or empty if all are.
+// True if nothing is at `path` any more.
+bool is_gone(const fs::path& path) {
+    boost::system::error_code ec;
+    return !fs::exists(fs::symlink_status(path, ec));
+}
+
+// The first entry under `root` that is not of glia's layout, or empty if all are. An entry gone
+// since the listing (another glia renamed its temporary mark into place, or removed the cache
+// meanwhile) is nothing foreign: nothing is left of it.
 fs::path first_foreign_entry(const fs::path& root) {
     for (const auto& entry : entries_of(root)) {
         std::string name = entry.filename().string();
@@ -111,11 +119,11 @@ fs::path first_foreign_entry(const fs::path& root) {
         } else if (name == "objects" && is_real_dir(entry)) {
             ours = true;
             for (const auto& dir : entries_of(entry)) {
-                if (!is_object_dir_name(dir.filename().string()) || !is_real_dir(dir)) {
+                if ((!is_object_dir_name(dir.filename().string()) || !is_real_dir(dir)) && !is_gone(dir)) {
                     return dir;
                 }
                 for (const auto& file : entries_of(dir)) {
-                    if (!is_object_name(file.filename().string()) || !is_plain_file(file)) {
+                    if ((!is_object_name(file.filename().string()) || !is_plain_file(file)) && !is_gone(file)) {
                         return file;
                     }
                 }
@@ -123,11 +131,11 @@ fs::path first_foreign_entry(const fs::path& root) {
         } else if (name == "libs" && is_real_dir(entry)) {
             ours = true;
             for (const auto& dir : entries_of(entry)) {
-                if (!is_key(dir.filename().string()) || !is_real_dir(dir)) {
+                if ((!is_key(dir.filename().string()) || !is_real_dir(dir)) && !is_gone(dir)) {
                     return dir;
                 }
                 for (const auto& file : entries_of(dir)) {
-                    if (!is_library_name(file.filename().string()) || !is_plain_file(file)) {
+                    if ((!is_library_name(file.filename().string()) || !is_plain_file(file)) && !is_gone(file)) {
                         return file;
                     }
                 }
@@ -135,12 +143,12 @@ fs::path first_foreign_entry(const fs::path& root) {
         } else if (name == "tmp" && is_real_dir(entry)) {
             ours = true;
             for (const auto& dir : entries_of(entry)) {
-                if (!is_scratch_name(dir.filename().string())) {
+                if (!is_scratch_name(dir.filename().string()) && !is_gone(dir)) {
                     return dir;
                 }
             }
         }
-        if (!ours) {
+        if (!ours && !is_gone(entry)) {
             return entry;
         }
     }
@@ -218,24 +226,53 @@ void claim_cache(const fs::path& root) {
     }
 }
 
-CacheLock::CacheLock(const fs::path& root) {
-    claim_cache(root);
-    fs::path file = root / "lock";
-    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0 && (errno == EACCES || errno == EROFS || errno == EPERM)) {
+namespace {
+// Opens `file` to lock it, read-write, or read-only in a cache the user may only read.
+int open_lock_file(const fs::path& file, const fs::path& root) {
+    int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM)) {
         // A cache the user may only read (a shared install, a read-only mount) still serves what
         // it holds: flock works on a read-only descriptor, and a build that needs to write says so.
         int saved = errno;
-        fd_ = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-        errno = fd_ < 0 ? saved : errno;
+        fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+        errno = fd < 0 ? saved : errno;
     }
-    if (fd_ < 0) {
+    if (fd < 0) {
         throw Error("cannot open the cache lock " + file.string() + ": " + std::strerror(errno) +
                     " (the cache directory " + root.string() + " must be writable: " + kCacheAdvice + ")");
     }
-    if (int error = flock_exclusive(fd_)) {
+    return fd;
+}
+
+// True if `fd` is the file at `file` now (not one removed, or replaced, since it was opened).
+bool is_current(int fd, const fs::path& file) {
+    struct stat held {}, named {};
+    return ::fstat(fd, &held) == 0 && ::stat(file.c_str(), &named) == 0 && held.st_dev == named.st_dev &&
+           held.st_ino == named.st_ino;
+}
+} // namespace
+
+CacheLock::CacheLock(const fs::path& root) {
+    fs::path file = root / "lock";
+    // A lock on a lock file that was removed while this process waited for it (the cache removed
+    // and made anew) excludes nobody: the builds of the new cache lock the new file. Lock again
+    // until the file locked is the one the cache has.
+    for (int attempt = 0;; ++attempt) {
+        claim_cache(root);
+        fd_ = open_lock_file(file, root);
+        if (int error = flock_exclusive(fd_)) {
+            ::close(fd_);
+            throw Error("cannot lock " + file.string() + ": " + std::strerror(error) + " (" + kCacheAdvice + ")");
+        }
+        if (is_current(fd_, file)) {
+            return;
+        }
         ::close(fd_);
-        throw Error("cannot lock " + file.string() + ": " + std::strerror(error) + " (" + kCacheAdvice + ")");
+        fd_ = -1;
+        if (attempt == 100) {
+            throw Error("cannot lock " + file.string() + ": it is removed each time it is locked; something keeps "
+                        "removing the cache directory " + root.string() + " (stop it, or " + kCacheAdvice + ")");
+        }
     }
 }
 

@@ -1,8 +1,9 @@
-// The builder's pure parts: the manifest (stamps, format, the settle guard), the scan memo and
-// the preflight.
+// The builder's pure parts: the manifest (stamps, format, the settle guard), the scan memo, the
+// preflight and the cache lock.
 
 #include "temp_dir.hpp"
 
+#include "glia/cache.hpp"
 #include "glia/manifest.hpp"
 #include "glia/nmodl.hpp"
 #include "glia/package.hpp"
@@ -10,6 +11,11 @@
 #include "glia/scan_memo.hpp"
 
 #include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <thread>
 
 #include <unistd.h>
 
@@ -222,6 +228,50 @@ BOOST_AUTO_TEST_CASE(checks_against_what_neuron_has) {
     BOOST_TEST(r.loads(b.name));
     r = glia::preflight({&b}, [](const std::string& name) { return name == "glia__p__k__0"; });
     BOOST_TEST(!r.loads(b.name));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(cache_lock)
+
+namespace {
+// How many descriptors of this process are open on `file` (their links in /proc/self/fd).
+int open_on(const fs::path& file) {
+    int count = 0;
+    for (fs::directory_iterator it("/proc/self/fd"), end; it != end; ++it) {
+        boost::system::error_code ec;
+        count += fs::read_symlink(it->path(), ec) == file ? 1 : 0;
+    }
+    return count;
+}
+} // namespace
+
+// A build waiting for the lock of a cache that is then removed and made anew must not take the
+// removed lock file, once free, as leave to build: the build of the new cache holds the new one.
+BOOST_AUTO_TEST_CASE(a_lock_file_removed_while_waiting_for_it_does_not_exclude) {
+    using namespace std::chrono_literals;
+    TempDir tmp;
+    fs::path root = tmp.path / "cache";
+    auto old_build = std::make_unique<CacheLock>(root);
+    std::atomic<bool> locked{false};
+    std::thread waiting([&] {
+        CacheLock lock(root);
+        locked = true;
+    });
+    for (int i = 0; i < 2000 && open_on(root / "lock") < 2; ++i) {
+        std::this_thread::sleep_for(5ms); // until the waiting build has opened the lock file
+    }
+    BOOST_REQUIRE_EQUAL(open_on(root / "lock"), 2);
+    fs::remove_all(root);
+    BOOST_CHECK(old_build->removed());
+    auto new_build = std::make_unique<CacheLock>(root); // the cache made anew, a build in it
+    old_build.reset();
+    std::this_thread::sleep_for(300ms);
+    BOOST_CHECK(!locked); // it waits for the new lock file, not the removed one
+    new_build.reset();
+    waiting.join();
+    BOOST_CHECK(locked);
+    BOOST_CHECK(fs::exists(root / "lock"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
