@@ -8,7 +8,10 @@ same compiled objects with an nrnivmodl-style modl_reg. Goal: ratio <= 1.05. Bot
 and the CPU-time ratio are printed (medians): on a loaded machine the CPU ratio is the steadier one.
 Each comparison runs twice: nrniv as started by default (which first runs NEURON's nrnpyenv.sh to
 find Python) and with -nopython (nrniv's own startup, where glia's share shows).
-Usage: bench/startup.py [--plugin PATH] [--glia PATH] [--runs N]
+Both sides run the nrniv first on PATH; --neuron-lib names the libnrniv folder of that NEURON (the
+prebuilt library links it; default Debian's /usr/lib/nrn). The prebuilt library holds the objects
+glia's cache compiled with that NEURON's nocmodl and nrnmech_makefile.
+Usage: bench/startup.py [--plugin PATH] [--glia PATH] [--neuron-lib DIR] [--runs N]
 """
 
 import argparse
@@ -33,7 +36,7 @@ def sh(argv, env=None, cwd=None):
     return r.stdout
 
 
-def reference_library(cache, work, env):
+def reference_library(cache, work, neuron_lib):
     """Links every object in glia's cache into one nrnivmodl-style library with modl_reg."""
     objects = sorted(glob.glob(os.path.join(cache, "objects", "*", "*.o")))
     regs = []
@@ -48,8 +51,8 @@ def reference_library(cache, work, env):
         f.write("void modl_reg(void) {\n" + "".join(f"    {r}();\n" for r in regs) + "}\n")
     lib = os.path.join(work, "libnrnmech.so")
     sh(["cc", "-O2", "-fPIC", "-c", mod_func, "-o", mod_func + ".o"])
-    sh(["c++", "-shared", "-fPIC", "-o", lib, mod_func + ".o", *objects, "-L/usr/lib/nrn", "-lnrniv",
-        "-Wl,-rpath,/usr/lib/nrn"])
+    sh(["c++", "-shared", "-fPIC", "-o", lib, mod_func + ".o", *objects, f"-L{neuron_lib}", "-lnrniv",
+        f"-Wl,-rpath,{neuron_lib}"])
     return lib, len(regs)
 
 
@@ -71,6 +74,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--plugin", default=os.path.join(SOURCE, "build", "src", "plugin", "libglia.so"))
     parser.add_argument("--glia", default=os.path.join(SOURCE, "build", "src", "cli", "glia"))
+    parser.add_argument("--neuron-lib", default="/usr/lib/nrn", help="where the running NEURON's libnrniv.so is")
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="glia-bench-startup-")
@@ -84,12 +88,13 @@ def main():
     env["GLIA_PATH"] = os.path.join(SOURCE, "share", "glia", "packages", "example") + ":" + demo
     env["GLIA_CACHE_DIR"] = os.path.join(work, "cache")
     sh([args.glia, "compile"], env=env)
-    lib, count = reference_library(env["GLIA_CACHE_DIR"], work, env)
+    lib, count = reference_library(env["GLIA_CACHE_DIR"], work, args.neuron_lib)
 
     # nrniv starts Python by default, and NEURON's nrnpyenv.sh looks for python3 on PATH first:
     # behind pyenv shims that alone takes most of a second, the same on both sides, which would
     # hide glia's cost. So each side is also timed with -nopython: nrniv's own startup.
-    print(f"glia startup benchmark: {count} mechanisms (example package + NEURON demo mods), median of {args.runs}")
+    version = sh(["nrniv", "--version"]).strip().splitlines()[-1]
+    print(f"glia startup benchmark, {version}: {count} mechanisms (example package + NEURON demo mods), median of {args.runs}")
     try:
         for mode, flags in (("default", []), ("-nopython", ["-nopython"])):
             compare(mode, flags, args, lib, env, work)
