@@ -48,11 +48,10 @@ def _load():
         return  # already loaded, by this module or by the script
     path = _plugin_path()
     if not h.nrn_load_dll(path):
-        raise ImportError(f"glia: NEURON could not load its plugin {path}; set GLIA_PLUGIN to the path of libglia.so "
-                          "(a libglia.so built for another NEURON version cannot load: 'glia doctor' compares them)")
-    if not hasattr(h, "glia_insert"):  # the plugin refused to register, and said why just above
-        raise ImportError(f"glia: the plugin {path} refused to register in this NEURON: see its message "
-                          "above (a plugin runs only in the NEURON version it was built for)")
+        raise ImportError(f"glia: NEURON could not load its plugin {path}; set GLIA_PLUGIN to the path of libglia.so")
+    if not hasattr(h, "glia_insert"):  # the plugin refused this NEURON, and said why just above
+        raise ImportError(f"glia: the plugin {path} did not load into this NEURON: glia's message above says why "
+                          "(a plugin runs only in the NEURON release it was built for)")
 
 
 _load()

@@ -21,7 +21,6 @@
 #include "scope_state.hpp"
 
 #include "glia/error.hpp"
-#include "glia/plugin_builds.hpp"
 
 #include <cstdint>
 
@@ -157,8 +156,6 @@ void hoc_glia_assets() { return_or_raise(assets_impl); }
 void hoc_glia_packages() { return_or_raise(packages_impl); }
 void hoc_glia_version() { return_string(GLIA_VERSION " (NEURON " GLIA_NEURON_VERSION ")"); }
 
-// The version as plain bytes in libglia.so, for 'glia doctor' to read without loading the plugin.
-extern "C" [[gnu::used]] const char glia_plugin_version_marker[] = GLIA_PLUGIN_VERSION_MARKER GLIA_VERSION;
 void hoc_glia_generation() { hoc_retpushx(static_cast<double>(scopes().generation())); }
 // A user-space address fits a double's 53-bit mantissa exactly on every 64-bit Linux ABI.
 void hoc_glia_generation_address() {

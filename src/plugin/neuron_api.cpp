@@ -6,25 +6,7 @@
 extern double* nrnpy_rangepointer(Section*, Symbol*, double x, int* err);
 #endif
 
-#include <dlfcn.h>
-
 namespace glia::plugin {
-
-std::string neuron_mismatch() {
-    const std::string built = std::to_string(GLIA_NEURON_MAJOR) + "." + std::to_string(GLIA_NEURON_MINOR);
-    const std::string fix = "; rebuild glia against the NEURON you run (meson setup <dir> -Dneuron_prefix=<its prefix>), "
-                            "or run the NEURON it was built for ('glia doctor' compares them)";
-    // char* nrn_version(int), C++ linkage in both 8.2 and 9
-    auto version = reinterpret_cast<char* (*)(int)>(dlsym(RTLD_DEFAULT, "_Z11nrn_versioni"));
-    if (!version) {
-        return "glia was built for NEURON " + built + " but cannot tell which NEURON this is" + fix;
-    }
-    std::string running = version(0);
-    if (running != built && running.rfind(built + ".", 0) != 0) {
-        return "glia was built for NEURON " + built + " (" GLIA_NEURON_VERSION ") but this is NEURON " + running + fix;
-    }
-    return {};
-}
 
 int segment_count(Section* sec) {
 #if NRN_VERSION_GTEQ(9, 0, 0)

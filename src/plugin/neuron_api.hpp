@@ -39,11 +39,6 @@ extern int nrnmpi_myid;
 
 namespace glia::plugin {
 
-/// Empty if the NEURON this process runs is the version this plugin was built for (same major and
-/// minor); else why the plugin must not register anything. Asks libnrniv's nrn_version (in 8.2
-/// and 9 alike) through dlsym, touching nothing else of NEURON's.
-std::string neuron_mismatch();
-
 /// The number of segments of `sec`.
 int segment_count(Section* sec);
 

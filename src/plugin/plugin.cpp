@@ -1,5 +1,6 @@
-// libglia.so: the NEURON plugin. nrn_load_dll("libglia.so") calls modl_reg(), which
-// registers glia's hoc builtins, builds what is stale and loads the package libraries.
+// libglia_nrn.so: the NEURON plugin proper. nrn_load_dll("libglia.so") calls the front's modl_reg
+// (loader.cpp), which checks the running NEURON and then calls glia_register(): it registers glia's
+// hoc builtins, builds what is stale and loads the package libraries.
 // Every rule lives in the core; the plugin only translates between hoc and the core.
 
 #include "hoc_api.hpp"
@@ -23,7 +24,7 @@
 #include <map>
 #include <set>
 
-extern "C" void modl_reg();
+extern "C" void glia_register();
 
 namespace glia::plugin {
 
@@ -57,7 +58,7 @@ const fs::path& model_folder() {
     }
     s.unchecked_packages.clear();
     if (!s.model.confirmed) {
-        load_preferences(); // deferred by modl_reg until the folder was known
+        load_preferences(); // deferred by glia_register until the folder was known
     }
     return *s.model_folder;
 }
@@ -215,18 +216,13 @@ void load_packages() {
 } // namespace
 } // namespace glia::plugin
 
-extern "C" void modl_reg() {
+extern "C" void glia_register() {
     using namespace glia::plugin;
     static bool loaded = false;
     if (loaded) {
-        return; // loading libglia.so twice is harmless
+        return; // two fronts (libglia.so by two paths) may hand over to one plugin proper
     }
     loaded = true;
-    // Another NEURON's structures differ: check before the first call into its API.
-    if (std::string mismatch = neuron_mismatch(); !mismatch.empty()) {
-        std::fprintf(stderr, "glia: error: %s\n", mismatch.c_str());
-        return;
-    }
     static BuiltinTable table;
     add_insert_builtins(table);
     add_select_builtins(table);
@@ -250,7 +246,7 @@ extern "C" void modl_reg() {
             load_packages();
         }
     } catch (const std::exception& e) {
-        // Never raise a hoc error here: modl_reg runs with NEURON's symbol lists swapped.
+        // Never raise a hoc error here: this runs inside nrn_load_dll, with NEURON's symbol lists swapped.
         state().load_error = e.what();
         report(std::string("error: ") + e.what());
     }
