@@ -236,12 +236,14 @@ class GliaNrnivmodl(SharedCacheTestCase):  # one cache: the same mods compile on
         self.box.env.update(GLIA_PLUGIN=PLUGIN, GLIA_PATH=os.pathsep.join([package, self.box.env["GLIA_PATH"]]))
         self.nrnivmodl(folder)
         hoc = 'create s\ns insert zlk\ns glia_insert("Kv1")\nprint "f", shared_f()\nprint "g", s.g_zlk\n'
-        # No load line at all; then loading the plugin again changes nothing.
+        # No load line at all; then loading the plugin again changes nothing (a later start sums the
+        # clash it has already told in one line).
         for load in ("", f'nrn_load_dll("{PLUGIN}")\n'):
             out = self.box.run(["nrniv", "-nogui", "-c", load + hoc + "quit()"], cwd=folder).stdout
             self.assertIn("f1 \ng0.0003", out)
-            self.assertIn("name clash on 'shared_f': clashpkg.fns(0)", out)
-            self.assertIn("is left out", out)
+            if not load:
+                self.assertIn("name clash on 'shared_f': clashpkg.fns(0)", out)
+                self.assertIn("is left out", out)
         out = self.box.run(["nrniv", "-nogui", "-c", "create s\ns glia_insert(\"Kv1\")\n"
                             "forall psection()\nquit()"], cwd=folder).stdout
         self.assertIn("glia__example__Kv1__0", out)
