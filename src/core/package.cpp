@@ -106,9 +106,45 @@ MechanismName name_by_convention(const std::string& package, const fs::path& fil
 
 using Wanted = std::function<bool(const std::string&)>;
 
+/// The package name of a manifest whose first entry is a plain `name: <name>` line, or "" for any
+/// other layout (which the YAML parser then reads). Lets a package list skip a package without parsing.
+std::string plain_first_name(const std::string& text) {
+    for (size_t start = 0; start < text.size();) {
+        size_t end = std::min(text.find('\n', start), text.size());
+        std::string_view line(text.data() + start, end - start);
+        start = end + 1;
+        size_t first = line.find_first_not_of(" \t\r");
+        if (first == std::string_view::npos || line[first] == '#') {
+            continue;
+        }
+        if (!line.starts_with("name: ")) {
+            return {}; // "name:x" is one scalar to YAML, not a key
+        }
+        std::string_view rest = line.substr(6);
+        size_t begin = rest.find_first_not_of(' ');
+        size_t stop = rest.find_first_of(" \t\r#", begin);
+        std::string name(rest.substr(begin == std::string_view::npos ? rest.size() : begin,
+                                     stop == std::string_view::npos ? std::string_view::npos : stop - begin));
+        std::string_view after = stop == std::string_view::npos ? std::string_view() : rest.substr(stop);
+        size_t more = after.find_first_not_of(" \t\r");
+        bool clean = more == std::string_view::npos || (after[more] == '#' && more > 0);
+        return clean && name_problem(name, NamePart::package).empty() ? name : std::string();
+    }
+    return {};
+}
+
 Package load_with_manifest(const fs::path& dir, ScanMemo* memo, const Wanted& wanted) {
     fs::path manifest = dir / kManifestName;
-    YAML::Node root = parse_yaml(read_file(manifest), manifest);
+    std::string text = read_file(manifest);
+    if (wanted) {
+        if (std::string name = plain_first_name(text); !name.empty() && !wanted(name)) {
+            Package skipped;
+            skipped.dir = dir;
+            skipped.name = name;
+            return skipped; // not loaded: not even parsed
+        }
+    }
+    YAML::Node root = parse_yaml(text, manifest);
     if (!root.IsMap()) {
         throw ParseError(manifest.string() + ":1:1: the manifest must be a mapping with at least 'name: <package>'");
     }

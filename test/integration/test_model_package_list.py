@@ -20,12 +20,16 @@ class ModelPackageList(GliaTestCase):
         self.box.package("alpha", {"A.mod": density("A")})
         # beta does not even translate: built, it would be reported at every start.
         self.box.package("beta", {"B.mod": density("B", extra="BROKEN {")})
+        # gamma's manifest is broken after its name: a package not listed is not even parsed.
+        self.box.package("gamma", {"G.mod": density("G")})
+        self.box.write("packages/gamma/glia-package.yaml", "name: gamma\nversion: [1\n")
         self.box.env["GLIA_PATH"] = self.box.path("packages")
 
     def assert_only_alpha(self, output):
         self.assertIn("A 1", output)
         self.assertIn("B declared 0", output)
         self.assertNotIn("beta", output.replace("glia__beta__B__0", ""))  # neither built nor loaded
+        self.assertNotIn("gamma", output)
         objects = os.path.join(self.box.env["XDG_CACHE_HOME"], "glia", "objects")
         built = [name for _, _, files in os.walk(objects) for name in files]
         self.assertEqual(1, len([name for name in built if name.endswith(".o")]), built)
