@@ -14,10 +14,13 @@ namespace glia {
 /// One place packages are looked for.
 struct SearchRoot {
     fs::path dir;
-    std::string origin; ///< "GLIA_PATH", "user" or "install", for messages
+    std::string origin; ///< "GLIA_PATH", "user", "python" or "install", for messages
+    fs::path python = {}; ///< for a Python site directory ("python"): the interpreter that reads it
 };
 
-/// The search path in order. A GLIA_PATH entry may be a package itself or a folder of packages.
+/// The search path in order: GLIA_PATH, the user's packages, the Python site directories (whose
+/// distributions advertise packages, python_packages.hpp), the packages shipped with glia.
+/// A GLIA_PATH entry may be a package itself or a folder of packages.
 /// Relative GLIA_PATH entries are taken relative to `relative_to` (the model folder), or to the
 /// working directory when it is empty.
 std::vector<SearchRoot> package_search_path(const fs::path& relative_to = {});
@@ -28,6 +31,11 @@ std::vector<fs::path> relative_search_entries();
 /// How to take the package that holds `file` off the search path, as an instruction ("uninstall
 /// package 'x' ('glia uninstall x')"), by where discovery found it.
 std::string advice_to_remove(const std::string& package, const fs::path& file);
+
+/// Where `package` came from, for `glia list` and `glia show-pkg`: "GLIA_PATH", "the user's
+/// packages (glia install)", "Python distribution <name> <version> (<dist-info>)" or "the packages
+/// shipped with glia".
+std::string package_source(const Package& package);
 
 /// The user's package directory: `${XDG_DATA_HOME:-~/.local/share}/glia/packages`.
 fs::path user_package_dir();
@@ -48,6 +56,7 @@ struct Discovery {
     std::vector<ShadowedPackage> shadowed;  ///< duplicates that lost to an earlier entry
     std::vector<std::string> problems;      ///< packages that could not be read, one message each
     size_t mods_read = 0;                   ///< mods read and scanned (the rest were known by their stamps)
+    size_t python_starts = 0;               ///< Glia 4.x declarations asked of Python (the rest were remembered)
 };
 
 struct PackageList;

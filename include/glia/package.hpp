@@ -35,6 +35,21 @@ struct Package {
     std::string description;
     fs::path dir;           ///< the package directory
     std::vector<ModFile> mods;
+    /// For a package installed with pip (python_packages.hpp): the Python distribution that
+    /// installs it, its version and its dist-info folder; empty for a package folder.
+    std::string distribution;
+    std::string distribution_version;
+    fs::path distribution_path;
+    /// Where discovery found it: "GLIA_PATH", "user", "python" or "install" (discovery.hpp).
+    std::string origin;
+};
+
+/// A mod that a package declares outside a manifest (a Glia 4.x `Mod(...)`): its file relative
+/// to the package directory, its asset and its variant.
+struct DeclaredMod {
+    fs::path file;
+    std::string asset;
+    std::string variant;
 };
 
 /// The mods of `package` in the order NEURON's `nrnivmodl` registers them when the package's mod
@@ -67,5 +82,11 @@ Package load_model_mods(const std::vector<fs::path>& inputs, ScanMemo* memo = nu
 /// `wanted` refuses is returned with its name and no mods, its mod files not even listed.
 Package load_package(const fs::path& dir, ScanMemo* memo = nullptr,
                      const std::function<bool(const std::string&)>& wanted = {});
+
+/// The package `name` in `dir` made of `mods`, checked as a manifest's `mods:` are (inside the
+/// package, existing, valid names, one file per asset and variant); `where` names the declaration
+/// in messages.
+Package load_declared_package(const fs::path& dir, const std::string& name, const std::vector<DeclaredMod>& mods,
+                              const std::string& where, ScanMemo* memo = nullptr);
 
 } // namespace glia

@@ -21,6 +21,7 @@ The plugin is loaded from $GLIA_PLUGIN if set, else from where Meson installed i
 import contextlib
 import ctypes
 import os
+import sys
 
 from neuron import h
 
@@ -46,6 +47,10 @@ def _plugin_path():
 def _load():
     if hasattr(h, "glia_insert"):
         return  # already loaded, by this module or by the script
+    if sys.prefix != sys.base_prefix and not os.environ.get("VIRTUAL_ENV"):
+        # This interpreter is a virtual environment's, run without activating it: the plugin then
+        # finds the Glia packages pip installed there, as if it were active.
+        os.environ["VIRTUAL_ENV"] = sys.prefix
     path = _plugin_path()
     if not h.nrn_load_dll(path):
         raise ImportError(f"glia: NEURON could not load its plugin {path}; set GLIA_PLUGIN to the path of libglia.so")

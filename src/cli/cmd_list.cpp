@@ -32,18 +32,23 @@ int cmd_list(const Args& args) {
                               .set("name", package.name)
                               .set("version", package.version)
                               .set("path", package.dir.string())
+                              .set("origin", package.origin)
+                              .set("distribution", distribution_json(package))
                               .set("mods", mods));
         }
         std::cout << packages.dump() << "\n";
         return 0;
     }
     if (found.packages.empty()) {
-        std::cout << "no packages found; the search path is GLIA_PATH, " << user_package_dir().string() << ", "
-                  << installed_package_dir().string() << "\n";
+        std::cout << "no packages found; the search path is GLIA_PATH, " << user_package_dir().string()
+                  << ", Python distributions advertising glia.package, " << installed_package_dir().string() << "\n";
     }
     for (const auto& package : found.packages) {
         std::cout << package.name << (package.version.empty() ? "" : " " + package.version) << "  ("
                   << package.dir.string() << ")\n";
+        if (!package.distribution.empty()) {
+            std::cout << "  from " << package_source(package) << "\n";
+        }
         for (const auto& mod : package.mods) {
             std::cout << "  " << mod.name.asset << "  variant " << mod.name.variant << "  "
                       << kind_name(mod.nmodl.kind) << "  " << mod.name.full() << "\n";

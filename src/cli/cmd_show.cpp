@@ -276,7 +276,9 @@ int cmd_show_pkg(const Args& args) {
         if (package != found.packages.end()) {
             out.set("version", text_or_null(package->version))
                 .set("description", text_or_null(package->description))
-                .set("path", package->dir.string());
+                .set("path", package->dir.string())
+                .set("origin", package->origin)
+                .set("distribution", distribution_json(*package));
         }
         std::cout << out.set("mods", mods).dump() << "\n";
         return 0;
@@ -287,6 +289,7 @@ int cmd_show_pkg(const Args& args) {
             std::cout << "  " << package->description << "\n";
         }
         std::cout << "  path: " << package->dir.string() << "\n";
+        std::cout << "  from: " << package_source(*package) << "\n";
     } else {
         std::cout << name << ": NEURON's built-in mechanisms\n";
     }

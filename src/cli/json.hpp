@@ -1,6 +1,8 @@
 #pragma once
 // A minimal JSON value for --json output: objects keep insertion order.
 
+#include "glia/package.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -90,6 +92,17 @@ inline std::string Json::dump() const {
     }
     }
     return "null";
+}
+
+/// The Python distribution that installs `package` ({name, version, path}), or null for a folder.
+inline Json distribution_json(const Package& package) {
+    if (package.distribution.empty()) {
+        return Json::null();
+    }
+    return Json::object()
+        .set("name", package.distribution)
+        .set("version", package.distribution_version)
+        .set("path", package.distribution_path.string());
 }
 
 } // namespace glia::cli

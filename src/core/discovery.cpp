@@ -3,9 +3,11 @@
 #include "glia/cache.hpp"
 #include "glia/error.hpp"
 #include "glia/package_list.hpp"
+#include "glia/python_packages.hpp"
 #include "glia/scan_memo.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -59,6 +61,9 @@ std::vector<SearchRoot> package_search_path(const fs::path& relative_to) {
         roots.push_back({entry.is_relative() && !relative_to.empty() ? relative_to / entry : entry, "GLIA_PATH"});
     }
     roots.push_back({user_package_dir(), "user"});
+    for (const auto& site : python_site_dirs()) {
+        roots.push_back({site.dir, "python", site.python});
+    }
     roots.push_back({installed_package_dir(), "install"});
     return roots;
 }
@@ -71,6 +76,24 @@ std::vector<fs::path> relative_search_entries() {
         }
     }
     return relative;
+}
+
+std::string package_source(const Package& package) {
+    if (!package.distribution.empty()) {
+        return "Python distribution " + package.distribution +
+               (package.distribution_version.empty() ? "" : " " + package.distribution_version) + " (" +
+               package.distribution_path.string() + ")";
+    }
+    if (package.origin == "GLIA_PATH") {
+        return "GLIA_PATH";
+    }
+    if (package.origin == "user") {
+        return "the user's packages (glia install)";
+    }
+    if (package.origin == "install") {
+        return "the packages shipped with glia";
+    }
+    return package.origin;
 }
 
 std::string advice_to_remove(const std::string& package, const fs::path& file) {
@@ -91,6 +114,11 @@ std::string advice_to_remove(const std::string& package, const fs::path& file) {
         if (root.origin == "user") {
             return "uninstall package '" + package + "' ('glia uninstall " + package + "')";
         }
+        if (root.origin == "python") {
+            return "uninstall the Python distribution that installs package '" + package + "' into " +
+                   root.dir.string() + " ('" + root.python.string() + " -m pip uninstall <distribution>'; 'glia show-pkg " +
+                   package + "' names it)";
+        }
         return "remove package '" + package + "' from the packages installed with glia in " + root.dir.string();
     }
     return "move package '" + package + "' (" + file.parent_path().string() + ") out of the way";
@@ -105,7 +133,11 @@ Discovery discover_packages(const fs::path& relative_to, const PackageList* only
     ScanMemo memo = own_cache ? ScanMemo::load(memo_file) : ScanMemo();
     std::map<std::string, fs::path> seen;
     std::set<fs::path> visited;
-    auto consider = [&](const fs::path& dir) {
+    DeclarationMemo declarations = own_cache ? DeclarationMemo::load(declaration_memo_path(root)) : DeclarationMemo();
+    // `load` reads a package that is not a plain folder (one installed with pip).
+    using Wanted = std::function<bool(const std::string&)>;
+    auto consider = [&](const fs::path& dir, const std::string& origin,
+                        const std::function<Package(const Wanted&)>& load = {}) {
         boost::system::error_code ec;
         fs::path canonical = fs::canonical(dir, ec);
         if (ec || !visited.insert(canonical).second) {
@@ -116,7 +148,8 @@ Discovery discover_packages(const fs::path& relative_to, const PackageList* only
             if (only) {
                 wanted = [&](const std::string& name) { return only->contains(name) && !seen.count(name); };
             }
-            Package package = load_package(dir, &memo, wanted);
+            Package package = load ? load(wanted) : load_package(dir, &memo, wanted);
+            package.origin = origin;
             auto [it, inserted] = seen.emplace(package.name, dir);
             if (!inserted) {
                 found.shadowed.push_back({package.name, dir, it->second});
@@ -131,13 +164,28 @@ Discovery discover_packages(const fs::path& relative_to, const PackageList* only
         }
     };
     for (const auto& root : package_search_path(relative_to)) {
+        if (root.origin == "python") {
+            for (const auto& dist : glia_distributions({root.dir, root.python}, found.problems)) {
+                fs::path dir;
+                try {
+                    dir = module_dir(dist);
+                } catch (const Error& e) {
+                    found.problems.push_back(std::string("Python distribution ") + dist.name + " skipped: " + e.what());
+                    continue;
+                }
+                consider(dir, root.origin, [&](const Wanted& wanted) {
+                    return load_python_package(dist, &memo, &declarations, wanted);
+                });
+            }
+            continue;
+        }
         if (root.origin == "GLIA_PATH" && is_package_dir(root.dir)) {
-            consider(root.dir);
+            consider(root.dir, root.origin);
             continue;
         }
         for (const auto& dir : subdirectories(root.dir)) {
             if (is_package_dir(dir)) {
-                consider(dir);
+                consider(dir, root.origin);
             }
         }
     }
@@ -150,7 +198,9 @@ Discovery discover_packages(const fs::path& relative_to, const PackageList* only
               [](const Package& a, const Package& b) { return a.name < b.name; });
     if (own_cache) {
         memo.save_if_changed(memo_file);
+        declarations.save_if_changed(declaration_memo_path(root));
     }
+    found.python_starts = declarations.python_starts();
     found.mods_read = memo.misses();
     return found;
 }

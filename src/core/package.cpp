@@ -133,6 +133,28 @@ std::string plain_first_name(const std::string& text) {
     return {};
 }
 
+// A mod named by a declaration (a manifest's `mods:` entry, a Glia 4.x `Mod(...)`) at `where`, its
+// file at `file_where`: a file inside the package that exists, with valid asset and variant names.
+ModFile read_declared_mod(const fs::path& dir, const std::string& package, const DeclaredMod& declared,
+                          const std::string& where, const std::string& file_where, ScanMemo* memo) {
+    fs::path normal = declared.file.lexically_normal();
+    if (declared.file.is_absolute() || normal.empty() || *normal.begin() == "..") {
+        throw ParseError(file_where + ": mod file '" + declared.file.string() +
+                         "' lies outside the package; a package must be self-contained: copy the file into "
+                         "it (for example into mods/) and give that path, relative to " + dir.string());
+    }
+    fs::path file = dir / declared.file;
+    MechanismName name{package, declared.asset, declared.variant};
+    check_name(name.asset, NamePart::asset, where);
+    check_name(name.variant, NamePart::variant, where);
+    boost::system::error_code ec;
+    if (!fs::is_regular_file(file, ec)) {
+        throw Error(where + ": mod file " + file.string() + " does not exist");
+    }
+    require_inside(file, dir, where);
+    return read_mod(file, name, memo);
+}
+
 Package load_with_manifest(const fs::path& dir, ScanMemo* memo, const Wanted& wanted) {
     fs::path manifest = dir / kManifestName;
     std::string text = read_file(manifest);
@@ -188,30 +210,18 @@ Package load_with_manifest(const fs::path& dir, ScanMemo* memo, const Wanted& wa
         }
         check_yaml_keys(entry, {"file", "asset", "variant"}, manifest);
         fs::path written = yaml_scalar(entry["file"], "'file'", manifest);
-        fs::path normal = written.lexically_normal();
-        if (written.is_absolute() || normal.empty() || *normal.begin() == "..") {
-            throw ParseError(yaml_location(manifest, entry["file"]) + "mod file '" + written.string() +
-                             "' lies outside the package; a package must be self-contained: copy the file into "
-                             "it (for example into mods/) and give that path, relative to " + dir.string());
-        }
-        fs::path file = dir / written;
-        MechanismName name{package.name, file.stem().string(), std::string(kDefaultVariant)};
+        DeclaredMod declared{written, written.stem().string(), std::string(kDefaultVariant)};
         if (entry["asset"]) {
-            name.asset = yaml_scalar(entry["asset"], "'asset'", manifest);
+            declared.asset = yaml_scalar(entry["asset"], "'asset'", manifest);
         }
         if (entry["variant"]) {
-            name.variant = yaml_scalar(entry["variant"], "'variant'", manifest);
+            declared.variant = yaml_scalar(entry["variant"], "'variant'", manifest);
         }
         std::string where = yaml_location(manifest, entry);
         where.resize(where.size() - 2);
-        check_name(name.asset, NamePart::asset, where);
-        check_name(name.variant, NamePart::variant, where);
-        boost::system::error_code ec;
-        if (!fs::is_regular_file(file, ec)) {
-            throw Error(where + ": mod file " + file.string() + " does not exist");
-        }
-        require_inside(file, dir, where);
-        package.mods.push_back(read_mod(file, name, memo));
+        std::string file_where = yaml_location(manifest, entry["file"]);
+        file_where.resize(file_where.size() - 2);
+        package.mods.push_back(read_declared_mod(dir, package.name, declared, where, file_where, memo));
     }
     return package;
 }
@@ -315,10 +325,10 @@ bool is_package_dir(const fs::path& dir) {
     }
 }
 
-Package load_package(const fs::path& dir, ScanMemo* memo, const Wanted& wanted) {
-    boost::system::error_code ec;
-    Package package =
-        fs::exists(dir / kManifestName, ec) ? load_with_manifest(dir, memo, wanted) : load_legacy(dir, memo, wanted);
+namespace {
+
+// Each asset and variant must come from one file.
+void sort_and_check_unique(Package& package) {
     // Stable, so that of two files giving the same name the first one read is named first.
     std::stable_sort(package.mods.begin(), package.mods.end(),
                      [](const ModFile& a, const ModFile& b) { return a.name < b.name; });
@@ -330,6 +340,32 @@ Package load_package(const fs::path& dir, ScanMemo* memo, const Wanted& wanted) 
                         first.path.string() + "; each asset and variant must come from one file");
         }
     }
+}
+
+} // namespace
+
+Package load_package(const fs::path& dir, ScanMemo* memo, const Wanted& wanted) {
+    boost::system::error_code ec;
+    Package package =
+        fs::exists(dir / kManifestName, ec) ? load_with_manifest(dir, memo, wanted) : load_legacy(dir, memo, wanted);
+    sort_and_check_unique(package);
+    return package;
+}
+
+Package load_declared_package(const fs::path& dir, const std::string& name, const std::vector<DeclaredMod>& mods,
+                              const std::string& where, ScanMemo* memo) {
+    std::string problem = name_problem(name, NamePart::package);
+    if (!problem.empty()) {
+        throw InvalidName(where + ": invalid package name '" + name + "': " + problem);
+    }
+    Package package;
+    package.name = name;
+    package.dir = dir;
+    for (const auto& declared : mods) {
+        std::string mod_where = where + " (" + declared.file.string() + ")";
+        package.mods.push_back(read_declared_mod(dir, name, declared, mod_where, mod_where, memo));
+    }
+    sort_and_check_unique(package);
     return package;
 }
 
