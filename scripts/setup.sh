@@ -10,6 +10,7 @@ packages=(
   libboost-filesystem-dev libboost-program-options-dev libboost-test-dev libyaml-cpp-dev
   libssl-dev  # OpenSSL's libcrypto: SHA-256 for lock files
   python3-matplotlib openmpi-bin
+  python3-mesonpy  # pip install . (pyproject.toml): meson-python, without downloading it
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer targets
 )
 missing=()

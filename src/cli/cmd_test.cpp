@@ -6,6 +6,7 @@
 #include "glia/asset_test.hpp"
 #include "glia/discovery.hpp"
 #include "glia/error.hpp"
+#include "glia/install_dirs.hpp"
 #include "glia/package.hpp"
 #include "glia/preferences.hpp"
 #include "glia/resolver.hpp"
@@ -14,14 +15,10 @@
 #include <cstdlib>
 #include <iostream>
 
-#ifndef GLIA_INSTALL_LIBDIR
-#define GLIA_INSTALL_LIBDIR "/usr/local/lib"
-#endif
-
 namespace glia::cli {
 
 fs::path plugin_path() {
-    return env_or("GLIA_PLUGIN", (fs::path(GLIA_INSTALL_LIBDIR) / "libglia.so").string());
+    return env_or("GLIA_PLUGIN", installed_plugin().string());
 }
 
 fs::path existing_plugin() {

@@ -2,6 +2,7 @@
 
 #include "glia/cache.hpp"
 #include "glia/error.hpp"
+#include "glia/install_dirs.hpp"
 #include "glia/package_list.hpp"
 #include "glia/python_packages.hpp"
 #include "glia/scan_memo.hpp"
@@ -10,10 +11,6 @@
 #include <functional>
 #include <map>
 #include <set>
-
-#ifndef GLIA_INSTALL_DATADIR
-#define GLIA_INSTALL_DATADIR "/usr/local/share"
-#endif
 
 namespace glia {
 
@@ -53,7 +50,7 @@ fs::path user_package_dir() {
     return xdg_dir("XDG_DATA_HOME", ".local/share") / "glia" / "packages";
 }
 
-fs::path installed_package_dir() { return fs::path(GLIA_INSTALL_DATADIR) / "glia" / "packages"; }
+fs::path installed_package_dir() { return installed_data_dir() / "glia" / "packages"; }
 
 std::vector<SearchRoot> package_search_path(const fs::path& relative_to) {
     std::vector<SearchRoot> roots;

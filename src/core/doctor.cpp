@@ -3,6 +3,7 @@
 #include "glia/cache.hpp"
 #include "glia/discovery.hpp"
 #include "glia/error.hpp"
+#include "glia/install_dirs.hpp"
 #include "glia/plugin_builds.hpp"
 #include "glia/process.hpp"
 #include "glia/toolchain.hpp"
@@ -197,7 +198,7 @@ std::vector<DoctorCheck> run_doctor(const DoctorOptions& options) {
             add(use.who, Status::warning, options.python.string() + " finds no module glia",
                 "install glia ('meson install -C build') or put the folder holding glia/ on PYTHONPATH");
         } else {
-            fs::path hoc_dir = fs::path(GLIA_INSTALL_DATADIR) / "glia" / "hoc";
+            fs::path hoc_dir = installed_data_dir() / "glia" / "hoc";
             add(use.who, Status::warning,
                 "finds no glia.hoc (NEURON looks in the working directory, HOC_LIBRARY_PATH and " +
                     (neuron_home / "lib" / "hoc").string() + ")",

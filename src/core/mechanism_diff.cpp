@@ -1,6 +1,7 @@
 #include "glia/mechanism_diff.hpp"
 
 #include "glia/error.hpp"
+#include "glia/install_dirs.hpp"
 #include "glia/process.hpp"
 #include "glia/toolchain.hpp"
 
@@ -11,9 +12,6 @@
 #include <map>
 #include <sstream>
 
-#ifndef GLIA_INSTALL_DATADIR
-#define GLIA_INSTALL_DATADIR "/usr/local/share"
-#endif
 
 namespace glia {
 
@@ -109,7 +107,7 @@ std::vector<std::string> diff_protocols(const NmodlInfo& nmodl) {
 }
 
 fs::path diff_script() {
-    return env_or("GLIA_DIFF_SCRIPT", (fs::path(GLIA_INSTALL_DATADIR) / "glia" / "diff" / "glia_diff.py").string());
+    return env_or("GLIA_DIFF_SCRIPT", (installed_data_dir() / "glia" / "diff" / "glia_diff.py").string());
 }
 
 namespace {
