@@ -15,33 +15,47 @@ every rule (resolution, preferences, kinds, parameters) lives in the plugin and 
         glia.insert(soma, "Kv1")
     glia.resolve("Kv1")                                            # 'glia__example__Kv1__fast'
 
-The plugin is loaded from $GLIA_PLUGIN if set, else from where Meson installed it.
+Like Glia 4.x's module it also offers compile(), test(), get_packages(), package(name),
+get_cache_path() and load_library(), and the classes Package and Mod with which Glia 4.x packages
+declare their mods (README, "Coming from Glia").
+
+The plugin is loaded from $GLIA_PLUGIN if set, else from where Meson (or pip) installed it; the
+glia command these functions run is $GLIA_CLI if set, else the installed one.
 """
 
 import contextlib
 import ctypes
+import json
 import os
+import shutil
+import subprocess
 import sys
 
 from neuron import h
 
-__all__ = ["GliaError", "insert", "select", "resolve", "context", "exists", "assets", "packages", "kind"]
+__all__ = ["GliaError", "insert", "select", "resolve", "context", "exists", "assets", "packages", "kind", "compile",
+           "test", "get_packages", "package", "get_cache_path", "load_library", "catalogue", "Package", "Mod"]
 
 
 class GliaError(RuntimeError):
     """A glia builtin refused a call; NEURON printed glia's message (what to do) just before."""
 
 
-def _plugin_path():
-    path = os.environ.get("GLIA_PLUGIN")
+def _installed(variable, name):
+    """$`variable` if set, else what Meson wrote into _install.py as `name` (None in the source tree)."""
+    path = os.environ.get(variable)
     if path:
         return path
     try:
-        from ._install import PLUGIN
+        from . import _install
     except ImportError:  # running from the source tree
-        PLUGIN = None
+        return None
+    return getattr(_install, name, None)
+
+
+def _plugin_path():
     # nrn_load_dll opens only existing paths: there is no search by bare library name
-    return PLUGIN or "libglia.so"
+    return _installed("GLIA_PLUGIN", "PLUGIN") or "libglia.so"
 
 
 def _load():
@@ -253,3 +267,144 @@ def context(assets=None, pkg=None, variant=None):
         yield
     finally:
         _call("glia_context_pop")
+
+
+# Glia 4.x's other public functions. They run the glia command, which shares the plugin's core, so
+# each answers as `glia compile`, `glia test`, `glia list` and `glia cache` do.
+
+
+def _cli():
+    path = _installed("GLIA_CLI", "CLI")
+    return path if path and os.path.exists(path) else shutil.which("glia") or "glia"
+
+
+def _run_cli(*args, echo=False):
+    command = [_cli(), *args]
+    try:
+        result = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=None if echo else subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+    except OSError as e:
+        raise GliaError(f"cannot run the glia command {command[0]} ({e.strerror}); set GLIA_CLI to its path") from e
+    if result.returncode != 0:
+        raise GliaError(f"{' '.join(command)} failed (status {result.returncode})" +
+                        (f":\n{result.stdout}" if result.stdout else "; its message is above"))
+    return result.stdout
+
+
+class Mod:
+    """A mechanism of a package, as Glia 4.x declares it: `Mod(relpath, asset_name, variant="0")`.
+
+    Glia 4.x packages write `Mod(...)` entries into their `Package(...)`; glia reads those
+    declarations itself. Objects returned by get_packages() also carry the mechanism's `kind`
+    and its NEURON name `mod_name`."""
+
+    def __init__(self, relpath, asset_name, *, variant="0", is_point_process=False, is_artificial_cell=False,
+                 dialect=None, builtin=False):
+        self.relpath = str(relpath)
+        self.asset_name = asset_name
+        self.variant = str(variant)
+        self.is_point_process = is_point_process
+        self.is_artificial_cell = is_artificial_cell
+        self.dialect = dialect
+        self.builtin = builtin
+        self.pkg = None
+        self.kind = "point_process" if is_point_process else "artificial_cell" if is_artificial_cell else None
+
+    @property
+    def pkg_name(self):
+        return self.pkg.name if self.pkg else None
+
+    @property
+    def mod_name(self):
+        """The full NEURON name: glia__<package>__<asset>__<variant>."""
+        return f"glia__{self.pkg_name}__{self.asset_name}__{self.variant}"
+
+    @property
+    def path(self):
+        return os.path.join(self.pkg.root, self.relpath) if self.pkg else self.relpath
+
+    def __repr__(self):
+        return f"Mod({self.relpath!r}, {self.asset_name!r}, variant={self.variant!r})"
+
+
+class Package:
+    """A package, as Glia 4.x declares it: `Package(name, root, mods=[Mod(...), ...])`.
+
+    Objects returned by get_packages() and package() also say where the package came from:
+    `version`, `origin` (GLIA_PATH, user, python, install) and, for one installed with pip,
+    `distribution` ({name, version, path})."""
+
+    def __init__(self, name, root, *, mods=None, builtin=False):
+        self.name = name
+        self.root = str(root)
+        self.builtin = builtin
+        self.version = None
+        self.origin = None
+        self.distribution = None
+        self.mods = []
+        for mod in mods or []:
+            mod.pkg = self
+            self.mods.append(mod)
+
+    @property
+    def path(self):
+        return self.root
+
+    def __repr__(self):
+        return f"Package({self.name!r}, {self.root!r}, mods=[{len(self.mods)} mods])"
+
+
+def _package_from_listing(entry):
+    mods = []
+    for m in entry["mods"]:
+        mod = Mod(os.path.relpath(m["file"], entry["path"]), m["asset"], variant=m["variant"])
+        mod.kind = m["kind"]
+        mods.append(mod)
+    pkg = Package(entry["name"], entry["path"], mods=mods)
+    pkg.version = entry.get("version") or None
+    pkg.origin = entry.get("origin")
+    pkg.distribution = entry.get("distribution")
+    return pkg
+
+
+def get_packages():
+    """Every installed package (as `glia list` shows them), with its mechanisms in `mods`."""
+    return [_package_from_listing(entry) for entry in json.loads(_run_cli("list", "--json"))]
+
+
+def package(name):
+    """The installed package `name`; GliaError naming the installed ones if there is none."""
+    found = get_packages()
+    for pkg in found:
+        if pkg.name == name:
+            return pkg
+    raise GliaError(f"package '{name}' is not installed; installed: {', '.join(p.name for p in found) or 'none'}")
+
+
+def compile(*packages, force=False, jobs=None, verbose=False):
+    """Builds every package (or those named) into the cache, as `glia compile` does; GliaError if a
+    mechanism failed to build (the message names it and the compiler's words)."""
+    args = ["compile", *packages] + (["--force"] if force else []) + (["-j", str(jobs)] if jobs else [])
+    return _run_cli(*args, *(["--verbose"] if verbose else []), echo=verbose)
+
+
+def test(*assets, verbose=False):
+    """Tries mechanisms in a real nrniv, one process each, as `glia test` does (every asset without
+    arguments); returns its report, GliaError if one failed."""
+    return _run_cli("test", *assets, echo=verbose)
+
+
+def get_cache_path():
+    """The folder of glia's build cache (`glia cache`)."""
+    return _run_cli("cache").strip()
+
+
+def load_library():
+    """Loads the plugin into NEURON if it is not loaded yet (importing glia already did)."""
+    _load()
+
+
+def catalogue(name):
+    """Glia 4.x built Arbor catalogues; glia is for NEURON only."""
+    raise GliaError(f"catalogue({name!r}): glia builds mechanisms for NEURON only, not Arbor catalogues; "
+                    "use Arbor's arbor-build-catalogue for those")

@@ -2,6 +2,7 @@
 compared with the same model written with full NEURON names."""
 
 import os
+import re
 import sys
 import textwrap
 
@@ -14,7 +15,7 @@ class PythonModule(SharedCacheTestCase):
 
     def setUp(self):
         super().setUp()
-        self.box.env.update(PYTHONPATH=python_path(os.path.join(SOURCE_DIR, "python")), GLIA_PLUGIN=PLUGIN)
+        self.box.env.update(PYTHONPATH=python_path(os.path.join(SOURCE_DIR, "python")), GLIA_PLUGIN=PLUGIN, GLIA_CLI=CLI)
 
     def run_module(self, code, check=True):
         """Runs `code` after `from neuron import h` and `import glia` (which loads the plugin itself)."""
@@ -163,6 +164,42 @@ class PythonModule(SharedCacheTestCase):
         self.assertIn("SELECTED glia__example__Kv1__fast", out)
         self.assertIn("POPPED glia__example__Kv1__fast", out)
 
+    def test_glia4_functions(self):
+        """Glia 4.x's other public functions: listing packages and their mechanisms, compiling, testing,
+        the cache path; Package and Mod as Glia 4.x packages declare them; catalogue refused."""
+        out = self.run_module("""
+        pkgs = glia.get_packages()
+        print("NAMES", [p.name for p in pkgs])
+        ex = glia.package("example")
+        print("PACKAGE", ex.name, ex.version, ex.origin, ex.distribution, ex.root)
+        print("MODS", sorted((m.asset_name, m.variant, m.kind, m.mod_name) for m in ex.mods)[:2])
+        print("FILE", ex.mods[0].path)
+        print("COMPILED", "error" not in glia.compile("example").lower())
+        print("TESTED", "[OK]" in glia.test("Leak"))
+        print("CACHE", glia.get_cache_path())
+        glia.load_library()
+        declared = glia.Package("lab", "/somewhere", mods=[glia.Mod("mods/Na__t.mod", "Na", variant="t")])
+        print("DECLARED", declared.mods[0].mod_name, declared.mods[0].path)
+        for call in (lambda: glia.package("nope"), lambda: glia.catalogue("cat"), lambda: glia.test("Nope")):
+            try:
+                call()
+                print("NO ERROR")
+            except glia.GliaError as e:
+                print("GLIAERROR", str(e).splitlines()[0])
+        """).stdout
+        self.assertIn("NAMES ['example']", out)
+        self.assertIn(f"PACKAGE example 1.0.0 GLIA_PATH None {EXAMPLE}", out)
+        self.assertIn("MODS [('AMPA', '0', 'point_process', 'glia__example__AMPA__0'), "
+                      "('Kv1', '0', 'density', 'glia__example__Kv1__0')]", out)
+        self.assertRegex(out, r"FILE " + re.escape(EXAMPLE) + r"/mods/\w+\.mod")
+        self.assertIn("COMPILED True", out)
+        self.assertIn("TESTED True", out)
+        self.assertIn(f"CACHE {self.class_cache}", out)
+        self.assertIn("DECLARED glia__lab__Na__t /somewhere/mods/Na__t.mod", out)
+        self.assertIn("GLIAERROR package 'nope' is not installed; installed: example", out)
+        self.assertIn("GLIAERROR catalogue('cat'): glia builds mechanisms for NEURON only", out)
+        self.assertNotIn("NO ERROR", out)
+        self.assertRegex(out, r"GLIAERROR \S+glia test Nope failed \(status 1\)")
 
 
 # Prints which Kv1 (or AMPA) each glia.insert put in: `KV <tag> <NEURON name>`.
