@@ -32,7 +32,7 @@ class PipInstall(GliaTestCase):
                       "--config-settings", f"builddir={os.path.join(BUILD_DIR, 'pip-wheel')}",
                       "--config-settings", "setup-args=-Doptimization=0", SOURCE_DIR], env=env, timeout=1500)
         site = glob.glob(os.path.join(venv, "lib", "python3*", "site-packages"))[0]
-        for installed in ("glia/__init__.py", "glia/libglia.so", "glia/share/glia/packages/example/glia-package.yaml",
+        for installed in ("glia/__init__.py", "glia/libglia.so", "glia/libglia_nrn.so", "glia/share/glia/packages/example/glia-package.yaml",
                           "glia/share/glia/diff/glia_diff.py"):
             self.assertTrue(os.path.isfile(os.path.join(site, installed)), installed)
         env["PATH"] = os.path.join(venv, "bin") + os.pathsep + env["PATH"]
