@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Benchmark: nrniv startup with libglia.so against nrniv loading the same mechanisms prebuilt.
 
-Both sides load the example package plus NEURON's demo mods (/usr/share/nrn/demo/release, used in
-place). glia's side: nrn_load_dll("libglia.so") with an up-to-date cache (discovery, freshness check,
+Both sides load the example package plus NEURON's demo mods (/usr/share/nrn/demo/release, copied
+into a package). glia's side: nrn_load_dll("libglia.so") with an up-to-date cache (discovery, freshness check,
 dlopen of each package library, registration). NEURON's side: nrn_load_dll of one library holding the
 same compiled objects with an nrnivmodl-style modl_reg. Goal: ratio <= 1.05. Both the wall-clock
 and the CPU-time ratio are printed (medians): on a loaded machine the CPU ratio is the steadier one.
@@ -83,7 +83,7 @@ def main():
     with open(os.path.join(demo, "glia-package.yaml"), "w") as f:
         f.write("name: nrndemo\n")
     for mod in glob.glob(os.path.join(DEMO, "*.mod")):
-        os.symlink(mod, os.path.join(demo, "mods", os.path.basename(mod)))
+        shutil.copy(mod, os.path.join(demo, "mods"))  # a package is self-contained: glia follows no link out of it
     env = dict(os.environ)
     env["GLIA_PATH"] = os.path.join(SOURCE, "share", "glia", "packages", "example") + ":" + demo
     env["GLIA_CACHE_DIR"] = os.path.join(work, "cache")
