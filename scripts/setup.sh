@@ -11,6 +11,7 @@ packages=(
   libssl-dev  # OpenSSL's libcrypto: SHA-256 for lock files
   python3-matplotlib openmpi-bin
   python3-mesonpy  # pip install . (pyproject.toml): meson-python, without downloading it
+  python3-pip python3-venv  # test_pip_install: pip inside a fresh virtual environment
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer targets
 )
 missing=()
