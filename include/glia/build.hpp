@@ -46,6 +46,9 @@ struct BuildOptions {
     bool force = false;   ///< rebuild even what the cache holds
     bool verbose = false; ///< log every command
     bool link = true;     ///< false: compile the objects only (glia nrnivmodl links its own library)
+    /// Directories the compile searches besides the mod's own (nrnivmodl's -incflags -I): a header a
+    /// mod includes that is found in one is part of the mod's key, so editing it recompiles the mod.
+    std::vector<fs::path> include_dirs;
     /// Receives progress lines (`[k/n] pkg.asset(variant)`) and, when verbose, commands.
     std::function<void(const std::string&)> log;
 };

@@ -21,6 +21,19 @@ void write_file_atomic(const fs::path& path, const std::string& content);
 /// interrupts); returns 0, or the errno that stopped it.
 int flock_exclusive(int fd);
 
+/// An exclusive flock(2) on a directory, held for the lifetime of the object: for a
+/// read-modify-write of files in it. Throws glia::Error naming the directory if it cannot be locked.
+class DirectoryLock {
+  public:
+    explicit DirectoryLock(const fs::path& dir);
+    ~DirectoryLock(); // closing releases the lock
+    DirectoryLock(const DirectoryLock&) = delete;
+    DirectoryLock& operator=(const DirectoryLock&) = delete;
+
+  private:
+    int fd_ = -1;
+};
+
 /// The value of environment variable `name`, or `fallback` when unset or empty.
 std::string env_or(const char* name, const std::string& fallback);
 

@@ -35,7 +35,8 @@ struct ObjectJob {
 
 // Reads and rewrites the mod, hashes it with its includes, and notes in `entry` the stamps of
 // everything read. Stamps are taken before reading, so a write during the read makes them stale.
-void hash_job(ObjectJob& job, const std::string& toolchain_id, ManifestMod& entry) {
+void hash_job(ObjectJob& job, const std::string& toolchain_id, const std::vector<fs::path>& include_dirs,
+              ManifestMod& entry) {
     const ModFile& mod = *job.mod;
     entry.path = job.path;
     entry.name = mod.name.full();
@@ -52,15 +53,28 @@ void hash_job(ObjectJob& job, const std::string& toolchain_id, ManifestMod& entr
     }
     fs::path dir = fs::path(job.path).parent_path();
     for (const auto& include : mod.nmodl.includes) {
-        fs::path file = include_file(dir, include);
-        entry.includes.emplace_back(file.string(), FileStamp::of(file));
-        std::string content;
-        try {
-            content = read_file(file);
-        } catch (const Error&) {
-            content = "<missing>"; // nocmodl or the compiler will say so
+        // Every place the include may be found: the mod's folder, then each -I directory (the compiler
+        // may pick either first), each stamped, so one appearing or changing anywhere recompiles the mod.
+        std::vector<fs::path> places = {include_file(dir, include)};
+        for (const auto& include_dir : include_dirs) {
+            if (!fs::path(include).is_absolute()) {
+                places.push_back(include_dir / include);
+            }
         }
-        h.field("include", include).field("content", content);
+        for (size_t p = 0; p < places.size(); ++p) {
+            entry.includes.emplace_back(places[p].string(), FileStamp::of(places[p]));
+            std::string content;
+            try {
+                content = read_file(places[p]);
+            } catch (const Error&) {
+                content = "<missing>"; // nocmodl or the compiler will say so
+            }
+            if (p == 0) {
+                h.field("include", include).field("content", content);
+            } else {
+                h.field("include_dir", places[p].string()).field("content", content);
+            }
+        }
     }
     h.field("toolchain", toolchain_id);
     job.key = h.hex();
@@ -432,7 +446,7 @@ BuildResult build_packages_once(const std::vector<Package>& packages, const Tool
                 job.key = known->object_key;
             } else {
                 ManifestMod entry;
-                hash_job(job, toolchain_id, entry);
+                hash_job(job, toolchain_id, options.include_dirs, entry);
                 ++result.stats.hashed;
                 manifest.put(std::move(entry));
             }
@@ -470,7 +484,7 @@ BuildResult build_packages_once(const std::vector<Package>& packages, const Tool
         } else {
             if (!jobs[i].have_source) {
                 ManifestMod entry;
-                hash_job(jobs[i], toolchain_id, entry);
+                hash_job(jobs[i], toolchain_id, options.include_dirs, entry);
                 ++result.stats.hashed;
                 jobs[i].object = cache / "objects" / jobs[i].key.substr(0, 2) / (jobs[i].key + ".o");
                 manifest.put(std::move(entry));

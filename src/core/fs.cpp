@@ -110,4 +110,19 @@ int flock_exclusive(int fd) {
     return 0;
 }
 
+DirectoryLock::DirectoryLock(const fs::path& dir) {
+    fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd_ < 0) {
+        throw Error(dir.string() + ": cannot open to lock it: " + std::strerror(errno));
+    }
+    if (int error = flock_exclusive(fd_)) {
+        ::close(fd_);
+        throw Error(dir.string() + ": cannot lock: " + std::strerror(error));
+    }
+}
+
+DirectoryLock::~DirectoryLock() {
+    ::close(fd_);
+}
+
 } // namespace glia

@@ -293,11 +293,22 @@ ModelLibraryResult build_model_library(const ModelLibraryOptions& options, const
     // nrnivmodl's -incflags and -loadflags change what is compiled and linked, and so the cache keys.
     fs::path out = folder / "x86_64";
     Toolchain tc = toolchain;
-    for (const auto& word : anchored_flags(options.incflags, out)) {
-        tc.compile.push_back(word);
-        tc.compile_cxx.push_back(word);
+    BuildOptions build = options.build;
+    build.link = false;
+    std::vector<std::string> incflags = anchored_flags(options.incflags, out);
+    for (size_t i = 0; i < incflags.size(); ++i) {
+        tc.compile.push_back(incflags[i]);
+        tc.compile_cxx.push_back(incflags[i]);
+        if (incflags[i] == "-I" && i + 1 < incflags.size()) {
+            build.include_dirs.push_back(incflags[i + 1]);
+        } else if (incflags[i].starts_with("-I") && incflags[i].size() > 2) {
+            build.include_dirs.push_back(incflags[i].substr(2));
+        }
     }
     std::vector<std::string> loadflags = anchored_flags(options.loadflags, out);
+    // One run at a time per folder, from reading the record to writing it: two runs at once would
+    // each record stamps of files the other then replaced, and the next run would refuse them.
+    DirectoryLock lock(folder);
     Record record = read_record(out);
     // Before any work: a file in the way that glia did not write stops it.
     if (auto foreign = foreign_files(out, record); !foreign.empty()) {
@@ -312,8 +323,6 @@ ModelLibraryResult build_model_library(const ModelLibraryOptions& options, const
                     " folder, then run 'glia nrnivmodl' again; glia leaves everything else in it alone");
     }
 
-    BuildOptions build = options.build;
-    build.link = false;
     BuildResult built = build_packages({result.mods}, tc, cache, build);
     result.stats = built.stats;
     const PackageLibrary& objects = built.libraries.front();

@@ -316,27 +316,6 @@ std::optional<std::string> edit_lines(const std::string& text, const Preferences
     return out;
 }
 
-/// An exclusive flock(2) on a directory, for the read-modify-write of a file in it.
-class DirectoryLock {
-  public:
-    explicit DirectoryLock(const fs::path& dir) {
-        fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd_ < 0) {
-            throw Error(dir.string() + ": cannot open to lock it: " + std::strerror(errno));
-        }
-        if (int error = flock_exclusive(fd_)) {
-            ::close(fd_);
-            throw Error(dir.string() + ": cannot lock: " + std::strerror(error));
-        }
-    }
-    ~DirectoryLock() { ::close(fd_); } // closing releases the lock
-    DirectoryLock(const DirectoryLock&) = delete;
-    DirectoryLock& operator=(const DirectoryLock&) = delete;
-
-  private:
-    int fd_ = -1;
-};
-
 } // namespace
 
 // ---- Preferences ----

@@ -2,11 +2,13 @@
 
 The library lands where NEURON looks for it (x86_64/.libs/libnrnmech.so, x86_64/libnrnmech.so), under
 the mods' own names; simulations give the bits of NEURON's own pipeline; objects come from the cache; a
-failing mod is left out and named; files glia did not write are never replaced.
+failing mod is left out and named; files glia did not write are never replaced; two runs at once in one
+folder are safe; a header found through -incflags -I is part of the key.
 """
 
 import os
 import shutil
+import subprocess
 import time
 
 from harness import CLI, NEURON, NEURON_DEMO_MODS, PLUGIN, PYTHON, SETTLE, SharedCacheTestCase, main
@@ -191,6 +193,47 @@ class GliaNrnivmodl(SharedCacheTestCase):  # one cache: the same mods compile on
         self.assertIn("special was not written by glia", r.stdout)
         with open(mine) as f:
             self.assertEqual(f.read(), "nrnivmodl's translation")
+
+    def test_two_runs_at_once_in_one_folder(self):
+        """Both succeed (one waits for the other) and the record stays in step with the files: a third
+        run is a clean no-op, never a refusal of files glia wrote."""
+        folder = self.model("twice", {"a_leak.mod": OWN_MODS["a_leak.mod"], "c_h.mod": OWN_MODS["c_h.mod"]})
+        for attempt in range(4):
+            with open(os.path.join(folder, "a_leak.mod"), "a") as f:
+                f.write(f": edit {attempt}\n")  # a new library each time: both runs link and write
+            runs = [subprocess.Popen([CLI, "nrnivmodl", "--no-glia"], cwd=folder, env=self.box.env,
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     text=True) for _ in range(2)]
+            outs = [run.communicate(timeout=300)[0] for run in runs]
+            for run, out in zip(runs, outs):
+                self.assertEqual(run.returncode, 0, f"attempt {attempt}: {out}")
+            out = self.nrnivmodl(folder, "--no-glia", check=False).stdout
+            self.assertNotIn("not written by glia", out, f"attempt {attempt}")
+            self.assertIn("0 linked; unchanged", out, f"attempt {attempt}")
+
+    def test_incflags_header_is_part_of_the_key(self):
+        """Editing a header found only through -incflags -I recompiles the mods that include it."""
+        konst = """
+        NEURON { SUFFIX nothing }
+        VERBATIM
+        #include "hdrconst.h"
+        ENDVERBATIM
+        FUNCTION konst() {
+        VERBATIM
+            _lkonst = HDR_K;
+        ENDVERBATIM
+        }
+        """
+        folder = self.model("header", {"konst.mod": konst})
+        header = self.box.write("header/include/hdrconst.h", "#define HDR_K 7.5\n")
+        time.sleep(SETTLE)  # the stamps settle, so the rebuild trusts them: the edit must show in one
+        for value in ("7.5", "2.25"):
+            if value != "7.5":
+                with open(header, "w") as f:
+                    f.write(f"#define HDR_K {value}\n")
+            self.nrnivmodl(folder, "--no-glia", "-incflags", "-I../include")
+            out = self.box.run(["nrniv", "-nogui", "-c", "print konst()\nquit()"], cwd=folder).stdout
+            self.assertIn(value, out)
 
     def test_python_load_mechanisms_and_special(self):
         konst = """
