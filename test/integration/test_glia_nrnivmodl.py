@@ -39,6 +39,18 @@ OWN_MODS = {
     NET_RECEIVE(weight (uS)) { g = g + weight }
     """,
 }
+# A function whose value comes from a header found through -incflags -I.
+KONST = """
+NEURON { SUFFIX nothing }
+VERBATIM
+#include "myconst.h"
+ENDVERBATIM
+FUNCTION konst() {
+VERBATIM
+    _lkonst = MY_K;
+ENDVERBATIM
+}
+"""
 # NEURON's demo mods, used in place: two density channels, a pump, and an artificial cell.
 DEMO = ["nachan.mod", "khhchan.mod", "cachan1.mod", "capump.mod", "invlfire.mod"]
 DENSITY = ["na2", "zlk", "hcn", "HHna", "HHk", "cachan1", "capump"]
@@ -213,41 +225,19 @@ class GliaNrnivmodl(SharedCacheTestCase):  # one cache: the same mods compile on
 
     def test_incflags_header_is_part_of_the_key(self):
         """Editing a header found only through -incflags -I recompiles the mods that include it."""
-        konst = """
-        NEURON { SUFFIX nothing }
-        VERBATIM
-        #include "hdrconst.h"
-        ENDVERBATIM
-        FUNCTION konst() {
-        VERBATIM
-            _lkonst = HDR_K;
-        ENDVERBATIM
-        }
-        """
-        folder = self.model("header", {"konst.mod": konst})
-        header = self.box.write("header/include/hdrconst.h", "#define HDR_K 7.5\n")
+        folder = self.model("header", {"konst.mod": KONST})
+        header = self.box.write("header/include/myconst.h", "#define MY_K 7.5\n")
         time.sleep(SETTLE)  # the stamps settle, so the rebuild trusts them: the edit must show in one
         for value in ("7.5", "2.25"):
             if value != "7.5":
                 with open(header, "w") as f:
-                    f.write(f"#define HDR_K {value}\n")
+                    f.write(f"#define MY_K {value}\n")
             self.nrnivmodl(folder, "--no-glia", "-incflags", "-I../include")
             out = self.box.run(["nrniv", "-nogui", "-c", "print konst()\nquit()"], cwd=folder).stdout
             self.assertIn(value, out)
 
     def test_python_load_mechanisms_and_special(self):
-        konst = """
-        NEURON { SUFFIX nothing }
-        VERBATIM
-        #include "myconst.h"
-        ENDVERBATIM
-        FUNCTION konst() {
-        VERBATIM
-            _lkonst = MY_K;
-        ENDVERBATIM
-        }
-        """
-        folder = self.model("loaded", {"a_leak.mod": OWN_MODS["a_leak.mod"], "konst.mod": konst})
+        folder = self.model("loaded", {"a_leak.mod": OWN_MODS["a_leak.mod"], "konst.mod": KONST})
         self.box.write("loaded/include/myconst.h", "#define MY_K 7.5\n")
         # As nrnivmodl's make reads them: a relative -I is relative to x86_64/.
         self.nrnivmodl(folder, "--no-glia", "-incflags", "-I../include", "-loadflags", "-Wl,-z,now")
