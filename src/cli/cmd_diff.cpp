@@ -10,6 +10,7 @@
 #include "glia/preferences.hpp"
 #include "glia/resolver.hpp"
 #include "glia/scopes.hpp"
+#include "glia/text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -245,10 +246,7 @@ int cmd_diff(const Args& args) {
                 protocols.push_back(p);
             }
         }
-        std::string protocol_list;
-        for (const auto& p : protocols) {
-            protocol_list += " " + p;
-        }
+        std::string protocol_list = " " + join(protocols, " ");
         for (const DiffSide* s : {&a, &b}) {
             std::string key = s->name.full() + protocol_list;
             if (!runs.count(key)) {

@@ -12,6 +12,7 @@
 #include "glia/preferences.hpp"
 #include "glia/scopes.hpp"
 #include "glia/suggest.hpp"
+#include "glia/text.hpp"
 
 #include <algorithm>
 #include <iostream>
@@ -299,11 +300,7 @@ int cmd_show_pkg(const Args& args) {
         std::cout << "    " << n.asset << "  variant " << n.variant << "  " << kind_name(row.candidate.kind) << "  "
                   << row.candidate.neuron_name();
         if (!row.also.empty()) {
-            std::string list;
-            for (const auto& p : row.also) {
-                list += (list.empty() ? "" : ", ") + p;
-            }
-            std::cout << "  (also from " << list << ")";
+            std::cout << "  (also from " << join(row.also, ", ") << ")";
         }
         std::cout << "\n";
     }

@@ -11,6 +11,7 @@
 #include "glia/preferences.hpp"
 #include "glia/resolver.hpp"
 #include "glia/scopes.hpp"
+#include "glia/text.hpp"
 
 #include <cstdlib>
 #include <iostream>
@@ -107,12 +108,8 @@ int cmd_test(const Args& args) {
                   << kind_name(test.kind) << ")\n";
         if (!result.ok) {
             ++failed;
-            size_t start = 0;
-            while (start < result.message.size()) {
-                size_t end = result.message.find('\n', start);
-                end = end == std::string::npos ? result.message.size() : end;
-                std::cout << "        " << result.message.substr(start, end - start) << "\n";
-                start = end + 1;
+            for (const auto& line : split_lines(result.message)) {
+                std::cout << "        " << line << "\n";
             }
         }
         std::cout.flush();

@@ -1,6 +1,7 @@
 #include "glia/asset_test.hpp"
 
 #include "glia/process.hpp"
+#include "glia/text.hpp"
 
 namespace glia {
 
@@ -10,20 +11,13 @@ constexpr const char* kOkMarker = "glia-test: ok";
 
 // The lines of nrniv's output worth showing: everything but the script's own progress lines.
 std::string relevant_output(const std::string& output) {
-    std::string out;
-    size_t start = 0;
-    while (start < output.size()) {
-        size_t end = output.find('\n', start);
-        if (end == std::string::npos) {
-            end = output.size();
+    std::vector<std::string> kept;
+    for (const auto& line : split_lines(output)) {
+        if (!line.empty() && !line.starts_with("glia-test:")) {
+            kept.push_back(line);
         }
-        std::string line = output.substr(start, end - start);
-        if (!line.empty() && line.rfind("glia-test:", 0) != 0) {
-            out += (out.empty() ? "" : "\n") + line;
-        }
-        start = end + 1;
     }
-    return out;
+    return join(kept, "\n");
 }
 
 } // namespace

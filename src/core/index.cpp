@@ -1,5 +1,7 @@
 #include "glia/index.hpp"
 
+#include "glia/text.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -10,25 +12,18 @@ namespace {
 // The line of a failure's message that says why: the first, past blank lines and nocmodl's
 // "Translating x.mod into y.c" note; a heading such as nocmodl's "syntax error:" takes the next line along.
 std::string summary_line(std::string_view message) {
-    std::vector<std::string> lines;
-    while (!message.empty()) {
-        size_t end = std::min(message.size(), message.find('\n'));
-        std::string_view line = message.substr(0, end);
-        message.remove_prefix(std::min(message.size(), end + 1));
-        size_t first = line.find_first_not_of(" \t\r");
-        if (first == std::string_view::npos || (lines.empty() && line.starts_with("Translating "))) {
+    std::vector<std::string> kept;
+    for (const auto& line : split_lines(message)) {
+        std::string text = trim(line);
+        if (text.empty() || (kept.empty() && line.starts_with("Translating "))) {
             continue;
         }
-        lines.emplace_back(line.substr(first, line.find_last_not_of(" \t\r") + 1 - first));
-        if (lines.back().back() != ':' || lines.size() == 2) {
+        kept.push_back(text);
+        if (text.back() != ':' || kept.size() == 2) {
             break;
         }
     }
-    std::string text;
-    for (const auto& line : lines) {
-        text += (text.empty() ? "" : " ") + line;
-    }
-    return text;
+    return join(kept, " ");
 }
 
 } // namespace

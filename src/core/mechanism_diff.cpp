@@ -3,6 +3,7 @@
 #include "glia/error.hpp"
 #include "glia/install_dirs.hpp"
 #include "glia/process.hpp"
+#include "glia/text.hpp"
 #include "glia/toolchain.hpp"
 
 #include <algorithm>
@@ -51,27 +52,6 @@ bool is_concentration(const std::string& name, const std::vector<std::string>& i
         }
     }
     return false;
-}
-
-std::vector<std::string> split_tabs(const std::string& line) {
-    std::vector<std::string> fields;
-    size_t start = 0;
-    for (;;) {
-        size_t end = line.find('\t', start);
-        fields.push_back(line.substr(start, end == std::string::npos ? std::string::npos : end - start));
-        if (end == std::string::npos) {
-            return fields;
-        }
-        start = end + 1;
-    }
-}
-
-std::string joined(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& item : items) {
-        out += (out.empty() ? "" : ",") + item;
-    }
-    return out;
 }
 
 // The written ion currents (`ik`) and concentrations (`cai`) of a mechanism.
@@ -128,10 +108,8 @@ std::string neuron_says(const std::vector<std::string>& lines) {
 std::vector<std::string> read_protocols(const std::string& output, DiffRun& run, std::vector<std::string>& after_last) {
     std::vector<std::string> started;
     std::vector<std::string> said; // NEURON's lines since the current protocol started
-    std::istringstream lines(output);
-    std::string line;
-    while (std::getline(lines, line)) {
-        auto f = split_tabs(line);
+    for (const auto& line : split_lines(output)) {
+        auto f = split(line, '\t');
         if (f[0] == "protocol" && f.size() == 2) {
             run.protocols.push_back({f[1], {}, {}, {}});
             started.push_back(f[1]);
@@ -175,13 +153,13 @@ DiffRun run_diff(const fs::path& plugin, const DiffSide& side, const std::vector
                                          plugin.string(),
                                          side.name.full(),
                                          std::string(kind_name(side.nmodl.kind)),
-                                         joined(todo),
+                                         join(todo, ","),
                                          "--ion-currents",
-                                         joined(currents),
+                                         join(currents, ","),
                                          "--currents",
-                                         joined(side.nmodl.nonspecific_currents),
+                                         join(side.nmodl.nonspecific_currents, ","),
                                          "--concentrations",
-                                         joined(concentrations)};
+                                         join(concentrations, ",")};
         for (const auto& [name, value] : settings) {
             std::ostringstream text;
             text.precision(17);

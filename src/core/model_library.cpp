@@ -7,13 +7,13 @@
 #include "glia/manifest.hpp"
 #include "glia/process.hpp"
 #include "glia/scan_memo.hpp"
+#include "glia/text.hpp"
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <map>
 #include <set>
-#include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -90,12 +90,12 @@ Record read_record(const fs::path& out) {
     if (!fs::is_regular_file(fs::symlink_status(file, ec))) {
         return record;
     }
-    std::istringstream in(read_file(file));
-    std::string line;
-    if (!std::getline(in, line) || line != kRecordHeader) {
+    std::vector<std::string> lines = split_lines(read_file(file));
+    if (lines.empty() || lines[0] != kRecordHeader) {
         return record; // not glia's: vouches for nothing
     }
-    while (std::getline(in, line)) {
+    for (size_t i = 1; i < lines.size(); ++i) {
+        const std::string& line = lines[i];
         size_t space = line.find(' ');
         if (space == std::string::npos) {
             continue;
@@ -254,12 +254,12 @@ std::string model_registration_unit(const std::vector<const ModFile*>& mods, con
         text += "  _" + translation_stem(*mod) + "_reg();\n";
     }
     if (!lacking.empty()) {
-        std::string names;
+        std::vector<std::string> files;
         for (const auto& failure : lacking) {
-            names += (names.empty() ? "" : ", ") + failure.file.filename().string();
+            files.push_back(failure.file.filename().string());
         }
         text += "  if (nrnmpi_myid < 1) fputs(" +
-                c_literal("glia: this library lacks " + names +
+                c_literal("glia: this library lacks " + join(files, ", ") +
                           " (they failed to build; run 'glia nrnivmodl' in the model folder to see why)\n") +
                 ", stderr);\n";
     }

@@ -3,6 +3,7 @@
 #include "glia/containment.hpp"
 #include "glia/error.hpp"
 #include "glia/scan_memo.hpp"
+#include "glia/text.hpp"
 #include "glia/yaml_util.hpp"
 
 #include <algorithm>
@@ -109,10 +110,8 @@ using Wanted = std::function<bool(const std::string&)>;
 /// The package name of a manifest whose first entry is a plain `name: <name>` line, or "" for any
 /// other layout (which the YAML parser then reads). Lets a package list skip a package without parsing.
 std::string plain_first_name(const std::string& text) {
-    for (size_t start = 0; start < text.size();) {
-        size_t end = std::min(text.find('\n', start), text.size());
-        std::string_view line(text.data() + start, end - start);
-        start = end + 1;
+    for (const auto& whole : split_lines(text)) {
+        std::string_view line = whole;
         size_t first = line.find_first_not_of(" \t\r");
         if (first == std::string_view::npos || line[first] == '#') {
             continue;

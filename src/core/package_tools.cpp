@@ -5,6 +5,7 @@
 #include "glia/error.hpp"
 #include "glia/made_marker.hpp"
 #include "glia/process.hpp"
+#include "glia/text.hpp"
 #include "glia/yaml_util.hpp"
 
 #include <algorithm>
@@ -85,18 +86,8 @@ ProcessResult translate_for_check(const ModFile& mod, const Toolchain& tc, const
 
 // The last few lines of a tool's output: enough to see the error without the noise.
 std::string tail_lines(const std::string& text, size_t count) {
-    std::vector<std::string> lines;
-    size_t start = 0;
-    while (start < text.size()) {
-        size_t end = text.find('\n', start);
-        if (end == std::string::npos) {
-            end = text.size();
-        }
-        if (end > start) {
-            lines.push_back(text.substr(start, end - start));
-        }
-        start = end + 1;
-    }
+    std::vector<std::string> lines = split_lines(text);
+    std::erase(lines, std::string());
     std::string out;
     for (size_t i = lines.size() > count ? lines.size() - count : 0; i < lines.size(); ++i) {
         out += "\n    " + lines[i];

@@ -2,6 +2,7 @@
 
 #include "glia/error.hpp"
 #include "glia/process.hpp"
+#include "glia/text.hpp"
 
 #include <cstdlib>
 #include <regex>
@@ -147,11 +148,11 @@ std::string plugin_uses_differ(const std::vector<PluginUse>& uses) {
     if (!differ) {
         return {};
     }
-    std::string out;
+    std::vector<std::string> shown_uses;
     for (const auto& use : uses) {
-        out += (out.empty() ? "" : "; ") + shown(use);
+        shown_uses.push_back(shown(use));
     }
-    return out;
+    return join(shown_uses, "; ");
 }
 
 } // namespace glia

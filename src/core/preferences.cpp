@@ -1,5 +1,6 @@
 #include "glia/preferences.hpp"
 
+#include "glia/text.hpp"
 #include "glia/yaml_util.hpp"
 
 #include <algorithm>
@@ -64,20 +65,6 @@ std::string location_text(const fs::path& path, const YAML::Node& node) {
 }
 
 // ---- editing ----
-
-std::vector<std::string> split_lines(const std::string& text) {
-    std::vector<std::string> lines;
-    size_t start = 0;
-    while (start < text.size()) {
-        size_t end = text.find('\n', start);
-        if (end == std::string::npos) {
-            end = text.size();
-        }
-        lines.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return lines;
-}
 
 bool is_blank_or_comment(const std::string& line) {
     size_t first = line.find_first_not_of(" \t\r");

@@ -4,23 +4,17 @@
 #include "glia/error.hpp"
 #include "glia/file_stamp.hpp"
 #include "glia/process.hpp"
+#include "glia/text.hpp"
 
 #include "record_text.hpp"
 
 #include <algorithm>
-#include <sstream>
 
 namespace glia {
 
 namespace {
 
 constexpr const char* kDebianPython = "/usr/bin/python3";
-
-std::string trim(std::string_view text) {
-    size_t begin = text.find_first_not_of(" \t\r");
-    size_t end = text.find_last_not_of(" \t\r");
-    return begin == std::string_view::npos ? std::string() : std::string(text.substr(begin, end - begin + 1));
-}
 
 // "3.11" for a /usr/bin/python3 that links to python3.11 (Debian's layout); empty otherwise.
 std::string debian_python_version() {
@@ -32,8 +26,7 @@ std::string debian_python_version() {
 
 // The value of `key = value` in a virtual environment's pyvenv.cfg, or empty.
 std::string venv_setting(const std::string& cfg, const std::string& key) {
-    std::istringstream lines(cfg);
-    for (std::string line; std::getline(lines, line);) {
+    for (const auto& line : split_lines(cfg)) {
         size_t eq = line.find('=');
         if (eq != std::string::npos && trim(std::string_view(line).substr(0, eq)) == key) {
             return trim(std::string_view(line).substr(eq + 1));
@@ -52,9 +45,8 @@ std::string major_minor(const std::string& version) {
 // The `[glia.package]` entries of an entry_points.txt: "name = module:attr [extras]".
 std::vector<std::pair<std::string, std::string>> glia_entry_points(const std::string& text) {
     std::vector<std::pair<std::string, std::string>> entries;
-    std::istringstream lines(text);
     bool in_section = false;
-    for (std::string raw; std::getline(lines, raw);) {
+    for (const auto& raw : split_lines(text)) {
         std::string line = trim(raw);
         if (line.empty() || line[0] == '#' || line[0] == ';') {
             continue;
@@ -76,8 +68,10 @@ std::vector<std::pair<std::string, std::string>> glia_entry_points(const std::st
 
 // METADATA's `Name:` and `Version:` (its header ends at the first empty line).
 void read_metadata(const fs::path& file, std::string& name, std::string& version) {
-    std::istringstream lines(read_file(file));
-    for (std::string line; std::getline(lines, line) && !trim(line).empty();) {
+    for (const auto& line : split_lines(read_file(file))) {
+        if (trim(line).empty()) {
+            break;
+        }
         if (line.starts_with("Name:")) {
             name = trim(std::string_view(line).substr(5));
         } else if (line.starts_with("Version:")) {
@@ -146,8 +140,7 @@ Glia4Declaration ask_python(const GliaDistribution& dist, const std::string& whe
     }
     Glia4Declaration declared;
     bool named = false;
-    std::istringstream lines(result.output);
-    for (std::string line; std::getline(lines, line);) {
+    for (const auto& line : split_lines(result.output)) {
         auto f = record::fields(line);
         if (f.size() == 3 && f[0] == "package") {
             declared.name = std::string(f[1]);

@@ -2,6 +2,7 @@
 
 #include "glia/cache.hpp"
 #include "glia/error.hpp"
+#include "glia/text.hpp"
 
 #include "record_text.hpp"
 
@@ -21,25 +22,12 @@ namespace {
 constexpr const char* kHeader = "glia-scans\t2"; // 2: writes, nonspecific currents, NET_RECEIVE
 constexpr char kListSeparator = '\x1f';
 
-std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& item : items) {
-        if (!out.empty()) {
-            out += kListSeparator;
-        }
-        out += item;
-    }
-    return out;
+std::string join_list(const std::vector<std::string>& items) {
+    return join(items, std::string_view(&kListSeparator, 1));
 }
 
-std::vector<std::string> split(std::string_view text) {
-    std::vector<std::string> items;
-    while (!text.empty()) {
-        size_t sep = text.find(kListSeparator);
-        items.emplace_back(text.substr(0, sep));
-        text.remove_prefix(sep == std::string_view::npos ? text.size() : sep + 1);
-    }
-    return items;
+std::vector<std::string> split_list(std::string_view text) {
+    return text.empty() ? std::vector<std::string>() : split(text, kListSeparator);
 }
 
 bool fits_all(const std::vector<std::string>& items) {
@@ -81,11 +69,11 @@ ScanMemo ScanMemo::load(const fs::path& file) {
         }
         entry.info.kind = MechanismKind(kind);
         entry.info.name = f[5];
-        entry.info.ions = split(f[8]);
-        entry.info.functions = split(f[9]);
-        entry.info.includes = split(f[10]);
-        entry.info.writes = split(f[11]);
-        entry.info.nonspecific_currents = split(f[12]);
+        entry.info.ions = split_list(f[8]);
+        entry.info.functions = split_list(f[9]);
+        entry.info.includes = split_list(f[10]);
+        entry.info.writes = split_list(f[11]);
+        entry.info.nonspecific_currents = split_list(f[12]);
         entry.info.net_receive = f[13] == "1";
         parsed.entries_[std::string(f[1])] = std::move(entry);
     }
@@ -123,9 +111,9 @@ void ScanMemo::save_if_changed(const fs::path& file) const {
         }
         out += "scan\t" + path + "\t" + std::to_string(e.recorded_ns) + "\t" + e.stamp.text() + "\t" +
                std::to_string(int(e.info.kind)) + "\t" + e.info.name + "\t" + std::to_string(e.info.name_offset) +
-               "\t" + std::to_string(e.info.line) + "\t" + join(e.info.ions) + "\t" + join(e.info.functions) + "\t" +
-               join(e.info.includes) + "\t" + join(e.info.writes) + "\t" + join(e.info.nonspecific_currents) +
-               "\t" + (e.info.net_receive ? "1" : "0") + "\n";
+               "\t" + std::to_string(e.info.line) + "\t" + join_list(e.info.ions) + "\t" + join_list(e.info.functions) +
+               "\t" + join_list(e.info.includes) + "\t" + join_list(e.info.writes) + "\t" +
+               join_list(e.info.nonspecific_currents) + "\t" + (e.info.net_receive ? "1" : "0") + "\n";
     }
     try {
         make_dirs(file.parent_path());

@@ -1,6 +1,7 @@
 #include "glia/toolchain.hpp"
 
 #include "glia/error.hpp"
+#include "glia/text.hpp"
 
 #include <sstream>
 #include <sys/stat.h>
@@ -39,12 +40,6 @@ std::string expand(const std::string& value, const std::map<std::string, std::st
     return out;
 }
 
-std::string trim(const std::string& text) {
-    size_t begin = text.find_first_not_of(" \t");
-    size_t end = text.find_last_not_of(" \t\r");
-    return begin == std::string::npos ? std::string() : text.substr(begin, end - begin + 1);
-}
-
 // Size and modification time: enough to notice an upgraded tool without hashing it.
 std::string file_stamp(const fs::path& path) {
     struct stat st {};
@@ -80,9 +75,7 @@ std::vector<std::string> split_words(const std::string& text) {
 std::map<std::string, std::string> read_makefile_variables(const std::string& text,
                                                            const std::map<std::string, std::string>& preset) {
     std::map<std::string, std::string> vars = preset;
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line)) {
+    for (const auto& line : split_lines(text)) {
         if (line.empty() || line[0] == '#' || line[0] == '\t') {
             continue;
         }

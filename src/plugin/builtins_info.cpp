@@ -21,6 +21,7 @@
 #include "scope_state.hpp"
 
 #include "glia/error.hpp"
+#include "glia/text.hpp"
 
 #include <cstdint>
 
@@ -31,14 +32,6 @@
 namespace glia::plugin {
 
 namespace {
-
-std::string join(const std::vector<std::string>& items) {
-    std::string text;
-    for (const auto& item : items) {
-        text += (text.empty() ? "" : " ") + item;
-    }
-    return text;
-}
 
 std::string exists_impl(bool& exists) {
     try {
@@ -103,12 +96,12 @@ std::string assets_impl(std::string& list) {
         }
         const Index& index = loaded_index();
         if (package.empty()) {
-            list = join(index.asset_names());
+            list = join(index.asset_names(), " ");
             return {};
         }
         if (!index.has_package(package)) {
-            return "glia_assets(\"" + package + "\"): no package named '" + package + "' (packages: " +
-                   join(index.package_names()) + ")";
+            return "glia_assets(\"" + package + "\"): no package named '" + package +
+                   "' (packages: " + join(index.package_names(), " ") + ")";
         }
         std::vector<std::string> names;
         for (const auto& asset : index.asset_names()) {
@@ -119,7 +112,7 @@ std::string assets_impl(std::string& list) {
                 }
             }
         }
-        list = join(names);
+        list = join(names, " ");
         return {};
     } catch (const std::exception& e) {
         pass_neuron_errors(e);
@@ -129,7 +122,7 @@ std::string assets_impl(std::string& list) {
 
 std::string packages_impl(std::string& list) {
     try {
-        list = join(loaded_index().package_names());
+        list = join(loaded_index().package_names(), " ");
         return {};
     } catch (const std::exception& e) {
         pass_neuron_errors(e);

@@ -8,6 +8,7 @@
 #include "plugin_state.hpp"
 
 #include "glia/suggest.hpp"
+#include "glia/text.hpp"
 
 #include <vector>
 
@@ -28,14 +29,6 @@ std::vector<std::string> parameter_names(Symbol* mech, const std::string& suffix
         }
     }
     return names;
-}
-
-std::string join(const std::vector<std::string>& items) {
-    std::string text;
-    for (const auto& item : items) {
-        text += (text.empty() ? "" : ", ") + item;
-    }
-    return text;
 }
 
 /// Finds the storage of `param` of `asset` in the accessed section: one pointer per segment,
@@ -80,7 +73,7 @@ std::string locate(const char* builtin, int value_arg, std::vector<double*>& sto
     if (!range) {
         auto names = parameter_names(mech, suffix);
         return call + ": " + what + " has no parameter '" + param + "'" + did_you_mean(param, names) +
-               " (its parameters: " + join(names) + ")";
+               " (its parameters: " + join(names, ", ") + ")";
     }
     Section* sec = accessed_section();
     if (!sec) {
