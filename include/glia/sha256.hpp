@@ -1,7 +1,7 @@
 #pragma once
 /// \file
-/// SHA-256 (OpenSSL's libcrypto, opened on first use) for lock files, which are a security artefact: a lock must not
-/// be satisfiable by a crafted collision. Fields are framed as in Hasher (tagged, length-prefixed).
+/// SHA-256 (OpenSSL's libcrypto, opened on first use) for lock files, which are a security artefact:
+/// a lock must not be satisfiable by a crafted collision. Fields are framed as in Hasher (tagged, length-prefixed).
 /// The build cache keeps its own faster non-cryptographic Hasher (glia/hash.hpp).
 
 #include <memory>
