@@ -16,7 +16,12 @@ struct Constraint {
     /// This constraint with every field that `stronger` sets replaced by it.
     Constraint overridden_by(const Constraint& stronger) const;
     bool empty() const { return package.empty() && variant.empty(); }
+    bool operator==(const Constraint&) const = default;
 };
+
+/// The constraint in words, the same in every message and listing: "package 'lab'",
+/// "variant 'fast'", "package 'lab' and variant 'fast'", or "nothing" when it asks nothing.
+std::string describe(const Constraint& c);
 
 /// Resolves `name` under `constraint`:
 /// - a full `glia__...` name must be in the index and is returned as is;

@@ -4,7 +4,6 @@
 
 #include "commands.hpp"
 #include "options.hpp"
-#include "preference_printer.hpp"
 
 #include "glia/discovery.hpp"
 #include "glia/error.hpp"

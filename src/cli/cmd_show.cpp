@@ -5,7 +5,6 @@
 #include "commands.hpp"
 #include "json.hpp"
 #include "options.hpp"
-#include "preference_printer.hpp"
 
 #include "glia/discovery.hpp"
 #include "glia/error.hpp"

@@ -14,8 +14,6 @@ namespace glia {
 
 namespace {
 
-bool same(const Constraint& a, const Constraint& b) { return a.package == b.package && a.variant == b.variant; }
-
 void check_constraint_names(const Constraint& c, std::string_view context) {
     if (!c.package.empty()) {
         check_name(c.package, NamePart::package, context);
@@ -240,7 +238,7 @@ std::optional<std::string> edit_lines(const std::string& text, const Preferences
         auto [begin, end] = assets.spans[i];
         if (want == wanted.assets.end()) {
             edits.push_back({begin, end, {}});
-        } else if (!same(want->second.constraint, old.assets.at(assets.keys[i]).constraint)) {
+        } else if (want->second.constraint != old.assets.at(assets.keys[i]).constraint) {
             edits.push_back({begin, end,
                              replacement_lines(lines, begin, end, assets.indent,
                                                asset_entry_text(want->first, want->second.constraint))});
@@ -268,7 +266,7 @@ std::optional<std::string> edit_lines(const std::string& text, const Preferences
         auto [begin, end] = packages.spans[i];
         if (!want) {
             edits.push_back({begin, end, {}});
-        } else if (!had || !same(want->constraint, had->constraint)) {
+        } else if (!had || want->constraint != had->constraint) {
             edits.push_back({begin, end,
                              replacement_lines(lines, begin, end, packages.indent,
                                                package_entry_text(want->constraint))});
@@ -386,12 +384,12 @@ bool Preferences::same_choices(const Preferences& other) const {
     }
     for (const auto& [asset, selection] : assets) {
         auto it = other.assets.find(asset);
-        if (it == other.assets.end() || !same(selection.constraint, it->second.constraint)) {
+        if (it == other.assets.end() || selection.constraint != it->second.constraint) {
             return false;
         }
     }
     for (size_t i = 0; i < packages.size(); ++i) {
-        if (!same(packages[i].constraint, other.packages[i].constraint)) {
+        if (packages[i].constraint != other.packages[i].constraint) {
             return false;
         }
     }

@@ -53,6 +53,17 @@ std::string how_to_choose(std::string_view asset, const std::vector<const Candid
 
 } // namespace
 
+std::string describe(const Constraint& c) {
+    std::string text;
+    if (!c.package.empty()) {
+        text += "package '" + c.package + "'";
+    }
+    if (!c.variant.empty()) {
+        text += (text.empty() ? "" : " and ") + std::string("variant '") + c.variant + "'";
+    }
+    return text.empty() ? "nothing" : text;
+}
+
 Constraint Constraint::overridden_by(const Constraint& stronger) const {
     Constraint out = *this;
     if (!stronger.package.empty()) {
@@ -111,17 +122,10 @@ const Candidate& resolve(const Index& index, std::string_view name, const Constr
     std::sort(all.begin(), all.end(), by_name);
     std::sort(matching.begin(), matching.end(), by_name);
     if (matching.empty()) {
-        std::string wanted;
-        if (!constraint.package.empty()) {
-            wanted += "package '" + constraint.package + "'";
-        }
-        if (!constraint.variant.empty()) {
-            wanted += std::string(wanted.empty() ? "" : " and ") + "variant '" + constraint.variant + "'";
-        }
         std::string reason = !constraint.package.empty() && !index.has_package(constraint.package)
                                  ? " (package '" + constraint.package + "' is not installed)"
                                  : "";
-        throw ResolveError("no candidate for '" + std::string(name) + "' matches " + wanted + reason +
+        throw ResolveError("no candidate for '" + std::string(name) + "' matches " + describe(constraint) + reason +
                            "; the candidates are:" + list_candidates(index, all));
     }
     if (matching.size() == 1) {

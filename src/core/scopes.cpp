@@ -19,17 +19,6 @@ bool provides(const Index& index, std::string_view asset, std::string_view packa
     return false;
 }
 
-std::string describe(const Constraint& c) {
-    std::string text;
-    if (!c.package.empty()) {
-        text += "package '" + c.package + "'";
-    }
-    if (!c.variant.empty()) {
-        text += (text.empty() ? "" : " and ") + std::string("variant '") + c.variant + "'";
-    }
-    return text;
-}
-
 std::string list_candidates(const std::vector<Candidate>& candidates) {
     std::string text;
     for (const auto& c : candidates) {

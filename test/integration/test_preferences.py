@@ -362,13 +362,13 @@ class Cli(GliaTestCase):
         self.box.glia("select", "Kv1", "--pkg=example", "--variant=fast")
         self.box.write("work/glia.yaml", "assets:\n  Kv1: {variant: '0'}\n")
         out = self.box.glia("show", "Kv1").stdout
-        self.assertRegex(out, r"global \(.*preferences\.yaml\): package example, variant fast  \[.*preferences\.yaml:\d+:3\]")
-        self.assertRegex(out, r"project \(.*work/glia\.yaml\): variant 0  \[.*glia\.yaml:2:3\]")
+        self.assertRegex(out, r"global \(.*preferences\.yaml\): package 'example' and variant 'fast'  \[.*preferences\.yaml:\d+:3\]")
+        self.assertRegex(out, r"project \(.*work/glia\.yaml\): variant '0'  \[.*glia\.yaml:2:3\]")
         self.assertRegex(out, r"in force: package example \(from global .*\), variant 0 \(from project .*\)")
         self.assertIn("resolves to: glia__example__Kv1__0", out)
         self.assertIn("  * example.Kv1(0)", out)
         out = self.box.glia("show", "Kv1", "--pkg=lab").stdout
-        self.assertIn("this call: package lab", out)
+        self.assertIn("this call: package 'lab'", out)
         self.assertIn("resolves to: glia__lab__Kv1__0", out)
         data = json.loads(self.box.glia("show", "Kv1", "--json").stdout)
         self.assertEqual(data["resolves_to"]["name"], "glia__example__Kv1__0")
