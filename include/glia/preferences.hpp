@@ -38,6 +38,8 @@
 
 namespace glia {
 
+// ---- the model (preferences.cpp) ----
+
 /// A preference that is malformed or names something not installed; the message says where
 /// (file:line:column or the call) and how to fix it.
 class PreferenceError : public Error {
@@ -92,6 +94,14 @@ struct Preferences {
     bool same_choices(const Preferences& other) const;
 };
 
+/// Throws PreferenceError unless a choice for `asset` names a package, a variant or both.
+void check_choice_given(std::string_view asset, const Constraint& constraint);
+
+/// Throws PreferenceError unless a package-wide preference names its package.
+void check_package_given(const Constraint& constraint);
+
+// ---- reading (preferences_reader.cpp) ----
+
 /// The file name of a project's preferences.
 inline constexpr const char* kProjectFileName = "glia.yaml";
 
@@ -107,6 +117,8 @@ Preferences parse_preferences(const std::string& text, const fs::path& path);
 
 /// Reads the preferences file `path`; a file that does not exist holds no preferences.
 Preferences load_preferences(const fs::path& path);
+
+// ---- writing (preferences_editor.cpp) ----
 
 /// The text of a new preferences file holding `prefs`, with a header comment.
 std::string format_preferences(const Preferences& prefs);

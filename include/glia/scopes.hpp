@@ -18,6 +18,7 @@
 #include "glia/resolver.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <ostream>
 #include <optional>
 #include <string>
@@ -71,7 +72,9 @@ struct Explanation {
 /// The stack of scopes: global, project, script, then the contexts (innermost last).
 class ScopeStack {
   public:
-    ScopeStack();
+    /// `on_change` (if given) receives the new generation after every change of any scope, so a
+    /// front end can keep a copy of it where another language reads it (the plugin, for Python).
+    explicit ScopeStack(std::function<void(std::uint64_t generation)> on_change = {});
 
     /// Reads the global and the project file (if any). A malformed file does not throw: its
     /// scope keeps no preferences and records the error, and resolution fails with it until
@@ -106,10 +109,8 @@ class ScopeStack {
     /// Every scope, weakest first.
     const std::vector<Scope>& scopes() const { return scopes_; }
 
-    /// Grows by one with every change of any scope (a resolution cache compares it).
+    /// Grows with every change of any scope (a resolution cache compares it).
     std::uint64_t generation() const { return generation_; }
-    /// Where the generation lives, so a cache in another language can read it without a call.
-    const std::uint64_t* generation_address() const { return &generation_; }
 
     /// The constraint in force for `asset` with the single-use `call` constraint. Throws
     /// PreferenceError if a preferences file is broken.
@@ -123,9 +124,14 @@ class ScopeStack {
     Explanation explain(const Index& index, std::string_view asset, const Constraint& call = {}) const;
 
   private:
-    static constexpr size_t kFirstContext = 3;
+    /// Where each fixed scope stands in scopes_; the contexts follow them, innermost last.
+    enum Slot : size_t { kGlobal, kProject, kScript, kFirstContext };
     std::vector<Scope> scopes_;
     std::uint64_t generation_ = 0;
+    std::function<void(std::uint64_t)> on_change_;
+
+    /// Called after every change: a new generation, which on_change_ hears of.
+    void changed();
 
     void throw_if_broken() const;
     std::vector<Contribution> contributions(const Index& index, std::string_view asset, const Constraint& call) const;

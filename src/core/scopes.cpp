@@ -50,10 +50,17 @@ std::string_view scope_kind_name(ScopeKind kind) {
     return "scope";
 }
 
-ScopeStack::ScopeStack() {
+ScopeStack::ScopeStack(std::function<void(std::uint64_t)> on_change) : on_change_(std::move(on_change)) {
     scopes_.push_back(Scope{ScopeKind::global, "global", {}, {}, {}});
     scopes_.push_back(Scope{ScopeKind::project, "project", {}, {}, {}});
     scopes_.push_back(Scope{ScopeKind::script, "script (glia_select)", {}, {}, {}});
+}
+
+void ScopeStack::changed() {
+    ++generation_;
+    if (on_change_) {
+        on_change_(generation_);
+    }
 }
 
 std::vector<std::string> ScopeStack::load_files(const fs::path& global_file,
@@ -74,9 +81,9 @@ std::vector<std::string> ScopeStack::load_files(const fs::path& global_file,
             errors.push_back(scope.error);
         }
     };
-    load(scopes_[0], global_file, "global");
-    load(scopes_[1], project_file.value_or(fs::path()), "project");
-    ++generation_;
+    load(scopes_[kGlobal], global_file, "global");
+    load(scopes_[kProject], project_file.value_or(fs::path()), "project");
+    changed();
     return errors;
 }
 
@@ -107,31 +114,35 @@ std::vector<std::string> ScopeStack::check_installed(const Index& index) const {
 
 void ScopeStack::select(const Index& index, const std::string& asset, const Constraint& constraint) {
     check_selection(index, asset, constraint);
-    scopes_[2].prefs.select(asset, constraint);
-    ++generation_;
+    scopes_[kScript].prefs.select(asset, constraint);
+    changed();
 }
 
 bool ScopeStack::unselect(std::string_view asset) {
-    bool removed = scopes_[2].prefs.unselect(asset);
-    generation_ += removed;
+    bool removed = scopes_[kScript].prefs.unselect(asset);
+    if (removed) {
+        changed();
+    }
     return removed;
 }
 
 void ScopeStack::select_package(const Index& index, const Constraint& constraint) {
     check_package_selection(index, constraint);
-    scopes_[2].prefs.select_package(constraint);
-    ++generation_;
+    scopes_[kScript].prefs.select_package(constraint);
+    changed();
 }
 
 bool ScopeStack::unselect_package(std::string_view package) {
-    bool removed = scopes_[2].prefs.unselect_package(package);
-    generation_ += removed;
+    bool removed = scopes_[kScript].prefs.unselect_package(package);
+    if (removed) {
+        changed();
+    }
     return removed;
 }
 
 void ScopeStack::clear_script() {
-    scopes_[2].prefs = {};
-    ++generation_;
+    scopes_[kScript].prefs = {};
+    changed();
 }
 
 size_t ScopeStack::push_context(const Index& index, const Constraint& package_wide) {
@@ -141,7 +152,7 @@ size_t ScopeStack::push_context(const Index& index, const Constraint& package_wi
         scope.prefs.select_package(package_wide);
     }
     scopes_.push_back(std::move(scope));
-    ++generation_;
+    changed();
     return context_depth();
 }
 
@@ -152,7 +163,7 @@ void ScopeStack::context_select(const Index& index, const std::string& asset, co
     }
     check_selection(index, asset, constraint);
     scopes_.back().prefs.select(asset, constraint);
-    ++generation_;
+    changed();
 }
 
 size_t ScopeStack::pop_context() {
@@ -160,7 +171,7 @@ size_t ScopeStack::pop_context() {
         throw PreferenceError("no context to pop: every glia_context_pop() needs a glia_context_push() before it");
     }
     scopes_.pop_back();
-    ++generation_;
+    changed();
     return context_depth();
 }
 
@@ -263,9 +274,7 @@ Explanation ScopeStack::explain(const Index& index, std::string_view asset, cons
 }
 
 void check_selection(const Index& index, std::string_view asset, const Constraint& constraint) {
-    if (constraint.empty()) {
-        throw PreferenceError("a preference for '" + std::string(asset) + "' must name a package, a variant or both");
-    }
+    check_choice_given(asset, constraint);
     // Installed but not built counts as installed: resolving it then says why it is not built.
     std::vector<Candidate> candidates;
     if (const auto* loaded = index.find(asset)) {
@@ -295,9 +304,7 @@ void check_selection(const Index& index, std::string_view asset, const Constrain
 }
 
 void check_package_selection(const Index& index, const Constraint& constraint) {
-    if (constraint.package.empty()) {
-        throw PreferenceError("a package-wide preference must name a package");
-    }
+    check_package_given(constraint);
     if (!index.has_package(constraint.package)) {
         throw PreferenceError("package '" + constraint.package + "' is not installed" +
                               did_you_mean(constraint.package, index.package_names()) + " (see 'glia list')");

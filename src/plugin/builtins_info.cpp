@@ -152,7 +152,7 @@ void hoc_glia_version() { return_string(GLIA_VERSION " (NEURON " GLIA_NEURON_VER
 void hoc_glia_generation() { hoc_retpushx(static_cast<double>(scopes().generation())); }
 // A user-space address fits a double's 53-bit mantissa exactly on every 64-bit Linux ABI.
 void hoc_glia_generation_address() {
-    hoc_retpushx(static_cast<double>(reinterpret_cast<std::uintptr_t>(scopes().generation_address())));
+    hoc_retpushx(static_cast<double>(reinterpret_cast<std::uintptr_t>(generation_address())));
 }
 
 constexpr const char* kStringBuiltins[] = {"glia_kind", "glia_assets", "glia_packages", "glia_version"};

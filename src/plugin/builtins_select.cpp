@@ -24,9 +24,22 @@
 
 namespace glia::plugin {
 
+namespace {
+
+// The generation where the Python module reads it with ctypes: the plugin's own copy, which lives
+// as long as the process, kept current by the scopes.
+std::uint64_t generation_for_python = 0;
+
+} // namespace
+
 ScopeStack& scopes() {
-    static ScopeStack s;
+    static ScopeStack s([](std::uint64_t generation) { generation_for_python = generation; });
     return s;
+}
+
+const std::uint64_t* generation_address() {
+    generation_for_python = scopes().generation();
+    return &generation_for_python;
 }
 
 std::vector<std::string> load_preferences() {
