@@ -82,7 +82,10 @@ BuildManifest BuildManifest::load(const fs::path& file) {
             return manifest;
         }
     }
-    return lines.complete() ? parsed : manifest; // a last line without its newline was cut short
+    if (!lines.complete()) {
+        return manifest; // a last line without its newline was cut short
+    }
+    return parsed; // moved: `complete() ? parsed : manifest` copied every entry
 }
 
 void BuildManifest::save(const fs::path& file) const {

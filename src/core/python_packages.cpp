@@ -355,7 +355,10 @@ DeclarationMemo DeclarationMemo::load(const fs::path& file) {
         }
         parsed.entries_[std::string(f[1]) + "\t" + std::string(f[2])] = std::move(entry);
     }
-    return lines.complete() ? parsed : memo;
+    if (!lines.complete()) {
+        return memo;
+    }
+    return parsed; // moved, not copied as a conditional expression would
 }
 
 const Glia4Declaration* DeclarationMemo::find(const GliaDistribution& dist) {

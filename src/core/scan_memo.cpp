@@ -77,7 +77,10 @@ ScanMemo ScanMemo::load(const fs::path& file) {
         entry.info.net_receive = f[13] == "1";
         parsed.entries_[std::string(f[1])] = std::move(entry);
     }
-    return lines.complete() ? parsed : memo;
+    if (!lines.complete()) {
+        return memo;
+    }
+    return parsed; // moved, not copied as a conditional expression would
 }
 
 const NmodlInfo* ScanMemo::find(const std::string& path, const FileStamp& now) {
