@@ -51,6 +51,22 @@ class ProgressPrinter {
     bool pending_ = false;
 };
 
+// Leaves only the packages named in `only`, each of which must be there.
+void keep_only(std::vector<Package>& packages, const std::vector<std::string>& only) {
+    for (const auto& name : only) {
+        bool known = false;
+        for (const auto& package : packages) {
+            known = known || package.name == name;
+        }
+        if (!known) {
+            throw Error("no package named '" + name + "' on the search path ('glia list' shows what is there)");
+        }
+    }
+    std::erase_if(packages, [&](const Package& package) {
+        return std::find(only.begin(), only.end(), package.name) == only.end();
+    });
+}
+
 } // namespace
 
 int cmd_compile(const Args& args) {
@@ -69,18 +85,7 @@ int cmd_compile(const Args& args) {
     auto start = std::chrono::steady_clock::now();
     Discovery found = discover_and_warn();
     if (!only.empty()) {
-        for (const auto& name : only) {
-            bool known = false;
-            for (const auto& package : found.packages) {
-                known = known || package.name == name;
-            }
-            if (!known) {
-                throw Error("no package named '" + name + "' on the search path ('glia list' shows what is there)");
-            }
-        }
-        std::erase_if(found.packages, [&](const Package& package) {
-            return std::find(only.begin(), only.end(), package.name) == only.end();
-        });
+        keep_only(found.packages, only);
     }
     Toolchain toolchain = detect_toolchain();
     ProgressPrinter printer;

@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <optional>
 
 namespace glia::cli {
 
@@ -101,11 +102,7 @@ void print_table(const DiffSide& a, const DiffSide& b, const DiffComparison& c) 
     }
     std::cout << "verdict: " << verdict_name(c.verdict);
     if (c.verdict == DiffVerdict::different) {
-        std::cout << " (differs most in: ";
-        for (size_t i = 0; i < c.reasons.size(); ++i) {
-            std::cout << (i ? "; " : "") << c.reasons[i];
-        }
-        std::cout << ")";
+        std::cout << " (differs most in: " << join(c.reasons, "; ") << ")";
     }
     std::cout << "\n\n";
 }
@@ -149,9 +146,19 @@ fs::path plot_file(const fs::path& requested, const DiffSide& b, size_t pairs) {
     return requested.parent_path() / (requested.stem().string() + "-" + b.name.full() + requested.extension().string());
 }
 
-} // namespace
+// What the command line asks for, checked.
+struct DiffRequest {
+    std::vector<std::string> names; // one ASSET, or two full names
+    std::vector<std::string> pkgs;  // none, or the two --pkg of one ASSET
+    bool two_full = false;
+    Settings settings;
+    double tolerance = 0;
+    std::string plot;
+    bool json = false;
+};
 
-int cmd_diff(const Args& args) {
+// The request, or nothing when --help was asked for (and printed).
+std::optional<DiffRequest> read_request(const Args& args) {
     po::options_description options("options");
     options.add_options()("name", po::value<std::vector<std::string>>(), "ASSET, or two full glia__... names")(
         "pkg", po::value<std::vector<std::string>>(), "PACKAGE[:VARIANT] of ASSET to compare (give it twice)")(
@@ -167,34 +174,36 @@ int cmd_diff(const Args& args) {
                        "glia diff ASSET [--pkg A[:VARIANT] --pkg B[:VARIANT]] | glia diff FULL_NAME FULL_NAME\n"
                        "       [--package DIR] [--set NAME=VALUE]... [--tolerance PERCENT] [--json] [--plot FILE.png]",
                        options, vm, positional)) {
-        return 0;
+        return std::nullopt;
     }
-    std::vector<std::string> names = vm.count("name") ? vm["name"].as<std::vector<std::string>>() : Args{};
-    std::vector<std::string> pkgs = vm.count("pkg") ? vm["pkg"].as<std::vector<std::string>>() : Args{};
-    bool two_full = names.size() == 2 && is_full_name(names[0]) && is_full_name(names[1]);
-    if (names.empty() || names.size() > 2 || (names.size() == 2 && !two_full)) {
+    DiffRequest r;
+    r.names = vm.count("name") ? vm["name"].as<std::vector<std::string>>() : Args{};
+    r.pkgs = vm.count("pkg") ? vm["pkg"].as<std::vector<std::string>>() : Args{};
+    r.two_full = r.names.size() == 2 && is_full_name(r.names[0]) && is_full_name(r.names[1]);
+    if (r.names.empty() || r.names.size() > 2 || (r.names.size() == 2 && !r.two_full)) {
         throw po::error("give one ASSET (with no or two --pkg) or two full glia__... names");
     }
-    if (!pkgs.empty() && (pkgs.size() != 2 || two_full)) {
+    if (!r.pkgs.empty() && (r.pkgs.size() != 2 || r.two_full)) {
         throw po::error("--pkg is given twice, once for each side, and only with one ASSET");
     }
-    Settings settings = parse_settings(vm.count("set") ? vm["set"].as<std::vector<std::string>>() : Args{});
-    double tolerance = parse_tolerance(vm["tolerance"].as<std::string>());
-    std::string plot = vm.count("plot") ? vm["plot"].as<std::string>() : "";
-    if (!plot.empty() && fs::path(plot).extension() != ".png") {
-        throw po::error("--plot '" + plot + "' must name a .png file");
+    r.settings = parse_settings(vm.count("set") ? vm["set"].as<std::vector<std::string>>() : Args{});
+    r.tolerance = parse_tolerance(vm["tolerance"].as<std::string>());
+    r.plot = vm.count("plot") ? vm["plot"].as<std::string>() : "";
+    if (!r.plot.empty() && fs::path(r.plot).extension() != ".png") {
+        throw po::error("--plot '" + r.plot + "' must name a .png file");
     }
     if (vm.count("package")) {
         put_package_first(fs::absolute(vm["package"].as<std::string>()));
     }
-    fs::path plugin = existing_plugin();
-    boost::system::error_code ec;
-    if (!fs::exists(diff_script(), ec)) {
-        throw Error("the protocol script " + diff_script().string() +
-                    " does not exist; install glia ('meson install -C build') or set GLIA_DIFF_SCRIPT to "
-                    "share/glia/diff/glia_diff.py of a source tree");
-    }
-    Discovery found = discover_and_warn();
+    r.json = vm["json"].as<bool>();
+    return r;
+}
+
+using SidePairs = std::vector<std::pair<DiffSide, DiffSide>>;
+
+// The pairs to compare: the two named, or the asset as a model run here means it (preferences
+// apply) against every other provider.
+SidePairs pairs_to_compare(const DiffRequest& r, const Discovery& found) {
     Index index(found.packages);
     // What each mechanism's NEURON block declares, by full name.
     std::map<std::string, DiffSide> facts;
@@ -214,55 +223,67 @@ int cmd_diff(const Args& args) {
     for (const auto& error : scopes.load_files(global_preferences_path(), find_project_file(fs::current_path()))) {
         warn(error);
     }
-    std::vector<std::pair<DiffSide, DiffSide>> pairs;
-    if (two_full) {
+    SidePairs pairs;
+    const auto& names = r.names;
+    if (r.two_full) {
         pairs.emplace_back(side(resolve(index, names[0]), names[0]), side(resolve(index, names[1]), names[1]));
-    } else if (!pkgs.empty()) {
-        pairs.emplace_back(side(resolve(index, names[0], parse_pkg(pkgs[0])), pkgs[0]),
-                           side(resolve(index, names[0], parse_pkg(pkgs[1])), pkgs[1]));
-    } else {
-        // The asset as a model run here means it (preferences apply) against every other provider.
-        const Candidate& chosen = scopes.resolve(index, names[0]);
-        DiffSide a = side(chosen, names[0]);
-        for (const auto& c : *index.find(chosen.name.asset)) {
-            if (c.name.full() != chosen.name.full() && c.name.package != kNeuronPackage) {
-                pairs.emplace_back(a, side(c, c.name.full()));
-            }
-        }
-        if (pairs.empty()) {
-            throw Error("'" + names[0] + "' has one provider, " + chosen.name.full() +
-                        "; nothing to compare it with (add a package that provides it, e.g. with --package DIR)");
+        return pairs;
+    }
+    if (!r.pkgs.empty()) {
+        pairs.emplace_back(side(resolve(index, names[0], parse_pkg(r.pkgs[0])), r.pkgs[0]),
+                           side(resolve(index, names[0], parse_pkg(r.pkgs[1])), r.pkgs[1]));
+        return pairs;
+    }
+    const Candidate& chosen = scopes.resolve(index, names[0]);
+    DiffSide a = side(chosen, names[0]);
+    for (const auto& c : *index.find(chosen.name.asset)) {
+        if (c.name.full() != chosen.name.full() && c.name.package != kNeuronPackage) {
+            pairs.emplace_back(a, side(c, c.name.full()));
         }
     }
-    fs::path work = fs::temp_directory_path() / fs::unique_path("glia-diff-%%%%%%%%");
-    fs::create_directories(work);
+    if (pairs.empty()) {
+        throw Error("'" + names[0] + "' has one provider, " + chosen.name.full() +
+                    "; nothing to compare it with (add a package that provides it, e.g. with --package DIR)");
+    }
+    return pairs;
+}
+
+// The protocols of both sides, A's first.
+std::vector<std::string> protocols_of(const DiffSide& a, const DiffSide& b) {
+    std::vector<std::string> protocols = diff_protocols(a.nmodl);
+    for (const auto& p : diff_protocols(b.nmodl)) {
+        if (std::find(protocols.begin(), protocols.end(), p) == protocols.end()) {
+            protocols.push_back(p);
+        }
+    }
+    return protocols;
+}
+
+// Runs and compares each pair in `work`, printing a table each (or collecting JSON into `all`);
+// true if any pair differs.
+bool compare_pairs(const DiffRequest& r, const SidePairs& pairs, const fs::path& plugin, const fs::path& work,
+                   Json& all) {
     std::map<std::string, DiffRun> runs; // each mechanism runs once, however many pairs it is in
-    Json all = Json::array();
     bool any_different = false;
     for (const auto& [a, b] : pairs) {
-        std::vector<std::string> protocols = diff_protocols(a.nmodl);
-        for (const auto& p : diff_protocols(b.nmodl)) {
-            if (std::find(protocols.begin(), protocols.end(), p) == protocols.end()) {
-                protocols.push_back(p);
-            }
-        }
+        std::vector<std::string> protocols = protocols_of(a, b);
         std::string protocol_list = " " + join(protocols, " ");
         for (const DiffSide* s : {&a, &b}) {
             std::string key = s->name.full() + protocol_list;
             if (!runs.count(key)) {
-                runs[key] = run_diff(plugin, *s, protocols, settings, work);
+                runs[key] = run_diff(plugin, *s, protocols, r.settings, work);
             }
         }
         const DiffRun& run_a = runs[a.name.full() + protocol_list];
         const DiffRun& run_b = runs[b.name.full() + protocol_list];
-        DiffComparison c = compare_runs(run_a, run_b, tolerance);
+        DiffComparison c = compare_runs(run_a, run_b, r.tolerance);
         any_different = any_different || c.verdict == DiffVerdict::different;
         std::string png;
-        if (!plot.empty()) {
-            png = plot_file(plot, b, pairs.size()).string();
+        if (!r.plot.empty()) {
+            png = plot_file(r.plot, b, pairs.size()).string();
             plot_diff(png, a, run_a, b, run_b, work);
         }
-        if (vm["json"].as<bool>()) {
+        if (r.json) {
             all.push(to_json(a, b, c, png));
         } else {
             print_table(a, b, c);
@@ -271,8 +292,32 @@ int cmd_diff(const Args& args) {
             }
         }
     }
+    return any_different;
+}
+
+} // namespace
+
+// The stages: read the request, check that the plugin and the protocol script are there, find the
+// pairs to compare, run and compare each in a scratch folder.
+int cmd_diff(const Args& args) {
+    std::optional<DiffRequest> request = read_request(args);
+    if (!request) {
+        return 0;
+    }
+    fs::path plugin = existing_plugin();
+    boost::system::error_code ec;
+    if (!fs::exists(diff_script(), ec)) {
+        throw Error("the protocol script " + diff_script().string() +
+                    " does not exist; install glia ('meson install -C build') or set GLIA_DIFF_SCRIPT to "
+                    "share/glia/diff/glia_diff.py of a source tree");
+    }
+    SidePairs pairs = pairs_to_compare(*request, discover_and_warn());
+    fs::path work = fs::temp_directory_path() / fs::unique_path("glia-diff-%%%%%%%%");
+    fs::create_directories(work);
+    Json all = Json::array();
+    bool any_different = compare_pairs(*request, pairs, plugin, work, all);
     fs::remove_all(work, ec);
-    if (vm["json"].as<bool>()) {
+    if (request->json) {
         std::cout << Json::object().set("pairs", std::move(all)).dump() << "\n";
     }
     return any_different ? 1 : 0;

@@ -167,6 +167,84 @@ int show_asset(const Explanation& ex, bool json) {
     return 1;
 }
 
+// One row per mechanism of a package: (asset, variant, kind, NEURON name, file), plus who else
+// has the asset.
+struct PackageRow {
+    Candidate candidate;
+    std::string file;
+    std::vector<std::string> also;
+};
+
+// The rows of package `name`: `package`'s mods, or NEURON's built-in mechanisms when it is null.
+std::vector<PackageRow> package_rows(const Index& index, const std::string& name, const Package* package) {
+    auto others = [&](const std::string& asset) {
+        std::vector<std::string> out;
+        if (const auto* candidates = index.find(asset)) {
+            for (const auto& c : *candidates) {
+                if (c.name.package != name && std::find(out.begin(), out.end(), c.name.package) == out.end()) {
+                    out.push_back(c.name.package);
+                }
+            }
+        }
+        return out;
+    };
+    std::vector<PackageRow> rows;
+    if (package) {
+        for (const auto& mod : package->mods) {
+            rows.push_back({Candidate{mod.name, mod.nmodl.kind}, mod.path.string(), others(mod.name.asset)});
+        }
+    } else {
+        for (const auto& builtin : neuron_builtins()) {
+            Candidate c{MechanismName{name, builtin.name, std::string(kDefaultVariant)}, builtin.kind};
+            rows.push_back({c, "", others(builtin.name)});
+        }
+    }
+    return rows;
+}
+
+void print_package_json(const std::string& name, const Package* package, const std::vector<PackageRow>& rows) {
+    Json mods = Json::array();
+    for (const auto& row : rows) {
+        Json also = Json::array();
+        for (const auto& p : row.also) {
+            also.push(p);
+        }
+        mods.push(candidate_json(row.candidate).set("file", text_or_null(row.file)).set("also_from", also));
+    }
+    Json out = Json::object().set("name", name);
+    if (package) {
+        out.set("version", text_or_null(package->version))
+            .set("description", text_or_null(package->description))
+            .set("path", package->dir.string())
+            .set("origin", package->origin)
+            .set("distribution", distribution_json(*package));
+    }
+    std::cout << out.set("mods", mods).dump() << "\n";
+}
+
+void print_package_text(const std::string& name, const Package* package, const std::vector<PackageRow>& rows) {
+    if (package) {
+        std::cout << package->name << (package->version.empty() ? "" : " " + package->version) << "\n";
+        if (!package->description.empty()) {
+            std::cout << "  " << package->description << "\n";
+        }
+        std::cout << "  path: " << package->dir.string() << "\n";
+        std::cout << "  from: " << package_source(*package) << "\n";
+    } else {
+        std::cout << name << ": NEURON's built-in mechanisms\n";
+    }
+    std::cout << "  " << rows.size() << (rows.size() == 1 ? " mechanism" : " mechanisms") << ":\n";
+    for (const auto& row : rows) {
+        const MechanismName& n = row.candidate.name;
+        std::cout << "    " << n.asset << "  variant " << n.variant << "  " << kind_name(row.candidate.kind) << "  "
+                  << row.candidate.neuron_name();
+        if (!row.also.empty()) {
+            std::cout << "  (also from " << join(row.also, ", ") << ")";
+        }
+        std::cout << "\n";
+    }
+}
+
 } // namespace
 
 int cmd_show(const Args& args) {
@@ -199,6 +277,8 @@ int cmd_show(const Args& args) {
     return show_asset(scopes.explain(index, asset, Constraint{package, variant}), vm.count("json") > 0);
 }
 
+// The stages: read the options, find the package (or say it is not installed), collect its rows,
+// print them as JSON or text.
 int cmd_show_pkg(const Args& args) {
     po::options_description options("options");
     std::string name;
@@ -220,9 +300,10 @@ int cmd_show_pkg(const Args& args) {
     }
     Discovery found;
     Index index = discovered_index(found);
-    auto package = std::find_if(found.packages.begin(), found.packages.end(),
-                                [&](const Package& p) { return p.name == name; });
-    if (package == found.packages.end() && name != kNeuronPackage) {
+    auto it =
+        std::find_if(found.packages.begin(), found.packages.end(), [&](const Package& p) { return p.name == name; });
+    const Package* package = it == found.packages.end() ? nullptr : &*it;
+    if (!package && name != kNeuronPackage) {
         std::string error = "package '" + name + "' is not installed" + did_you_mean(name, index.package_names()) +
                             " (see 'glia list')";
         if (!vm.count("json")) {
@@ -232,76 +313,11 @@ int cmd_show_pkg(const Args& args) {
         std::cout << Json::object().set("name", name).set("error", error).dump() << "\n";
         return 1;
     }
-
-    // One row per mechanism: (asset, variant, kind, NEURON name, file), plus who else has the asset.
-    struct Row {
-        Candidate candidate;
-        std::string file;
-        std::vector<std::string> also;
-    };
-    std::vector<Row> rows;
-    auto others = [&](const std::string& asset) {
-        std::vector<std::string> out;
-        if (const auto* candidates = index.find(asset)) {
-            for (const auto& c : *candidates) {
-                if (c.name.package != name &&
-                    std::find(out.begin(), out.end(), c.name.package) == out.end()) {
-                    out.push_back(c.name.package);
-                }
-            }
-        }
-        return out;
-    };
-    if (package != found.packages.end()) {
-        for (const auto& mod : package->mods) {
-            rows.push_back({Candidate{mod.name, mod.nmodl.kind}, mod.path.string(), others(mod.name.asset)});
-        }
-    } else {
-        for (const auto& builtin : neuron_builtins()) {
-            Candidate c{MechanismName{name, builtin.name, std::string(kDefaultVariant)}, builtin.kind};
-            rows.push_back({c, "", others(builtin.name)});
-        }
-    }
-
+    std::vector<PackageRow> rows = package_rows(index, name, package);
     if (vm.count("json")) {
-        Json mods = Json::array();
-        for (const auto& row : rows) {
-            Json also = Json::array();
-            for (const auto& p : row.also) {
-                also.push(p);
-            }
-            mods.push(candidate_json(row.candidate).set("file", text_or_null(row.file)).set("also_from", also));
-        }
-        Json out = Json::object().set("name", name);
-        if (package != found.packages.end()) {
-            out.set("version", text_or_null(package->version))
-                .set("description", text_or_null(package->description))
-                .set("path", package->dir.string())
-                .set("origin", package->origin)
-                .set("distribution", distribution_json(*package));
-        }
-        std::cout << out.set("mods", mods).dump() << "\n";
-        return 0;
-    }
-    if (package != found.packages.end()) {
-        std::cout << package->name << (package->version.empty() ? "" : " " + package->version) << "\n";
-        if (!package->description.empty()) {
-            std::cout << "  " << package->description << "\n";
-        }
-        std::cout << "  path: " << package->dir.string() << "\n";
-        std::cout << "  from: " << package_source(*package) << "\n";
+        print_package_json(name, package, rows);
     } else {
-        std::cout << name << ": NEURON's built-in mechanisms\n";
-    }
-    std::cout << "  " << rows.size() << (rows.size() == 1 ? " mechanism" : " mechanisms") << ":\n";
-    for (const auto& row : rows) {
-        const MechanismName& n = row.candidate.name;
-        std::cout << "    " << n.asset << "  variant " << n.variant << "  " << kind_name(row.candidate.kind) << "  "
-                  << row.candidate.neuron_name();
-        if (!row.also.empty()) {
-            std::cout << "  (also from " << join(row.also, ", ") << ")";
-        }
-        std::cout << "\n";
+        print_package_text(name, package, rows);
     }
     return 0;
 }

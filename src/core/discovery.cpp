@@ -44,6 +44,17 @@ std::vector<fs::path> subdirectories(const fs::path& dir) {
     return dirs;
 }
 
+// Sorts the packages found by name; the ones a package list names but that were not found are problems.
+void sort_and_check(Discovery& found, const PackageList* only) {
+    if (only) {
+        for (auto& missing : listed_but_missing(*only, found.packages)) {
+            found.problems.push_back(std::move(missing));
+        }
+    }
+    std::sort(found.packages.begin(), found.packages.end(),
+              [](const Package& a, const Package& b) { return a.name < b.name; });
+}
+
 } // namespace
 
 fs::path user_package_dir() {
@@ -186,13 +197,7 @@ Discovery discover_packages(const fs::path& relative_to, const PackageList* only
             }
         }
     }
-    if (only) {
-        for (auto& missing : listed_but_missing(*only, found.packages)) {
-            found.problems.push_back(std::move(missing));
-        }
-    }
-    std::sort(found.packages.begin(), found.packages.end(),
-              [](const Package& a, const Package& b) { return a.name < b.name; });
+    sort_and_check(found, only);
     if (own_cache) {
         memo.save_if_changed(memo_file);
         declarations.save_if_changed(declaration_memo_path(root));

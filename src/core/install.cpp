@@ -123,27 +123,18 @@ struct TempTree {
     }
 };
 
-} // namespace
+// What was asked: `source_in` as given, `source` made absolute, and the package's name.
+struct InstallRequest {
+    fs::path source_in;
+    fs::path source;
+    std::string name;
+    bool replace = false;
+};
 
-bool is_package_archive(const fs::path& path) {
-    std::string name = path.filename().string();
-    return name.ends_with(".tar.gz") || name.ends_with(".tgz") || name.ends_with(".tar.xz") ||
-           name.ends_with(".tar.bz2") || name.ends_with(".tar");
-}
-
-InstallResult install_package(const fs::path& source_in, const fs::path& packages_dir, bool replace) {
+// The package folder `source` names: itself, or the package in the archive it is, unpacked into
+// `unpacked` under `stage_root`.
+fs::path package_folder_of(const fs::path& source, const fs::path& stage_root, TempTree& unpacked) {
     boost::system::error_code ec;
-    fs::path source = fs::absolute(source_in);
-    fs::path stage_root = staging_root(packages_dir);
-    try {
-        fs::create_directories(stage_root);
-        fs::create_directories(packages_dir);
-    } catch (const fs::filesystem_error& e) {
-        throw Error(packages_dir.string() + ": cannot create the package directory: " + e.code().message());
-    }
-
-    TempTree unpacked;
-    fs::path package_source = source;
     if (fs::is_regular_file(source, ec)) {
         if (!is_package_archive(source)) {
             throw Error(source.string() + ": not a package folder or archive (.tar.gz, .tgz, .tar.xz, .tar)");
@@ -157,30 +148,99 @@ InstallResult install_package(const fs::path& source_in, const fs::path& package
         if (!r.ok()) {
             throw Error(source.string() + ": cannot unpack: " + r.output);
         }
-        package_source = package_root_in(unpacked.path, source);
-    } else if (!fs::is_directory(source, ec)) {
+        return package_root_in(unpacked.path, source);
+    }
+    if (!fs::is_directory(source, ec)) {
         throw Error(source.string() + ": no such package folder or archive");
-    } else if (!is_package_dir(source)) {
+    }
+    if (!is_package_dir(source)) {
         throw Error(source.string() + ": not a package (no " + std::string(kManifestName) +
                     "); make one with 'glia new NAME' or 'glia import DIR --name NAME'");
     }
+    return source;
+}
 
-    // Reading the source first gives the name and rejects a broken package before copying.
-    Package original = load_package(package_source);
-    fs::path target = packages_dir / original.name;
+// Whether `target` exists; refuses it unless `replace` and it is a copy 'glia install' made that is
+// not `package_source` itself.
+bool check_target(const fs::path& target, const InstallRequest& request, const fs::path& package_source) {
+    boost::system::error_code ec;
     bool exists = fs::exists(target, ec);
-    if (exists && !replace) {
-        throw Error("package '" + original.name + "' is already installed in " + target.string() +
-                    "; run 'glia install --replace " + source_in.string() + "' to replace it, or 'glia uninstall " +
-                    original.name + "' first");
+    if (exists && !request.replace) {
+        throw Error("package '" + request.name + "' is already installed in " + target.string() +
+                    "; run 'glia install --replace " + request.source_in.string() +
+                    "' to replace it, or 'glia "
+                    "uninstall " +
+                    request.name + "' first");
     }
     if (exists && paths_overlap(target, package_source)) {
-        throw Error(source.string() + " is the installed copy of '" + original.name + "' itself, or holds it "
+        throw Error(request.source.string() + " is the installed copy of '" + request.name +
+                    "' itself, or holds it "
                     "or lies in it");
     }
     if (exists) {
         refuse_unless_installed(target, "replace");
     }
+    return exists;
+}
+
+// Renames the checked copy `staged` to `target`, moving an existing one aside first (and back if
+// that fails); returns whether it replaced one.
+bool put_in_place(TempTree& staged, const fs::path& target, bool exists, const fs::path& stage_root,
+                  const InstallRequest& request) {
+    boost::system::error_code ec;
+    TempTree old;
+    try {
+        if (exists) {
+            // Move the old copy aside first; the rename below then cannot meet a non-empty folder.
+            old.path = stage_root / fs::unique_path(request.name + "-old-%%%%%%%%");
+            fs::rename(target, old.path);
+        }
+        fs::rename(staged.path, target);
+        staged.path.clear();
+        return exists;
+    } catch (const fs::filesystem_error& e) {
+        if (!old.path.empty() && !fs::exists(target, ec)) {
+            fs::rename(old.path, target, ec);
+            old.path.clear();
+        }
+        if ((e.code() == boost::system::errc::directory_not_empty || e.code() == boost::system::errc::file_exists) &&
+            fs::exists(target, ec)) {
+            // Another glia install of the same package finished between our check and our rename.
+            throw Error("package '" + request.name + "' was installed in " + target.string() +
+                        " by another glia at the same time; this copy was not installed (run 'glia install --replace " +
+                        request.source_in.string() + "' to put this one in its place)");
+        }
+        throw Error("cannot install '" + request.name + "' into " + target.string() + ": " + e.code().message());
+    }
+}
+
+} // namespace
+
+bool is_package_archive(const fs::path& path) {
+    std::string name = path.filename().string();
+    return name.ends_with(".tar.gz") || name.ends_with(".tgz") || name.ends_with(".tar.xz") ||
+           name.ends_with(".tar.bz2") || name.ends_with(".tar");
+}
+
+// The stages: make the folders, find the package (unpacking an archive), check the target, copy
+// and check the copy in the staging folder, then put it in place.
+InstallResult install_package(const fs::path& source_in, const fs::path& packages_dir, bool replace) {
+    fs::path source = fs::absolute(source_in);
+    fs::path stage_root = staging_root(packages_dir);
+    try {
+        fs::create_directories(stage_root);
+        fs::create_directories(packages_dir);
+    } catch (const fs::filesystem_error& e) {
+        throw Error(packages_dir.string() + ": cannot create the package directory: " + e.code().message());
+    }
+    TempTree unpacked;
+    fs::path package_source = package_folder_of(source, stage_root, unpacked);
+
+    // Reading the source first gives the name and rejects a broken package before copying.
+    Package original = load_package(package_source);
+    InstallRequest request{source_in, source, original.name, replace};
+    fs::path target = packages_dir / original.name;
+    bool exists = check_target(target, request, package_source);
 
     TempTree staged{stage_root / fs::unique_path(original.name + "-%%%%%%%%")};
     try {
@@ -193,30 +253,7 @@ InstallResult install_package(const fs::path& source_in, const fs::path& package
     load_package(staged.path); // the copy must be as valid as the source before it goes live
 
     InstallResult result;
-    TempTree old;
-    try {
-        if (exists) {
-            // Move the old copy aside first; the rename below then cannot meet a non-empty folder.
-            old.path = stage_root / fs::unique_path(original.name + "-old-%%%%%%%%");
-            fs::rename(target, old.path);
-            result.replaced = true;
-        }
-        fs::rename(staged.path, target);
-        staged.path.clear();
-    } catch (const fs::filesystem_error& e) {
-        if (!old.path.empty() && !fs::exists(target, ec)) {
-            fs::rename(old.path, target, ec);
-            old.path.clear();
-        }
-        if ((e.code() == boost::system::errc::directory_not_empty || e.code() == boost::system::errc::file_exists) &&
-            fs::exists(target, ec)) {
-            // Another glia install of the same package finished between our check and our rename.
-            throw Error("package '" + original.name + "' was installed in " + target.string() +
-                        " by another glia at the same time; this copy was not installed (run 'glia install --replace " +
-                        source_in.string() + "' to put this one in its place)");
-        }
-        throw Error("cannot install '" + original.name + "' into " + target.string() + ": " + e.code().message());
-    }
+    result.replaced = put_in_place(staged, target, exists, stage_root, request);
     result.package = load_package(target);
     return result;
 }

@@ -130,6 +130,102 @@ std::vector<std::string> read_protocols(const std::string& output, DiffRun& run,
     return started;
 }
 
+// A protocol that failed on a side (or did not run on B): records why in `out` and returns true.
+bool note_failure(const DiffProtocolRun& pa, const DiffProtocolRun* pb, DiffComparison& out) {
+    std::string error_b = pb ? pb->error : "not run";
+    if (pa.error.empty() && error_b.empty()) {
+        return false;
+    }
+    std::string why;
+    if (!pa.error.empty()) {
+        why += "A: " + pa.error;
+    }
+    if (!error_b.empty()) {
+        why += std::string(why.empty() ? "" : "; ") + "B: " + error_b;
+    }
+    out.errors.emplace_back(pa.name, why);
+    // One side fails where the other runs: that alone is a difference.
+    if (pa.error.empty() != error_b.empty()) {
+        out.reasons.push_back(pa.name + " fails on " + (pa.error.empty() ? "B" : "A"));
+    }
+    return true;
+}
+
+// One feature of `protocol` as A (`x`) and B (`y`) measured it; a side may lack it. `scale` is the
+// largest value of the feature's unit in the protocol: differences far below it are not large.
+FeatureComparison compare_feature(const std::string& protocol, const DiffFeature* x, const DiffFeature* y,
+                                  double tolerance, double scale) {
+    FeatureComparison c{protocol, (x ? x : y)->label, (x ? x : y)->unit, {}, {}, 0, 0, true};
+    if (x) {
+        c.a = x->value;
+    }
+    if (y) {
+        c.b = y->value;
+    }
+    if (!x || !y) {
+        c.absolute = c.relative = std::numeric_limits<double>::infinity();
+        c.within = false;
+        return c;
+    }
+    c.absolute = std::fabs(x->value - y->value);
+    double largest = std::max(std::fabs(x->value), std::fabs(y->value));
+    c.relative = largest > 0 ? c.absolute / largest : (c.absolute > 0 ? 1.0 : 0.0);
+    if (std::isnan(x->value) || std::isnan(y->value)) {
+        c.within = x->text == y->text;
+    } else {
+        c.within = c.relative <= tolerance || c.absolute <= tolerance * scale;
+    }
+    return c;
+}
+
+// Compares the features of a protocol that ran on both sides into `out`, A's order first, then
+// those only B measured; returns whether both printed the same text.
+bool compare_features(const DiffProtocolRun& pa, const DiffProtocolRun& pb, double tolerance, DiffComparison& out) {
+    bool same_text = pa.curves == pb.curves;
+    std::map<std::string, double> scale; // the largest value of each unit in this protocol
+    for (const auto* p : {&pa, &pb}) {
+        for (const auto& f : p->features) {
+            scale[f.unit] = std::max(scale[f.unit], std::fabs(f.value));
+        }
+    }
+    std::map<std::string, const DiffFeature*> fb;
+    for (const auto& f : pb.features) {
+        fb[f.label] = &f;
+    }
+    auto add = [&](const DiffFeature* x, const DiffFeature* y) {
+        same_text = same_text && x && y && x->text == y->text;
+        out.features.push_back(compare_feature(pa.name, x, y, tolerance, scale[(x ? x : y)->unit]));
+    };
+    for (const auto& f : pa.features) {
+        auto found = fb.find(f.label);
+        add(&f, found == fb.end() ? nullptr : found->second);
+        if (found != fb.end()) {
+            fb.erase(found);
+        }
+    }
+    for (const auto& f : pb.features) {
+        if (fb.count(f.label)) {
+            add(nullptr, &f);
+        }
+    }
+    return same_text;
+}
+
+// The three features outside the tolerance by the most, as reasons, worst first.
+void add_largest_differences(DiffComparison& out) {
+    std::vector<const FeatureComparison*> off;
+    for (const auto& c : out.features) {
+        if (!c.within) {
+            off.push_back(&c);
+        }
+    }
+    std::stable_sort(off.begin(), off.end(),
+                     [](const FeatureComparison* x, const FeatureComparison* y) { return x->relative > y->relative; });
+    for (size_t i = 0; i < off.size() && i < 3; ++i) {
+        out.reasons.push_back(off[i]->protocol + ": " + off[i]->label);
+    }
+}
+
 } // namespace
 
 DiffRun run_diff(const fs::path& plugin, const DiffSide& side, const std::vector<std::string>& protocols,
@@ -209,6 +305,8 @@ std::string_view verdict_name(DiffVerdict verdict) {
     return "unknown";
 }
 
+// The stages: each protocol of A against B's (failures, then features), the protocols only B ran,
+// the largest differences as reasons, the verdict.
 DiffComparison compare_runs(const DiffRun& a, const DiffRun& b, double tolerance) {
     DiffComparison out;
     bool same_text = true;
@@ -220,73 +318,12 @@ DiffComparison compare_runs(const DiffRun& a, const DiffRun& b, double tolerance
     for (const auto& pa : a.protocols) {
         auto it = by_name.find(pa.name);
         const DiffProtocolRun* pb = it == by_name.end() ? nullptr : it->second;
-        std::string error_b = pb ? pb->error : "not run";
-        if (!pa.error.empty() || !error_b.empty()) {
+        if (note_failure(pa, pb, out)) {
             same_text = false;
-            std::string why;
-            if (!pa.error.empty()) {
-                why += "A: " + pa.error;
-            }
-            if (!error_b.empty()) {
-                why += std::string(why.empty() ? "" : "; ") + "B: " + error_b;
-            }
-            out.errors.emplace_back(pa.name, why);
-            // One side fails where the other runs: that alone is a difference.
-            if (pa.error.empty() != error_b.empty()) {
-                out.reasons.push_back(pa.name + " fails on " + (pa.error.empty() ? "B" : "A"));
-            }
             continue;
         }
         any_ran = true;
-        same_text = same_text && pa.curves == pb->curves;
-        // The scale of each unit in this protocol: differences far below it are not large.
-        std::map<std::string, double> scale;
-        for (const auto* p : {&pa, pb}) {
-            for (const auto& f : p->features) {
-                scale[f.unit] = std::max(scale[f.unit], std::fabs(f.value));
-            }
-        }
-        std::map<std::string, const DiffFeature*> fb;
-        for (const auto& f : pb->features) {
-            fb[f.label] = &f;
-        }
-        auto add = [&](const DiffFeature* x, const DiffFeature* y) {
-            FeatureComparison c{pa.name, (x ? x : y)->label, (x ? x : y)->unit, {}, {}, 0, 0, true};
-            if (x) {
-                c.a = x->value;
-            }
-            if (y) {
-                c.b = y->value;
-            }
-            if (!x || !y) {
-                same_text = false;
-                c.absolute = c.relative = std::numeric_limits<double>::infinity();
-                c.within = false;
-            } else {
-                same_text = same_text && x->text == y->text;
-                c.absolute = std::fabs(x->value - y->value);
-                double largest = std::max(std::fabs(x->value), std::fabs(y->value));
-                c.relative = largest > 0 ? c.absolute / largest : (c.absolute > 0 ? 1.0 : 0.0);
-                if (std::isnan(x->value) || std::isnan(y->value)) {
-                    c.within = x->text == y->text;
-                } else {
-                    c.within = c.relative <= tolerance || c.absolute <= tolerance * scale[c.unit];
-                }
-            }
-            out.features.push_back(c);
-        };
-        for (const auto& f : pa.features) {
-            auto found = fb.find(f.label);
-            add(&f, found == fb.end() ? nullptr : found->second);
-            if (found != fb.end()) {
-                fb.erase(found);
-            }
-        }
-        for (const auto& f : pb->features) {
-            if (fb.count(f.label)) {
-                add(nullptr, &f);
-            }
-        }
+        same_text = compare_features(pa, *pb, tolerance, out) && same_text;
     }
     for (const auto& pb : b.protocols) {
         if (std::none_of(a.protocols.begin(), a.protocols.end(),
@@ -296,17 +333,7 @@ DiffComparison compare_runs(const DiffRun& a, const DiffRun& b, double tolerance
             out.reasons.push_back(pb.name + " runs only on B");
         }
     }
-    std::vector<const FeatureComparison*> off;
-    for (const auto& c : out.features) {
-        if (!c.within) {
-            off.push_back(&c);
-        }
-    }
-    std::stable_sort(off.begin(), off.end(),
-                     [](const FeatureComparison* x, const FeatureComparison* y) { return x->relative > y->relative; });
-    for (size_t i = 0; i < off.size() && i < 3; ++i) {
-        out.reasons.push_back(off[i]->protocol + ": " + off[i]->label);
-    }
+    add_largest_differences(out);
     if (!any_ran && out.reasons.empty()) {
         out.reasons.push_back("no protocol ran on both sides");
     }

@@ -232,6 +232,100 @@ fs::path link_model_library(const std::string& key, const std::string& unit, con
     return target;
 }
 
+// The folders and files the model's mods come from: `inputs` against `folder`, or the folder itself.
+std::vector<fs::path> model_inputs(const fs::path& folder, const std::vector<fs::path>& given) {
+    std::vector<fs::path> inputs;
+    for (const auto& input : given) {
+        inputs.push_back(input.is_absolute() ? input : folder / input);
+    }
+    if (inputs.empty()) {
+        inputs.push_back(folder);
+    }
+    return inputs;
+}
+
+// nrnivmodl's -incflags go into every compile, and their -I folders are where includes are found.
+void add_incflags(const std::vector<std::string>& incflags, Toolchain& tc, BuildOptions& build) {
+    for (size_t i = 0; i < incflags.size(); ++i) {
+        tc.compile.push_back(incflags[i]);
+        tc.compile_cxx.push_back(incflags[i]);
+        if (incflags[i] == "-I" && i + 1 < incflags.size()) {
+            build.include_dirs.push_back(incflags[i + 1]);
+        } else if (incflags[i].starts_with("-I") && incflags[i].size() > 2) {
+            build.include_dirs.push_back(incflags[i].substr(2));
+        }
+    }
+}
+
+// Before any work: a file in the way that glia did not write stops it.
+void refuse_foreign_files(const fs::path& out, const Record& record) {
+    std::vector<fs::path> foreign = foreign_files(out, record);
+    if (foreign.empty()) {
+        return;
+    }
+    std::string names, quoted;
+    for (const auto& file : foreign) {
+        names += (names.empty() ? "" : ", ") + file.string();
+        quoted += " '" + file.string() + "'";
+    }
+    throw Error(names + (foreign.size() > 1 ? " were" : " was") +
+                " not written by glia (NEURON's nrnivmodl writes these names), and glia does not replace files "
+                "it did not create. Remove them (rm -f" +
+                quoted + ") or the whole " + out.string() +
+                " folder, then run 'glia nrnivmodl' again; glia leaves everything else in it alone");
+}
+
+// The registration unit of the mods that built, banner names as NEURON's nrnivmodl prints them.
+std::string registration_unit(const ModelLibraryResult& result, const PackageLibrary& objects,
+                              const ModelLibraryOptions& options, const std::vector<fs::path>& inputs) {
+    std::set<std::string> in_library;
+    for (const auto& name : objects.mechanisms) {
+        in_library.insert(name.asset);
+    }
+    std::vector<const ModFile*> registered;
+    std::vector<std::string> banner;
+    std::vector<std::string> all_names = banner_names(result.mods, options.inputs, inputs);
+    for (size_t m = 0; m < result.mods.mods.size(); ++m) {
+        if (in_library.count(result.mods.mods[m].name.asset)) {
+            registered.push_back(&result.mods.mods[m]);
+            banner.push_back(all_names[m]);
+        }
+    }
+    return model_registration_unit(registered, result.failures, options.plugin, banner);
+}
+
+// The library's cache key: all that goes into it.
+std::string library_key(const std::string& unit, const Toolchain& tc, const std::vector<std::string>& loadflags,
+                        const PackageLibrary& objects) {
+    Hasher h;
+    h.field("format", kModelFormat)
+        .field("unit", unit)
+        .field("toolchain", tc.identity())
+        .field("loadflags", command_line(loadflags));
+    for (const auto& object : objects.objects) {
+        h.field("object", object.filename().string());
+    }
+    return h.hex();
+}
+
+// Writes kWritten into `out` (the library twice, the special script) and returns their record.
+Record write_model_files(const fs::path& out, const fs::path& library, const std::string& key, const Toolchain& tc) {
+    Record written;
+    written.key = key;
+    for (const auto& name : kWritten) {
+        if (name == "special") {
+            write_file_atomic(out / name, special_script(tc));
+            if (::chmod((out / name).c_str(), 0755) != 0) {
+                throw Error("cannot make " + (out / name).string() + " executable: " + std::strerror(errno));
+            }
+        } else {
+            put_file(library, out / name);
+        }
+        written.files[name] = FileStamp::of(out / name);
+    }
+    return written;
+}
+
 } // namespace
 
 std::string model_registration_unit(const std::vector<const ModFile*>& mods, const std::vector<ModFailure>& lacking,
@@ -275,17 +369,14 @@ std::string model_registration_unit(const std::vector<const ModFile*>& mods, con
     return text;
 }
 
+// The stages: load the model's mods, apply -incflags and -loadflags, lock the folder and refuse
+// files glia did not write, build the objects, make the registration unit and its key, and link and
+// write the library unless the record says the folder holds it already.
 ModelLibraryResult build_model_library(const ModelLibraryOptions& options, const Toolchain& toolchain,
                                        const fs::path& cache) {
     ModelLibraryResult result;
     fs::path folder = fs::absolute(options.folder).lexically_normal();
-    std::vector<fs::path> inputs;
-    for (const auto& input : options.inputs) {
-        inputs.push_back(input.is_absolute() ? input : folder / input);
-    }
-    if (inputs.empty()) {
-        inputs.push_back(folder);
-    }
+    std::vector<fs::path> inputs = model_inputs(folder, options.inputs);
     ScanMemo memo = ScanMemo::load(scan_memo_path(cache));
     result.mods = load_model_mods(inputs, &memo);
     memo.save_if_changed(scan_memo_path(cache));
@@ -295,33 +386,13 @@ ModelLibraryResult build_model_library(const ModelLibraryOptions& options, const
     Toolchain tc = toolchain;
     BuildOptions build = options.build;
     build.link = false;
-    std::vector<std::string> incflags = anchored_flags(options.incflags, out);
-    for (size_t i = 0; i < incflags.size(); ++i) {
-        tc.compile.push_back(incflags[i]);
-        tc.compile_cxx.push_back(incflags[i]);
-        if (incflags[i] == "-I" && i + 1 < incflags.size()) {
-            build.include_dirs.push_back(incflags[i + 1]);
-        } else if (incflags[i].starts_with("-I") && incflags[i].size() > 2) {
-            build.include_dirs.push_back(incflags[i].substr(2));
-        }
-    }
+    add_incflags(anchored_flags(options.incflags, out), tc, build);
     std::vector<std::string> loadflags = anchored_flags(options.loadflags, out);
     // One run at a time per folder, from reading the record to writing it: two runs at once would
     // each record stamps of files the other then replaced, and the next run would refuse them.
     DirectoryLock lock(folder);
     Record record = read_record(out);
-    // Before any work: a file in the way that glia did not write stops it.
-    if (auto foreign = foreign_files(out, record); !foreign.empty()) {
-        std::string names, quoted;
-        for (const auto& file : foreign) {
-            names += (names.empty() ? "" : ", ") + file.string();
-            quoted += " '" + file.string() + "'";
-        }
-        throw Error(names + (foreign.size() > 1 ? " were" : " was") +
-                    " not written by glia (NEURON's nrnivmodl writes these names), and glia does not replace files "
-                    "it did not create. Remove them (rm -f" + quoted + ") or the whole " + out.string() +
-                    " folder, then run 'glia nrnivmodl' again; glia leaves everything else in it alone");
-    }
+    refuse_foreign_files(out, record);
 
     BuildResult built = build_packages({result.mods}, tc, cache, build);
     result.stats = built.stats;
@@ -330,27 +401,8 @@ ModelLibraryResult build_model_library(const ModelLibraryOptions& options, const
     if (options.strict && !result.failures.empty()) {
         return result;
     }
-    std::set<std::string> in_library;
-    for (const auto& name : objects.mechanisms) {
-        in_library.insert(name.asset);
-    }
-    std::vector<const ModFile*> registered;
-    std::vector<std::string> banner;
-    std::vector<std::string> all_names = banner_names(result.mods, options.inputs, inputs);
-    for (size_t m = 0; m < result.mods.mods.size(); ++m) {
-        if (in_library.count(result.mods.mods[m].name.asset)) {
-            registered.push_back(&result.mods.mods[m]);
-            banner.push_back(all_names[m]);
-        }
-    }
-    std::string unit = model_registration_unit(registered, result.failures, options.plugin, banner);
-    Hasher h;
-    h.field("format", kModelFormat).field("unit", unit).field("toolchain", tc.identity()).field("loadflags",
-                                                                                                command_line(loadflags));
-    for (const auto& object : objects.objects) {
-        h.field("object", object.filename().string());
-    }
-    std::string key = h.hex();
+    std::string unit = registration_unit(result, objects, options, inputs);
+    std::string key = library_key(unit, tc, loadflags, objects);
     result.library = out / ".libs" / "libnrnmech.so";
     bool complete = record.files.size() == kWritten.size();
     if (!options.build.force && record.key == key && complete) {
@@ -358,20 +410,7 @@ ModelLibraryResult build_model_library(const ModelLibraryOptions& options, const
     }
     fs::path library = link_model_library(key, unit, objects.objects, tc, loadflags, out, cache,
                                           options.build, result.stats);
-    Record written;
-    written.key = key;
-    for (const auto& name : kWritten) {
-        if (name == "special") {
-            write_file_atomic(out / name, special_script(tc));
-            if (::chmod((out / name).c_str(), 0755) != 0) {
-                throw Error("cannot make " + (out / name).string() + " executable: " + std::strerror(errno));
-            }
-        } else {
-            put_file(library, out / name);
-        }
-        written.files[name] = FileStamp::of(out / name);
-    }
-    write_record(out, written);
+    write_record(out, write_model_files(out, library, key, tc));
     result.changed = true;
     return result;
 }

@@ -168,10 +168,8 @@ std::string located(std::string_view filename, int line, const std::string& mess
     return std::string(filename) + ":" + std::to_string(line) + ": " + message;
 }
 
-} // namespace
-
-NmodlInfo scan_nmodl(std::string_view text, std::string_view filename) {
-    // Two common accidents get a message of their own rather than "no NEURON block".
+// Two common accidents get a message of their own rather than "no NEURON block".
+void refuse_empty_or_binary(std::string_view text, std::string_view filename) {
     if (text.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos) {
         throw ParseError(located(filename, 1, "the file is empty; a mechanism needs 'NEURON { SUFFIX name }' "
                                               "(or POINT_PROCESS / ARTIFICIAL_CELL)"));
@@ -179,101 +177,133 @@ NmodlInfo scan_nmodl(std::string_view text, std::string_view filename) {
     if (text.find('\0') != std::string_view::npos) {
         throw ParseError(located(filename, 1, "a binary file (it holds NUL bytes), not NMODL text"));
     }
+}
+
+// Where the scan of a file's tokens is, and what it found so far.
+struct Scan {
+    std::string_view filename;
+    const std::vector<Token>& tokens;
     NmodlInfo info;
+    bool declared = false;
+    bool saw_neuron_block = false;
+    int depth = 0;
+    int neuron_depth = -1; // depth inside the NEURON block, -1 when outside
+
+    const Token* after(size_t i) const { return i + 1 < tokens.size() ? &tokens[i + 1] : nullptr; }
+};
+
+void track_braces(const Token& t, Scan& scan) {
+    if (t.text == "{") {
+        ++scan.depth;
+    } else if (t.text == "}") {
+        --scan.depth;
+        if (scan.neuron_depth >= 0 && scan.depth < scan.neuron_depth) {
+            scan.neuron_depth = -1;
+        }
+    }
+}
+
+// A word outside every block: the NEURON block opens, a FUNCTION, INCLUDE or NET_RECEIVE.
+void scan_top_level(size_t i, Scan& scan) {
+    const Token& t = scan.tokens[i];
+    const Token* next = scan.after(i);
+    if (same_keyword(t.text, "NEURON") && next && next->text == "{") {
+        scan.saw_neuron_block = true;
+        scan.neuron_depth = scan.depth + 1;
+    } else if ((t.text == "FUNCTION" || t.text == "PROCEDURE" || t.text == "FUNCTION_TABLE") && next &&
+               next->type == Token::word) {
+        scan.info.functions.emplace_back(next->text);
+    } else if (t.text == "INCLUDE" && next && next->type == Token::string) {
+        scan.info.includes.emplace_back(next->text);
+    } else if (same_keyword(t.text, "NET_RECEIVE")) {
+        scan.info.net_receive = true;
+    }
+}
+
+// A list after token `i`: `WRITE ik, ek` (of the USEION before it) or `NONSPECIFIC_CURRENT i, j`.
+void read_name_list(size_t i, const Scan& scan, std::vector<std::string>& list) {
+    const auto& tokens = scan.tokens;
+    for (size_t j = i + 1; j < tokens.size() && tokens[j].type == Token::word; j += 2) {
+        list.emplace_back(tokens[j].text);
+        if (j + 1 >= tokens.size() || tokens[j + 1].text != ",") {
+            break;
+        }
+    }
+}
+
+// The mechanism's declaration `t next` (SUFFIX hh): one per file.
+void declare(const Token& t, const Token* next, MechanismKind kind, Scan& scan) {
+    if (!next || next->type != Token::word) {
+        throw ParseError(
+            located(scan.filename, t.line, std::string(t.text) + " must be followed by the mechanism's name"));
+    }
+    NmodlInfo& info = scan.info;
+    if (scan.declared) {
+        throw ParseError(located(scan.filename, t.line,
+                                 "a second mechanism declaration '" + std::string(t.text) + " " +
+                                     std::string(next->text) + "' (the first is '" + info.name + "' on line " +
+                                     std::to_string(info.line) + "); a mod file declares one mechanism"));
+    }
+    scan.declared = true;
+    info.kind = (kind == MechanismKind::density && next->text == "nothing") ? MechanismKind::nothing : kind;
+    info.name = std::string(next->text);
+    info.name_offset = next->offset;
+    info.line = next->line;
+}
+
+// A word inside the NEURON block: the declaration, USEION, WRITE or NONSPECIFIC_CURRENT.
+void scan_neuron_block(size_t i, Scan& scan) {
+    const Token& t = scan.tokens[i];
+    const Token* next = scan.after(i);
+    if (same_keyword(t.text, "SUFFIX")) {
+        declare(t, next, MechanismKind::density, scan);
+    } else if (same_keyword(t.text, "POINT_PROCESS")) {
+        declare(t, next, MechanismKind::point_process, scan);
+    } else if (same_keyword(t.text, "ARTIFICIAL_CELL")) {
+        declare(t, next, MechanismKind::artificial_cell, scan);
+    } else if (same_keyword(t.text, "USEION") && next && next->type == Token::word) {
+        scan.info.ions.emplace_back(next->text);
+    } else if (same_keyword(t.text, "WRITE")) {
+        read_name_list(i, scan, scan.info.writes);
+    } else if (same_keyword(t.text, "NONSPECIFIC_CURRENT")) {
+        read_name_list(i, scan, scan.info.nonspecific_currents);
+    }
+}
+
+} // namespace
+
+// The stages: refuse the two accidents, cut the text into tokens, read the top level and the
+// NEURON block, then check that a mechanism was declared.
+NmodlInfo scan_nmodl(std::string_view text, std::string_view filename) {
+    refuse_empty_or_binary(text, filename);
     std::vector<std::string> verbatim_includes;
     Lexer lexer(text, verbatim_includes);
     std::vector<Token> tokens;
     while (auto token = lexer.next()) {
         tokens.push_back(*token);
     }
-
-    bool declared = false;
-    bool saw_neuron_block = false;
-    int depth = 0;
-    int neuron_depth = -1; // depth inside the NEURON block, -1 when outside
+    Scan scan{filename, tokens, {}};
     for (size_t i = 0; i < tokens.size(); ++i) {
-        const Token& t = tokens[i];
-        const Token* next = i + 1 < tokens.size() ? &tokens[i + 1] : nullptr;
-        if (t.type == Token::punct) {
-            if (t.text == "{") {
-                ++depth;
-            } else if (t.text == "}") {
-                --depth;
-                if (neuron_depth >= 0 && depth < neuron_depth) {
-                    neuron_depth = -1;
-                }
-            }
+        if (tokens[i].type == Token::punct) {
+            track_braces(tokens[i], scan);
+        } else if (tokens[i].type == Token::string) {
             continue;
+        } else if (scan.depth == 0) {
+            scan_top_level(i, scan);
+        } else if (scan.neuron_depth >= 0) {
+            scan_neuron_block(i, scan);
         }
-        if (t.type == Token::string) {
-            continue;
-        }
-        if (depth == 0) {
-            if (same_keyword(t.text, "NEURON") && next && next->text == "{") {
-                saw_neuron_block = true;
-                neuron_depth = depth + 1;
-            } else if ((t.text == "FUNCTION" || t.text == "PROCEDURE" || t.text == "FUNCTION_TABLE") && next &&
-                       next->type == Token::word) {
-                info.functions.emplace_back(next->text);
-            } else if (t.text == "INCLUDE" && next && next->type == Token::string) {
-                info.includes.emplace_back(next->text);
-            } else if (same_keyword(t.text, "NET_RECEIVE")) {
-                info.net_receive = true;
-            }
-            continue;
-        }
-        if (neuron_depth < 0) {
-            continue;
-        }
-        std::optional<MechanismKind> kind;
-        if (same_keyword(t.text, "SUFFIX")) {
-            kind = MechanismKind::density;
-        } else if (same_keyword(t.text, "POINT_PROCESS")) {
-            kind = MechanismKind::point_process;
-        } else if (same_keyword(t.text, "ARTIFICIAL_CELL")) {
-            kind = MechanismKind::artificial_cell;
-        } else if (same_keyword(t.text, "USEION") && next && next->type == Token::word) {
-            info.ions.emplace_back(next->text);
-            continue;
-        } else if (same_keyword(t.text, "WRITE") || same_keyword(t.text, "NONSPECIFIC_CURRENT")) {
-            // A list: `WRITE ik, ek` (of the USEION before it) or `NONSPECIFIC_CURRENT i, j`.
-            auto& list = same_keyword(t.text, "WRITE") ? info.writes : info.nonspecific_currents;
-            for (size_t j = i + 1; j < tokens.size() && tokens[j].type == Token::word; j += 2) {
-                list.emplace_back(tokens[j].text);
-                if (j + 1 >= tokens.size() || tokens[j + 1].text != ",") {
-                    break;
-                }
-            }
-            continue;
-        } else {
-            continue;
-        }
-        if (!next || next->type != Token::word) {
-            throw ParseError(located(filename, t.line,
-                                     std::string(t.text) + " must be followed by the mechanism's name"));
-        }
-        if (declared) {
-            throw ParseError(located(filename, t.line,
-                                     "a second mechanism declaration '" + std::string(t.text) + " " +
-                                         std::string(next->text) + "' (the first is '" + info.name +
-                                         "' on line " + std::to_string(info.line) +
-                                         "); a mod file declares one mechanism"));
-        }
-        declared = true;
-        info.kind = (*kind == MechanismKind::density && next->text == "nothing") ? MechanismKind::nothing : *kind;
-        info.name = std::string(next->text);
-        info.name_offset = next->offset;
-        info.line = next->line;
     }
-    if (!saw_neuron_block) {
+    if (!scan.saw_neuron_block) {
         throw ParseError(located(filename, 1,
                                  "no NEURON block found; is this an NMODL file? A mechanism needs "
                                  "'NEURON { SUFFIX name }' (or POINT_PROCESS / ARTIFICIAL_CELL)"));
     }
-    if (!declared) {
+    if (!scan.declared) {
         throw ParseError(located(filename, 1,
                                  "the NEURON block declares no SUFFIX, POINT_PROCESS or ARTIFICIAL_CELL"));
     }
+    NmodlInfo info = std::move(scan.info);
     info.includes.insert(info.includes.end(), verbatim_includes.begin(), verbatim_includes.end());
     return info;
 }
