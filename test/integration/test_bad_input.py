@@ -1,4 +1,4 @@
-"""Bad input (issue 6): malformed YAML, bad names, duplicate packages, symlink loops, and mod files
+"""Bad input: malformed YAML, bad names, duplicate packages, symlink loops, and mod files
 that are empty, binary, huge or not NMODL. Each case checks the message glia gives, and that nothing
 else broke: the other packages are still listed, built and loadable in nrniv, and glia changed none
 of the files it was given."""

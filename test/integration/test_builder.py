@@ -1,5 +1,5 @@
 """The mechanism builder with real nocmodl, cc and nrniv: incremental builds, failure isolation,
-name clashes, concurrency, a build killed midway, and the cache commands (issue 4)."""
+name clashes, concurrency, a build killed midway, and the cache commands."""
 
 import os
 import re

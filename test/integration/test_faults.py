@@ -1,4 +1,4 @@
-"""Faults (issue 6): a build killed at random points, a full disk, an unwritable cache or config
+"""Faults: a build killed at random points, a full disk, an unwritable cache or config
 directory, a missing compiler or nocmodl. Each must give a clear message, leave nothing trusted
 corrupt in the cache, keep NEURON running, and let the next run recover.
 

@@ -26,4 +26,14 @@ struct TempDir {
     }
 };
 
+/// How many entries folder `dir` holds (0 if it cannot be read).
+inline size_t entries_in(const fs::path& dir) {
+    size_t n = 0;
+    boost::system::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        ++n;
+    }
+    return n;
+}
+
 } // namespace glia::test

@@ -1,6 +1,7 @@
 // Every YAML file glia writes reads back unchanged with glia's own readers, whatever names and
 // paths it holds: random names full of YAML's special characters go through each writer.
 
+#include "mod_text.hpp"
 #include "temp_dir.hpp"
 
 #include "glia/lockfile.hpp"
@@ -14,6 +15,7 @@
 #include <set>
 
 using namespace glia;
+using glia::test::leak_mod;
 using glia::test::TempDir;
 
 namespace {
@@ -69,9 +71,6 @@ Constraint random_choice(std::mt19937& rng) {
             kind == 0 ? "" : random_glia_name(rng, NamePart::variant)};
 }
 
-const char* kLeakMod = "NEURON { SUFFIX leak NONSPECIFIC_CURRENT i }\n"
-                       "ASSIGNED { v (mV) i (mA/cm2) }\nBREAKPOINT { i = 0.001 * (v + 65) }\n";
-
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(yaml_round_trip)
@@ -120,7 +119,7 @@ BOOST_AUTO_TEST_CASE(imported_manifests_keep_any_file_and_folder_name) {
             std::string name = random_name(rng) + ".mod";
             std::replace(name.begin(), name.end(), '/', '_');
             if (files.insert(name).second) {
-                t.write((source / name).lexically_relative(t.path).string(), kLeakMod);
+                t.write((source / name).lexically_relative(t.path).string(), leak_mod("leak"));
             }
         }
         fs::path out = t.path / std::to_string(round) / "out";
@@ -142,8 +141,8 @@ BOOST_AUTO_TEST_CASE(imported_manifests_keep_any_file_and_folder_name) {
 
 BOOST_AUTO_TEST_CASE(a_file_name_that_is_not_utf8_is_refused_whole) {
     TempDir t;
-    t.write("model/ok.mod", kLeakMod);
-    t.write("model/bad\xff.mod", kLeakMod);
+    t.write("model/ok.mod", leak_mod("leak"));
+    t.write("model/bad\xff.mod", leak_mod("leak"));
     try {
         import_mod_folder(t.path / "model", {"imp", t.path / "out", false}, {});
         BOOST_FAIL("the import succeeded");
@@ -159,7 +158,7 @@ BOOST_AUTO_TEST_CASE(a_failed_import_never_names_its_staging_folder) {
     // is too long: the write fails inside the staging folder, which is gone when the error is read.
     TempDir t;
     std::string long_name = std::string(246, 'k') + ".mod";
-    t.write("model/" + long_name, kLeakMod);
+    t.write("model/" + long_name, leak_mod("leak"));
     try {
         import_mod_folder(t.path / "model", {"imp", t.path / "out", false}, {});
         BOOST_FAIL("the import succeeded");

@@ -1,4 +1,5 @@
-"""The package workflow: new, add, check, test, install, list, uninstall, import, doctor."""
+"""The package commands, one after another as a user works: new, add, check, test, install, list,
+uninstall, import, doctor."""
 
 import os
 import sys
@@ -47,7 +48,7 @@ FUNCTION %s(x) { %s = 2 * x }
 """
 
 
-class Workflow(GliaTestCase):
+class PackageCommands(GliaTestCase):
     def test_whole_workflow(self):
         box = self.box
         out = box.glia("new", "mylab").stdout
@@ -303,7 +304,7 @@ class Workflow(GliaTestCase):
         self.assertRegex(r.stdout, r"\[FAILED\] +Python with NEURON: .* imports NEURON \d+\.\d+\.\d+, but")
         self.assertIn("-Dneuron_prefix=<its prefix>", r.stdout)
 
-    def test_help_of_every_workflow_command(self):
+    def test_help_of_every_package_command(self):
         out = self.box.glia("--help").stdout
         for command in ("new", "add", "check", "import", "install", "uninstall", "test", "doctor", "lock"):
             self.assertIn("  " + command + " ", out)
