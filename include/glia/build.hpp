@@ -46,6 +46,9 @@ struct BuildOptions {
     bool force = false;   ///< rebuild even what the cache holds
     bool verbose = false; ///< log every command
     bool link = true;     ///< false: compile the objects only (glia nrnivmodl links its own library)
+    /// true: a mod that failed with the same key is not tried again, its remembered failure is reported
+    /// (NEURON's start; glia/failure_memo.hpp). Every build remembers the failures it meets.
+    bool reuse_failures = false;
     /// Directories the compile searches besides the mod's own (nrnivmodl's -incflags -I): a header a
     /// mod includes that is found in one is part of the mod's key, so editing it recompiles the mod.
     std::vector<fs::path> include_dirs;

@@ -1,4 +1,5 @@
 #include "glia/build.hpp"
+#include "glia/failure_memo.hpp"
 
 #include "glia/cache.hpp"
 #include "glia/error.hpp"
@@ -30,6 +31,7 @@ struct ObjectJob {
     bool ok = false;
     bool reused = false;
     bool scratch_lost = false; // the failure came from its scratch folder vanishing (not from the mod)
+    bool tools_refused = false; // nocmodl or the compiler failed on the mod itself: worth remembering
     ModFailure failure;
 };
 
@@ -110,6 +112,7 @@ void compile_object(ObjectJob& job, const Toolchain& tc, const fs::path& cache, 
         }
         job.failure = ModFailure{mod.name, mod.path, stage, text};
         job.scratch_lost = !fs::exists(rewritten, ec); // glia removes it only below
+        job.tools_refused = trouble.empty() && !job.scratch_lost;
         fs::remove_all(work, ec);
     };
     write_file_atomic(rewritten, job.source);
@@ -151,7 +154,7 @@ void compile_object(ObjectJob& job, const Toolchain& tc, const fs::path& cache, 
 void build_object(ObjectJob& job, const Toolchain& tc, const fs::path& cache, const BuildOptions& options,
                   BuildStats& stats, std::mutex& log_mutex) {
     for (int attempt = 0; attempt < 2; ++attempt) {
-        job.scratch_lost = false;
+        job.scratch_lost = job.tools_refused = false;
         try {
             compile_object(job, tc, cache, options, stats, log_mutex);
         } catch (const Error& e) {
@@ -425,6 +428,28 @@ BuildResult build_packages(const std::vector<Package>& packages, const Toolchain
     return result;
 }
 
+namespace {
+// Every build remembers what the tools refused, so that a NEURON start does not run them again for it,
+// and forgets a failure once the mod built (its object may be pruned later and then built again).
+void remember_failures(const std::vector<ObjectJob>& jobs, const std::vector<size_t>& built,
+                       std::optional<FailureMemo> memo, const fs::path& cache) {
+    if (built.empty()) {
+        return;
+    }
+    if (!memo) {
+        memo = FailureMemo::load(failure_memo_path(cache));
+    }
+    for (size_t i : built) {
+        if (jobs[i].ok) {
+            memo->forget(jobs[i].key);
+        } else if (jobs[i].tools_refused) {
+            memo->put(jobs[i].key, jobs[i].failure);
+        }
+    }
+    memo->save_if_changed(failure_memo_path(cache));
+}
+} // namespace
+
 BuildResult build_packages_once(const std::vector<Package>& packages, const Toolchain& toolchain,
                                 const fs::path& cache, const BuildOptions& options, bool& cache_removed) {
     CacheLock lock(cache);
@@ -474,6 +499,7 @@ BuildResult build_packages_once(const std::vector<Package>& packages, const Tool
         }
     }
     std::vector<size_t> todo;
+    std::optional<FailureMemo> failures;
     for (size_t i = 0; i < jobs.size(); ++i) {
         if (jobs[i].reused) {
             continue;
@@ -488,6 +514,13 @@ BuildResult build_packages_once(const std::vector<Package>& packages, const Tool
                 ++result.stats.hashed;
                 jobs[i].object = cache / "objects" / jobs[i].key.substr(0, 2) / (jobs[i].key + ".o");
                 manifest.put(std::move(entry));
+            }
+            if (options.reuse_failures && !failures) {
+                failures = FailureMemo::load(failure_memo_path(cache)); // read only when something is to build
+            }
+            if (auto failed = failures ? failures->find(jobs[i].key, *jobs[i].mod) : std::nullopt) {
+                jobs[i].failure = std::move(*failed);
+                continue;
             }
             todo.push_back(i);
         }
@@ -505,6 +538,7 @@ BuildResult build_packages_once(const std::vector<Package>& packages, const Tool
                         shown_name(*job.mod) + (job.ok ? "" : " FAILED"));
         }
     });
+    remember_failures(jobs, todo, std::move(failures), cache);
     for (const auto& s : per_job) {
         result.stats.translated += s.translated;
         result.stats.compiled += s.compiled;

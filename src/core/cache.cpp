@@ -1,6 +1,7 @@
 #include "glia/cache.hpp"
 
 #include "glia/error.hpp"
+#include "glia/failure_memo.hpp"
 #include "glia/manifest.hpp"
 #include "glia/python_packages.hpp"
 #include "glia/scan_memo.hpp"
@@ -111,13 +112,15 @@ fs::path first_foreign_entry(const fs::path& root) {
         bool ours = false;
         // The marks count too: another glia may have marked the cache since marked_layout looked.
         if (name == "lock" || name == kMarkName || name == kTagName || is_temporary_of(name, "manifest") ||
-            is_temporary_of(name, "scans") || is_temporary_of(name, "python-packages") ||
+            is_temporary_of(name, "scans") || is_temporary_of(name, "python-packages") || is_temporary_of(name, "failures") ||
             is_temporary_of(name, kMarkName) || is_temporary_of(name, kTagName)) {
             ours = is_plain_file(entry);
         } else if (name == "manifest") {
             ours = starts_with_line(entry, "glia-manifest");
         } else if (name == "scans") {
             ours = starts_with_line(entry, "glia-scans");
+        } else if (name == "failures") { // failure_memo.hpp
+            ours = starts_with_line(entry, "glia-failures");
         } else if (name == "python-packages") { // python_packages.hpp's DeclarationMemo
             ours = starts_with_line(entry, "glia-python-packages");
         } else if (name == "objects" && is_real_dir(entry)) {
@@ -411,6 +414,7 @@ void clear_cache(const fs::path& root) {
     fs::remove(manifest_path(root), ec);
     fs::remove(scan_memo_path(root), ec);
     fs::remove(declaration_memo_path(root), ec);
+    fs::remove(failure_memo_path(root), ec);
     for (const char* part : {"objects", "libs", "tmp"}) {
         fs::remove(root / part, ec); // only if empty: what glia did not write stays
     }

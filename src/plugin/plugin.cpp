@@ -119,6 +119,7 @@ void load_packages() {
         built = last_built(found.packages, cache_root());
     } else {
         BuildOptions options;
+        options.reuse_failures = true; // a failed mod unchanged is not tried again at every start
         options.log = [](const std::string& line) {
             // A failure is told in full by its warning, which a later start sums up when it is known.
             if (!line.ends_with(" FAILED")) {

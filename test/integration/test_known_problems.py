@@ -27,6 +27,22 @@ class KnownProblems(GliaTestCase):
         self.assertNotIn("glia__shaky__Bad__0", third)
         self.assertIn("glia: 1 known problem,", third)
 
+    def test_a_start_does_not_retry_a_mod_that_failed_unchanged_but_glia_compile_does(self):
+        # The mod needs a header from the compiler's search path (CPATH), which its key does not cover.
+        self.box.package("needy", {"Needy.mod": density("Needy") + 'VERBATIM\n#include "glia_test_needed.h"\nENDVERBATIM\n'})
+        self.box.env["GLIA_PATH"] = self.box.path("packages")
+        check = 'print "needy: ", glia_resolve("Needy")'
+        self.assertIn("glia_test_needed.h", self.box.nrniv(check, check=False).stdout)
+
+        self.box.write("include/glia_test_needed.h", "#define GLIA_TEST_NEEDED 1\n")
+        self.box.env["CPATH"] = self.box.path("include")
+        second = self.box.nrniv(check, check=False).stdout
+        self.assertIn("glia: 1 known problem,", second)  # remembered, the tools not run again
+        self.assertNotIn("needy: glia__needy__Needy__0", second)
+
+        self.assertIn("1 compiled", self.box.glia("compile").stdout)  # tries again, and builds
+        self.assertIn("needy: glia__needy__Needy__0", self.box.nrniv(check).stdout)
+
 
 if __name__ == "__main__":
     main()

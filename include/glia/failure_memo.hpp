@@ -1,0 +1,39 @@
+#pragma once
+/// \file
+/// What nocmodl or the compiler said about mods that failed, kept in the cache (`<cache>/failures`) by
+/// each mod's object key (its text, includes and toolchain): a NEURON start does not run the tools again
+/// for a mod that failed unchanged, it reports the failure it remembers. `glia compile` always tries
+/// again, since what the key does not cover can change (a system header installed, CPATH).
+
+#include "glia/build.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace glia {
+
+class FailureMemo {
+  public:
+    /// Reads `file`; a missing, foreign or damaged file gives an empty memo.
+    static FailureMemo load(const fs::path& file);
+
+    /// The failure remembered for object key `key`, named as `mod` is now.
+    std::optional<ModFailure> find(const std::string& key, const ModFile& mod) const;
+    /// Remembers a translate or compile failure of the mod with object key `key`.
+    void put(const std::string& key, const ModFailure& failure);
+    /// Forgets the failure of `key` (the mod built).
+    void forget(const std::string& key);
+    /// Writes the memo if `put` changed it. Never throws: a memo that cannot be written only costs the
+    /// next start a run of the tools.
+    void save_if_changed(const fs::path& file) const;
+
+  private:
+    std::map<std::string, std::pair<std::string, std::string>> failures_; // key -> stage, message
+    bool changed_ = false;
+};
+
+/// `<root>/failures`.
+fs::path failure_memo_path(const fs::path& root);
+
+} // namespace glia
