@@ -100,47 +100,43 @@ void report_problems(const std::vector<std::string>& problems) {
     }
 }
 
-/// Builds what is stale, checks every name the libraries would register (preflight), and
-/// registers what passes. Whatever is not loaded is reported and taken out of the index, so
-/// the resolver never picks a mechanism NEURON does not have.
-void load_packages() {
-    const ModelDir& model = state().model;
-    std::optional<PackageList> only = model_package_list(model.dir); // the model's `load:` or GLIA_LOAD
-    Discovery found = discover_packages(model.dir, only ? &*only : nullptr);
-    std::vector<std::string> problems = found.problems; // reported together at the end, known ones in one line
-    if (!model.dir.empty()) {
-        check_lock_in(model.dir, found.packages); // a model with a glia.lock runs only as locked
-    } else {
-        state().unchecked_packages = found.packages; // checked at the first glia call
-    }
-    BuildResult built;
+/// What a start met that did not load, for the report (problems) and for the index (why_not: the
+/// stage and message of each mechanism not loaded).
+struct LoadNotes {
+    std::vector<std::string> problems;
+    std::map<MechanismName, std::pair<std::string, std::string>> why_not;
+};
+
+/// Builds what is stale (nothing under GLIA_NOCOMPILE: the libraries last built).
+BuildResult build_found(const std::vector<Package>& packages) {
     if (env_switch("GLIA_NOCOMPILE")) {
         // Compute nodes without a compiler, or a frozen cache: no toolchain needed.
-        built = last_built(found.packages, cache_root());
-    } else {
-        BuildOptions options;
-        options.reuse_failures = true; // a failed mod unchanged is not tried again at every start
-        options.log = [](const std::string& line) {
-            // A failure is told in full by its warning, which a later start sums up when it is known.
-            if (!line.ends_with(" FAILED")) {
-                report(line);
-            }
-        };
-        built = build_packages(found.packages, detect_toolchain(), cache_root(), options);
+        return last_built(packages, cache_root());
     }
+    BuildOptions options;
+    options.reuse_failures = true; // a failed mod unchanged is not tried again at every start
+    options.log = [](const std::string& line) {
+        // A failure is told in full by its warning, which a later start sums up when it is known.
+        if (!line.ends_with(" FAILED")) {
+            report(line);
+        }
+    };
+    return build_packages(packages, detect_toolchain(), cache_root(), options);
+}
 
-    // Open every library first: a library that cannot be loaded takes none of its names.
+/// Opens every library first (a library that cannot be loaded takes none of its names); returns the
+/// handles, one per library (nullptr: not opened), and adds the mods they hold to `candidates`.
+std::vector<void*> open_libraries(const BuildResult& built, const std::vector<Package>& packages,
+                                  std::vector<const ModFile*>& candidates, LoadNotes& notes) {
     std::vector<void*> handles(built.libraries.size(), nullptr);
-    std::vector<const ModFile*> candidates;
-    std::map<MechanismName, std::pair<std::string, std::string>> why_not; // stage and message, for the index
     for (size_t p = 0; p < built.libraries.size(); ++p) {
         const auto& lib = built.libraries[p];
         for (const auto& failure : lib.failures) {
-            problems.push_back("warning: " + failure.name.pretty() + " is not available: " + failure.describe());
-            why_not[failure.name] = {failure.stage, failure.message};
+            notes.problems.push_back("warning: " + failure.name.pretty() + " is not available: " + failure.describe());
+            notes.why_not[failure.name] = {failure.stage, failure.message};
         }
         for (const auto& warning : lib.warnings) {
-            problems.push_back("warning: " + warning);
+            notes.problems.push_back("warning: " + warning);
         }
         if (lib.library.empty()) {
             continue;
@@ -149,22 +145,22 @@ void load_packages() {
         if (!handles[p]) {
             std::string message = "cannot load package '" + lib.package + "' from " + lib.library.string() + ": " +
                                   dlerror() + " (run 'glia cache --clear' and try again)";
-            problems.push_back("warning: " + message);
+            notes.problems.push_back("warning: " + message);
             for (const auto& name : lib.mechanisms) {
-                why_not[name] = {"load", message};
+                notes.why_not[name] = {"load", message};
             }
             continue;
         }
-        auto in_library = mods_in(lib, found.packages[p]);
+        auto in_library = mods_in(lib, packages[p]);
         candidates.insert(candidates.end(), in_library.begin(), in_library.end());
     }
-    // NEURON stops at the first duplicate name and leaves the rest half-registered: check all first.
-    std::unordered_set<std::string> taken = taken_names();
-    PreflightResult checked = preflight(candidates, [&](const std::string& name) { return taken.count(name) > 0; });
-    for (const auto& clash : checked.clashes) {
-        problems.push_back("warning: " + clash.describe());
-        why_not[clash.left_out] = {"clash", clash.describe()};
-    }
+    return handles;
+}
+
+/// Registers, library by library, every mechanism the preflight let through; returns those registered.
+std::set<MechanismName> register_mechanisms(const BuildResult& built, const std::vector<Package>& packages,
+                                            const std::vector<void*>& handles, const PreflightResult& checked,
+                                            LoadNotes& notes) {
     std::set<MechanismName> loaded;
     for (size_t p = 0; p < built.libraries.size(); ++p) {
         if (!handles[p]) {
@@ -173,7 +169,7 @@ void load_packages() {
         const auto& lib = built.libraries[p];
         std::set<MechanismName> in_library(lib.mechanisms.begin(), lib.mechanisms.end());
         // In nrnivmodl's order: NEURON sums currents in registration order, down to the last bit.
-        for (const ModFile* mod : registration_order(found.packages[p])) {
+        for (const ModFile* mod : registration_order(packages[p])) {
             const MechanismName& name = mod->name;
             if (!in_library.count(name) || !checked.loads(name)) {
                 continue;
@@ -183,19 +179,22 @@ void load_packages() {
             if (!reg) {
                 std::string message = "cannot load " + name.pretty() + " from " + lib.library.string() +
                                       ": no registration function (run 'glia cache --clear' and try again)";
-                problems.push_back("warning: " + message);
-                why_not[name] = {"load", message};
+                notes.problems.push_back("warning: " + message);
+                notes.why_not[name] = {"load", message};
                 continue;
             }
             reg();
             loaded.insert(name);
         }
     }
-    report_problems(problems);
-    // Done with them: what did not load leaves the index's candidates, but the index keeps why, so
-    // resolving it says "installed but not built" instead of "unknown".
+    return loaded;
+}
+
+/// The index of what loaded. What did not load leaves the index's candidates, but the index keeps why,
+/// so resolving it says "installed but not built" instead of "unknown".
+void index_loaded(std::vector<Package>& packages, const std::set<MechanismName>& loaded, const LoadNotes& notes) {
     std::vector<ModFile> not_loaded;
-    for (auto& package : found.packages) {
+    for (auto& package : packages) {
         for (const auto& mod : package.mods) {
             if (!loaded.count(mod.name)) {
                 not_loaded.push_back(mod);
@@ -203,15 +202,43 @@ void load_packages() {
         }
         std::erase_if(package.mods, [&](const ModFile& mod) { return !loaded.count(mod.name); });
     }
-    Index& index = state().index.emplace(found.packages);
+    Index& index = state().index.emplace(packages);
     for (const auto& mod : not_loaded) {
-        auto why = why_not.find(mod.name);
-        if (why != why_not.end()) {
+        auto why = notes.why_not.find(mod.name);
+        if (why != notes.why_not.end()) {
             index.add_unbuilt(mod, why->second.first, why->second.second);
         } else {
             index.add_unbuilt(mod, "load", "it was not loaded (see the warnings glia printed as NEURON started)");
         }
     }
+}
+
+/// Builds what is stale, checks every name the libraries would register (preflight), and
+/// registers what passes. Whatever is not loaded is reported and taken out of the index, so
+/// the resolver never picks a mechanism NEURON does not have.
+void load_packages() {
+    const ModelDir& model = state().model;
+    std::optional<PackageList> only = model_package_list(model.dir); // the model's `load:` or GLIA_LOAD
+    Discovery found = discover_packages(model.dir, only ? &*only : nullptr);
+    LoadNotes notes{found.problems, {}}; // reported together at the end, known ones in one line
+    if (!model.dir.empty()) {
+        check_lock_in(model.dir, found.packages); // a model with a glia.lock runs only as locked
+    } else {
+        state().unchecked_packages = found.packages; // checked at the first glia call
+    }
+    BuildResult built = build_found(found.packages);
+    std::vector<const ModFile*> candidates;
+    std::vector<void*> handles = open_libraries(built, found.packages, candidates, notes);
+    // NEURON stops at the first duplicate name and leaves the rest half-registered: check all first.
+    std::unordered_set<std::string> taken = taken_names();
+    PreflightResult checked = preflight(candidates, [&](const std::string& name) { return taken.count(name) > 0; });
+    for (const auto& clash : checked.clashes) {
+        notes.problems.push_back("warning: " + clash.describe());
+        notes.why_not[clash.left_out] = {"clash", clash.describe()};
+    }
+    std::set<MechanismName> loaded = register_mechanisms(built, found.packages, handles, checked, notes);
+    report_problems(notes.problems);
+    index_loaded(found.packages, loaded, notes);
 }
 
 } // namespace
