@@ -16,6 +16,8 @@ struct Constraint {
     /// This constraint with every field that `stronger` sets replaced by it.
     Constraint overridden_by(const Constraint& stronger) const;
     bool empty() const { return package.empty() && variant.empty(); }
+    /// Whether `name` has the package and the variant this constraint asks for (if it asks).
+    bool admits(const MechanismName& name) const;
     bool operator==(const Constraint&) const = default;
 };
 

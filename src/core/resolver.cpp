@@ -64,6 +64,10 @@ std::string describe(const Constraint& c) {
     return text.empty() ? "nothing" : text;
 }
 
+bool Constraint::admits(const MechanismName& name) const {
+    return (package.empty() || name.package == package) && (variant.empty() || name.variant == variant);
+}
+
 Constraint Constraint::overridden_by(const Constraint& stronger) const {
     Constraint out = *this;
     if (!stronger.package.empty()) {
@@ -103,8 +107,7 @@ const Candidate& resolve(const Index& index, std::string_view name, const Constr
     std::vector<const Candidate*> all, matching;
     auto consider = [&](const Candidate& c) {
         all.push_back(&c);
-        if ((constraint.package.empty() || c.name.package == constraint.package) &&
-            (constraint.variant.empty() || c.name.variant == constraint.variant)) {
+        if (constraint.admits(c.name)) {
             matching.push_back(&c);
         }
     };

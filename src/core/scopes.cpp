@@ -19,6 +19,11 @@ bool provides(const Index& index, std::string_view asset, std::string_view packa
     return false;
 }
 
+/// "package 'P' is not installed", with the installed names closest to it.
+std::string package_not_installed(const Index& index, const std::string& package) {
+    return "package '" + package + "' is not installed" + did_you_mean(package, index.package_names());
+}
+
 std::string list_candidates(const std::vector<Candidate>& candidates) {
     std::string text;
     for (const auto& c : candidates) {
@@ -290,14 +295,12 @@ void check_selection(const Index& index, std::string_view asset, const Constrain
                               did_you_mean(asset, index.asset_names()) + " (see 'glia list')");
     }
     for (const auto& c : candidates) {
-        if ((constraint.package.empty() || c.name.package == constraint.package) &&
-            (constraint.variant.empty() || c.name.variant == constraint.variant)) {
+        if (constraint.admits(c.name)) {
             return;
         }
     }
     std::string reason = !constraint.package.empty() && !index.has_package(constraint.package)
-                             ? " (package '" + constraint.package + "' is not installed" +
-                                   did_you_mean(constraint.package, index.package_names()) + ")"
+                             ? " (" + package_not_installed(index, constraint.package) + ")"
                              : "";
     throw PreferenceError("no installed candidate of '" + std::string(asset) + "' has " + describe(constraint) +
                           reason + "; the candidates are:" + list_candidates(candidates));
@@ -306,8 +309,7 @@ void check_selection(const Index& index, std::string_view asset, const Constrain
 void check_package_selection(const Index& index, const Constraint& constraint) {
     check_package_given(constraint);
     if (!index.has_package(constraint.package)) {
-        throw PreferenceError("package '" + constraint.package + "' is not installed" +
-                              did_you_mean(constraint.package, index.package_names()) + " (see 'glia list')");
+        throw PreferenceError(package_not_installed(index, constraint.package) + " (see 'glia list')");
     }
     if (constraint.variant.empty()) {
         return;

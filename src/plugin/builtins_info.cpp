@@ -45,16 +45,12 @@ std::string exists_impl(bool& exists) {
         }
         const Index& index = loaded_index();
         const Constraint& want = tail.constraint;
-        auto matches = [&](const MechanismName& name) {
-            return (want.package.empty() || want.package == name.package) &&
-                   (want.variant.empty() || want.variant == name.variant);
-        };
         if (is_full_name(asset)) {
             auto name = try_parse_full_name(asset);
-            exists = name && index.find_full(*name) && matches(*name);
+            exists = name && index.find_full(*name) && want.admits(*name);
         } else if (const auto* candidates = index.find(asset)) {
             for (const auto& c : *candidates) {
-                exists = exists || matches(c.name);
+                exists = exists || want.admits(c.name);
             }
         }
         return {};
