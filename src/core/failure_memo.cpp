@@ -31,8 +31,13 @@ FailureMemo FailureMemo::load(const fs::path& file) {
     FailureMemo parsed;
     for (size_t at = kHeader.size(); at < text.size();) {
         size_t end = text.find('\n', at);
-        size_t tab1 = text.find('\t', at), tab2 = text.find('\t', tab1 + 1), tab3 = text.find('\t', tab2 + 1);
-        if (end == std::string::npos || tab3 >= end || text.compare(at, tab1 - at, "failure") != 0) {
+        if (end == std::string::npos) {
+            return memo;
+        }
+        size_t tab1 = text.find('\t', at);
+        size_t tab2 = tab1 < end ? text.find('\t', tab1 + 1) : end;
+        size_t tab3 = tab2 < end ? text.find('\t', tab2 + 1) : end;
+        if (tab3 >= end || text.compare(at, tab1 - at, "failure") != 0) {
             return memo;
         }
         size_t bytes = 0;
