@@ -120,8 +120,9 @@ Preferences load_preferences(const fs::path& path);
 
 // ---- writing (preferences_editor.cpp) ----
 
-/// The text of a new preferences file holding `prefs`, with a header comment.
-std::string format_preferences(const Preferences& prefs);
+/// The text of a new preferences file holding `prefs`, after `header` (the front end's comment
+/// lines, each starting with '#').
+std::string format_preferences(const Preferences& prefs, const std::string& header = {});
 
 /// A file's new text and whether it was laid out afresh.
 struct EditedText {
@@ -132,8 +133,10 @@ struct EditedText {
 /// `old_text` (the content of `path`) changed to hold exactly `wanted`: only the lines of entries
 /// that differ are touched, and a changed entry keeps its comments; when that cannot give `wanted`
 /// (a flow-style file), the text is laid out afresh in block style (relaid_out = true), with every
-/// comment kept above the entries. Throws ParseError if `old_text` is malformed.
-EditedText edit_preferences(const std::string& old_text, const Preferences& wanted, const fs::path& path);
+/// comment kept above the entries. A text without comments laid out afresh gets `header`, as
+/// format_preferences. Throws ParseError if `old_text` is malformed.
+EditedText edit_preferences(const std::string& old_text, const Preferences& wanted, const fs::path& path,
+                            const std::string& header = {});
 
 /// What update_preferences_file did.
 struct FileUpdate {
@@ -144,6 +147,8 @@ struct FileUpdate {
 /// Read-modify-write of the preferences file `path` under an exclusive lock on its directory
 /// (created if needed): loads it, applies `change`, and writes the result atomically. A malformed
 /// file throws ParseError and is left exactly as it was; so is the file when `change` throws.
-FileUpdate update_preferences_file(const fs::path& path, const std::function<void(Preferences&)>& change);
+/// `header` is edit_preferences'.
+FileUpdate update_preferences_file(const fs::path& path, const std::function<void(Preferences&)>& change,
+                                   const std::string& header = {});
 
 } // namespace glia

@@ -27,6 +27,11 @@ const char* kFileHelp =
     "    packages:        # package-wide defaults: every asset these packages have\n"
     "      - lab\n";
 
+// What a preferences file glia starts (or lays out afresh without comments) tells whoever opens it.
+constexpr const char* kFileHeader =
+    "# glia preferences: which mechanism an abstract name means ('glia show ASSET' explains).\n"
+    "# 'glia select' and 'glia unselect' change only the entries they name; comments are kept.\n";
+
 fs::path target_file(bool project) {
     if (!project) {
         return global_preferences_path();
@@ -38,7 +43,7 @@ fs::path target_file(bool project) {
 /// Changes the file, turning a malformed file's error into one that says it was left alone.
 FileUpdate change_file(const fs::path& file, const std::function<void(Preferences&)>& change) {
     try {
-        return update_preferences_file(file, change);
+        return update_preferences_file(file, change, kFileHeader);
     } catch (const ParseError& e) {
         throw ParseError(std::string(e.what()) + "\nglia did not change the file; fix it by hand, then run this again");
     }

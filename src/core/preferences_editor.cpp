@@ -288,7 +288,7 @@ std::string entries_text(const Preferences& prefs) {
 /// `wanted` in glia's block layout, keeping every comment of `old_text`: the comments that open
 /// the file stay on top, each later one (in a layout not edited line by line, such as flow style)
 /// follows them in its order, above the entries.
-std::string relaid_out(const std::string& old_text, const Preferences& wanted) {
+std::string relaid_out(const std::string& old_text, const Preferences& wanted, const std::string& header) {
     std::string head, moved;
     bool in_head = true;
     for (const auto& line : split_lines(old_text)) {
@@ -302,26 +302,25 @@ std::string relaid_out(const std::string& old_text, const Preferences& wanted) {
         }
     }
     if (head.find('#') == std::string::npos && moved.empty()) {
-        return format_preferences(wanted);
+        return format_preferences(wanted, header);
     }
     return head + moved + entries_text(wanted);
 }
 
 } // namespace
 
-std::string format_preferences(const Preferences& prefs) {
-    return "# glia preferences: which mechanism an abstract name means ('glia show ASSET' explains).\n"
-           "# 'glia select' and 'glia unselect' change only the entries they name; comments are kept.\n" +
-           entries_text(prefs);
+std::string format_preferences(const Preferences& prefs, const std::string& header) {
+    return header + entries_text(prefs);
 }
 
-EditedText edit_preferences(const std::string& old_text, const Preferences& wanted, const fs::path& path) {
+EditedText edit_preferences(const std::string& old_text, const Preferences& wanted, const fs::path& path,
+                            const std::string& header) {
     Preferences old = parse_preferences(old_text, path);
     if (old.same_choices(wanted)) {
         return {old_text, false};
     }
     if (old_text.find_first_not_of(" \t\r\n") == std::string::npos) {
-        return {format_preferences(wanted), false};
+        return {format_preferences(wanted, header), false};
     }
     // The line edit is checked by reading it back: anything it gets wrong falls back to laying
     // the file out afresh, which keeps the comments but may move them.
@@ -334,10 +333,11 @@ EditedText edit_preferences(const std::string& old_text, const Preferences& want
     } catch (const YAML::Exception&) {
     } catch (const Error&) {
     }
-    return {relaid_out(old_text, wanted), true};
+    return {relaid_out(old_text, wanted, header), true};
 }
 
-FileUpdate update_preferences_file(const fs::path& path, const std::function<void(Preferences&)>& change) {
+FileUpdate update_preferences_file(const fs::path& path, const std::function<void(Preferences&)>& change,
+                                   const std::string& header) {
     boost::system::error_code ec;
     // Editing through a symlink (a dotfiles repository) must change its target, not replace the link.
     fs::path target = path;
@@ -361,7 +361,7 @@ FileUpdate update_preferences_file(const fs::path& path, const std::function<voi
     if (wanted.same_choices(old)) {
         return {false, true};
     }
-    EditedText edited = edit_preferences(old_text, wanted, path);
+    EditedText edited = edit_preferences(old_text, wanted, path, header);
     write_file_atomic(target, edited.text);
     return {true, edited.relaid_out};
 }

@@ -279,9 +279,10 @@ BOOST_AUTO_TEST_CASE(flow_style_files_are_laid_out_afresh_keeping_every_comment)
                          "  - lab\n"
                          "  - ex\n");
     BOOST_TEST(parse(e.text).same_choices(want));
-    // Without comments there is nothing to keep: the file gets glia's own header.
-    e = edit_preferences("assets: {Kv1: lab}\n", want, "p.yaml");
-    BOOST_TEST(e.text == format_preferences(want));
+    // Without comments there is nothing to keep: the file gets the front end's header.
+    e = edit_preferences("assets: {Kv1: lab}\n", want, "p.yaml", "# the header\n");
+    BOOST_TEST(e.text == format_preferences(want, "# the header\n"));
+    BOOST_TEST(e.text.find("# the header\nassets:\n") == 0);
     BOOST_TEST(parse(e.text).same_choices(want));
 }
 
@@ -296,8 +297,8 @@ BOOST_AUTO_TEST_CASE(a_fresh_file_reads_back) {
     want.select("AMPA", {"lab", "0"});
     want.select_package({"lab", ""});
     want.select_package({"x", "y"});
-    std::string text = format_preferences(want);
-    BOOST_TEST(text.find("# glia preferences") == 0);
+    std::string text = format_preferences(want, "# glia preferences\n");
+    BOOST_TEST(text.find("# glia preferences\nassets:\n") == 0);
     BOOST_TEST(parse(text).same_choices(want));
     BOOST_TEST(choice(parse(text), "AMPA") == "lab/0");
 }
