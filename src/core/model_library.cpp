@@ -263,15 +263,14 @@ void refuse_foreign_files(const fs::path& out, const Record& record) {
     if (foreign.empty()) {
         return;
     }
-    std::string names, quoted;
+    std::vector<std::string> names;
     for (const auto& file : foreign) {
-        names += (names.empty() ? "" : ", ") + file.string();
-        quoted += " '" + file.string() + "'";
+        names.push_back(file.string());
     }
-    throw Error(names + (foreign.size() > 1 ? " were" : " was") +
+    throw Error(join(names, ", ") + (foreign.size() > 1 ? " were" : " was") +
                 " not written by glia (NEURON's nrnivmodl writes these names), and glia does not replace files "
-                "it did not create. Remove them (rm -f" +
-                quoted + ") or the whole " + out.string() +
+                "it did not create. Remove them (rm -f '" +
+                join(names, "' '") + "') or the whole " + out.string() +
                 " folder, then run 'glia nrnivmodl' again; glia leaves everything else in it alone");
 }
 
