@@ -1,5 +1,6 @@
 // The glia command: a dispatcher over subcommands, each a thin shell over the core.
 
+#include "advice.hpp"
 #include "commands.hpp"
 
 #include "glia/error.hpp"
@@ -70,6 +71,10 @@ Discovery discover_and_warn() {
 } // namespace glia::cli
 
 int main(int argc, char** argv) {
+    // The command's one rendering point: whatever it prints, the core's remedies in it are worded as
+    // this command's advice ('glia compile hh').
+    glia::advice::WordedStream worded_out(std::cout);
+    glia::advice::WordedStream worded_err(std::cerr);
     if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
         usage(argc < 2 ? std::cerr : std::cout);
         return argc < 2 ? 2 : 0;

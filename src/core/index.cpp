@@ -1,5 +1,6 @@
 #include "glia/index.hpp"
 
+#include "glia/remedy.hpp"
 #include "glia/text.hpp"
 
 #include <algorithm>
@@ -92,7 +93,7 @@ void Index::add_unbuilt(const ModFile& mod, std::string_view stage, std::string_
     // A clash's and a failed load's own message says what to do; a build's full output is long.
     if (stage == "translate" || stage == "compile" || stage == "link") {
         entry.reason = "it failed to " + std::string(stage) + ": " + entry.reason;
-        entry.fix = "run 'glia compile " + mod.name.package +
+        entry.fix = "run '" + Remedy{Remedy::Kind::build, {mod.name.package}} +
                     "' to see the whole message, fix what it names, and start NEURON again";
     }
     unbuilt_[mod.name.asset].push_back(std::move(entry));

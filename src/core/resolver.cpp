@@ -44,11 +44,11 @@ const Candidate& loadable(const Index& index, std::string_view name, const Candi
 
 std::string how_to_choose(std::string_view asset, const std::vector<const Candidate*>& candidates) {
     const Candidate& example = *candidates.front();
-    std::string text = "\nChoose one with: glia select " + std::string(asset) + " --pkg=" + example.name.package;
+    Remedy choose{Remedy::Kind::choose, {std::string(asset), example.name.package}};
     if (example.name.variant != kDefaultVariant) {
-        text += " --variant=" + example.name.variant;
+        choose.args.push_back(example.name.variant);
     }
-    return text + "   (or pass the package and variant to this call)";
+    return "\nChoose one with: " + choose + "   (or pass the package and variant to this call)";
 }
 
 } // namespace
@@ -94,13 +94,14 @@ const Candidate& resolve(const Index& index, std::string_view name, const Constr
         }
         throw ResolveError("'" + std::string(name) + "' is not installed: no package '" + full.package +
                            "' provides asset '" + full.asset + "' in variant '" + full.variant +
-                           "' (see 'glia list')");
+                           "' (see '" + Remedy{Remedy::Kind::list_packages} + "')", {.asset = std::string(name)});
     }
     const auto* candidates = index.find(name);
     const auto* unbuilt = index.unbuilt(name);
     if (!candidates && !unbuilt) {
         throw ResolveError("unknown mechanism '" + std::string(name) + "': no installed package provides it" +
-                           did_you_mean(name, index.asset_names()) + " (see 'glia list' for every asset)");
+                           did_you_mean(name, index.asset_names()) + " (see '" + Remedy{Remedy::Kind::list_packages} +
+                           "' for every asset)", {.asset = std::string(name)});
     }
     // Installed candidates that did not build still count: choosing another in their place would
     // be a guess, and one chosen is reported as not built.

@@ -1,11 +1,15 @@
 #include "hoc_api.hpp"
 
+#include "advice.hpp"
+
 namespace glia::plugin {
+
+std::string words(std::string_view text) { return advice::words(text); }
 
 void raise_if(const std::string& error) {
     static std::string message; // outlives the longjmp
     if (!error.empty()) {
-        message = error;
+        message = words(error);
         hoc_execerror(message.c_str(), nullptr);
     }
 }

@@ -10,10 +10,15 @@
 #include "neuron_api.hpp"
 
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
 namespace glia::plugin {
+
+/// The plugin's one rendering point for the core's remedies (glia/remedy.hpp): `text` with each
+/// worded as advice to the user. Every message the plugin raises (raise_if) or reports passes here.
+std::string words(std::string_view text);
 
 /// Raises a hoc error with `error` unless it is empty. Call with no C++ objects alive.
 void raise_if(const std::string& error);

@@ -35,7 +35,7 @@ PluginState& state() {
 
 void report(const std::string& text) {
     if (nrnmpi_myid < 1) {
-        std::fprintf(stderr, "glia: %s\n", text.c_str());
+        std::fprintf(stderr, "glia: %s\n", words(text).c_str());
     }
 }
 

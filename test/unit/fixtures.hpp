@@ -2,6 +2,8 @@
 // Builders and checks that several unit suites share: mods and packages made in memory (no files,
 // no NMODL text: only the name and kind the index needs), and the message of a glia::Error.
 
+#include "advice.hpp"
+
 #include "glia/error.hpp"
 #include "glia/package.hpp"
 
@@ -29,12 +31,13 @@ inline Package pkg(const std::string& name, std::vector<ModFile> mods) {
     return p;
 }
 
-/// The message of the glia::Error that `f` throws, or "(no error)".
+/// The message of the glia::Error that `f` throws, its remedies worded as the front ends word them,
+/// or "(no error)".
 inline std::string message_of(const std::function<void()>& f) {
     try {
         f();
     } catch (const Error& e) {
-        return e.what();
+        return advice::words(e.what());
     }
     return "(no error)";
 }

@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 using namespace glia;
+using glia::test::message_of;
 using glia::test::mod;
 using glia::test::pkg;
 
@@ -20,12 +21,8 @@ Index sample_index() {
 }
 
 std::string error_of(const Index& index, const std::string& name, const Constraint& c = {}) {
-    try {
-        resolve(index, name, c);
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(resolved)";
+    std::string message = message_of([&] { resolve(index, name, c); });
+    return message == "(no error)" ? "(resolved)" : message;
 }
 
 } // namespace
