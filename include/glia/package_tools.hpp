@@ -14,14 +14,14 @@
 namespace glia {
 
 /// Creates the skeleton of package `name` in `dir` (which must not exist or be empty):
-/// `glia-package.yaml`, `README.md` and an empty `mods/`. Throws InvalidName for a bad name
-/// and Error if `dir` already holds files.
-void create_package(const fs::path& dir, const std::string& name);
+/// `glia-package.yaml`, `README.md` (a title, then `readme`: the front end's words on how to go on)
+/// and an empty `mods/`. Throws InvalidName for a bad name and Error if `dir` already holds files.
+void create_package(const fs::path& dir, const std::string& name, const std::string& readme = {});
 
 /// The asset and variant `glia add` gives `file` when the user names none: `<asset>.mod` is
 /// variant 0, `<asset>__<variant>.mod` that variant, `glia__<pkg>__<asset>__<variant>.mod` its
 /// asset and variant; a file name that is no valid asset falls back to the NEURON block's name.
-/// Throws InvalidName, saying to pass --asset, when neither gives a valid name.
+/// Throws InvalidName, saying to name the asset, when neither gives a valid name.
 MechanismName guess_mod_name(const fs::path& file, const NmodlInfo& info);
 
 /// What `add_mod_file` did.

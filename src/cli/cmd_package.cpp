@@ -11,6 +11,19 @@
 #include <optional>
 
 namespace glia::cli {
+namespace {
+
+// What a new package's README tells its author after the title.
+constexpr const char* kNewPackageReadme =
+    "A glia package of NEURON mechanisms.\n\n"
+    "Add mechanisms with `glia add FILE.mod` (in this folder), validate with `glia check`,\n"
+    "try them in NEURON with `glia test` and install with `glia install .`.\n\n"
+    "`mods/<asset>.mod` is the default variant `0` of an asset, `mods/<asset>__<variant>.mod`\n"
+    "another variant. A hoc model uses an asset as `glia_insert(\"<asset>\")` after\n"
+    "`load_file(\"glia.hoc\")`; a Python model after `import glia`, as\n"
+    "`glia.insert(section, \"<asset>\")`.\n";
+
+} // namespace
 
 int cmd_new(const Args& args) {
     po::options_description options("options");
@@ -27,7 +40,7 @@ int cmd_new(const Args& args) {
     }
     std::string name = vm["name"].as<std::string>();
     fs::path dir = vm.count("dir") ? fs::path(vm["dir"].as<std::string>()) : fs::path(name);
-    create_package(dir, name);
+    create_package(dir, name, kNewPackageReadme);
     std::cout << "created package '" << name << "' in " << dir.string() << "\n"
               << "next: cd " << dir.string() << " && glia add FILE.mod && glia check\n";
     return 0;
@@ -55,6 +68,12 @@ int cmd_add(const Args& args) {
     std::string variant = vm.count("variant") ? vm["variant"].as<std::string>() : "";
     if (files.size() > 1 && (!asset.empty() || !variant.empty())) {
         throw Error("--asset and --variant name one mod; add the files one by one: glia add FILE.mod --asset A");
+    }
+    if (!asset.empty()) {
+        check_name(asset, NamePart::asset, "--asset");
+    }
+    if (!variant.empty()) {
+        check_name(variant, NamePart::variant, "--variant");
     }
     for (const auto& file : files) {
         AddResult added = add_mod_file(vm["package"].as<std::string>(), file, asset, variant, vm.count("replace"));
@@ -119,6 +138,7 @@ int cmd_import(const Args& args) {
     }
     ImportOptions import;
     import.name = vm["name"].as<std::string>();
+    check_name(import.name, NamePart::package, "--name");
     if (vm.count("out")) {
         import.out = vm["out"].as<std::string>();
     }

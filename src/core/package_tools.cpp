@@ -5,17 +5,22 @@
 #include "glia/error.hpp"
 #include "glia/made_marker.hpp"
 #include "glia/process.hpp"
+#include "glia/remedy.hpp"
 #include "glia/text.hpp"
 #include "glia/yaml_util.hpp"
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <unistd.h>
 
 namespace glia {
 
 namespace {
+
+using Kind = Remedy::Kind;
+using Modifier = Remedy::Modifier;
 
 bool is_empty_dir(const fs::path& dir) {
     boost::system::error_code ec;
@@ -95,11 +100,13 @@ std::string tail_lines(const std::string& text, size_t count) {
     return out;
 }
 
-// Refuses an import into `target` that could lose anything not made by 'glia import': the source
-// itself (or a folder holding it or inside it), and any folder but a package 'glia import' made,
-// which it replaces only with --replace.
+// Refuses an import into `target` that could lose anything an import did not make: the source
+// itself (or a folder holding it or inside it), and any folder but a package an import made,
+// which it replaces only when told to.
 void check_import_target(const fs::path& source, const fs::path& target, const ImportOptions& options) {
-    std::string elsewhere = "choose another place with '--out FOLDER' or another name with '--name NAME'";
+    const Remedy import{Kind::import_folder};
+    std::string elsewhere = "choose another place with '" + Remedy{Kind::import_folder, {}, Modifier::other_place} +
+                            "' or another name with '" + Remedy{Kind::import_folder, {}, Modifier::other_name} + "'";
     if (paths_overlap(source, target)) {
         throw Error(target.string() + " is the folder being imported, or holds it or lies inside it; glia never "
                     "writes over the files it imports: " + elsewhere);
@@ -109,13 +116,16 @@ void check_import_target(const fs::path& source, const fs::path& target, const I
         return;
     }
     if (!fs::is_regular_file(target / kManifestName, ec) || !has_made_marker(target, MadeBy::import)) {
-        throw Error(target.string() + " already exists and is not a package made by 'glia import' (no " +
+        throw Error(target.string() + " already exists and is not a package made by '" + import + "' (no " +
                     kMadeMarkerName + " beside its " + kManifestName + "), so glia leaves it alone: " + elsewhere);
     }
     if (!options.replace) {
-        throw Error(target.string() + " already holds a package made by 'glia import'; replace it with 'glia import " +
-                    source.string() + " --name " + options.name + (options.out.empty() ? "" : " --out " +
-                    options.out.string()) + " --replace', or " + elsewhere);
+        Remedy replace{Kind::import_folder, {source.string(), options.name}, Modifier::replace};
+        if (!options.out.empty()) {
+            replace.args.push_back(options.out.string());
+        }
+        throw Error(target.string() + " already holds a package made by '" + import + "'; replace it with '" +
+                    replace + "', or " + elsewhere);
     }
 }
 
@@ -162,26 +172,18 @@ std::string sanitize_asset_name(const std::string& text) {
     return out;
 }
 
-void create_package(const fs::path& dir, const std::string& name) {
+void create_package(const fs::path& dir, const std::string& name, const std::string& readme) {
     check_name(name, NamePart::package); // the CLI names the command
     boost::system::error_code ec;
     if (fs::exists(dir, ec) && !is_empty_dir(dir)) {
-        throw Error(dir.string() + " already exists and is not empty; choose another folder ('glia new " + name +
-                    " --dir <folder>') or remove it");
+        throw Error(dir.string() + " already exists and is not empty; choose another folder ('" +
+                    Remedy{Kind::create_package, {name}, Modifier::other_place} + "') or remove it");
     }
     fs::path staging = staging_dir_beside(dir);
     try {
         fs::create_directories(staging / "mods");
         write_file_atomic(staging / kManifestName, manifest_text(name, "NEURON mechanisms of " + name));
-        write_file_atomic(staging / "README.md",
-                          "# " + name + "\n\n"
-                          "A glia package of NEURON mechanisms.\n\n"
-                          "Add mechanisms with `glia add FILE.mod` (in this folder), validate with `glia check`,\n"
-                          "try them in NEURON with `glia test` and install with `glia install .`.\n\n"
-                          "`mods/<asset>.mod` is the default variant `0` of an asset, `mods/<asset>__<variant>.mod`\n"
-                          "another variant. A hoc model uses an asset as `glia_insert(\"<asset>\")` after\n"
-                          "`load_file(\"glia.hoc\")`; a Python model after `import glia`, as\n"
-                          "`glia.insert(section, \"<asset>\")`.\n");
+        write_file_atomic(staging / "README.md", "# " + name + "\n\n" + readme);
         if (fs::exists(dir, ec)) {
             fs::remove(dir); // empty, checked above
         }
@@ -216,48 +218,52 @@ MechanismName guess_mod_name(const fs::path& file, const NmodlInfo& info) {
         return {"", info.name, std::string(kDefaultVariant)};
     }
     throw InvalidName(file.string() + ": cannot name an asset after the file name '" + stem +
-                      "' or the NEURON block; give one: 'glia add " + file.string() + " --asset <Name>'");
+                      "' or the NEURON block; give one: '" +
+                      Remedy{Kind::add_mod, {file.string()}, Modifier::name_asset} + "'");
 }
 
-AddResult add_mod_file(const fs::path& package_dir, const fs::path& file, std::string asset, std::string variant,
-                       bool replace) {
+namespace {
+
+// The package at `package_dir`, if a mod can be added to it by convention.
+Package package_to_add_to(const fs::path& package_dir, const fs::path& file) {
     if (!is_package_dir(package_dir)) {
-        throw Error(package_dir.string() + " is not a package (no " + kManifestName +
-                    "); run 'glia add' inside a package, or make one with 'glia new NAME'");
+        throw Error(package_dir.string() + " is not a package (no " + kManifestName + "); run '" +
+                    Remedy{Kind::add_mod} + "' inside a package, or make one with '" +
+                    Remedy{Kind::create_package, {"NAME"}} + "'");
     }
     Package package = load_package(package_dir);
     if (manifest_lists_mods(package_dir)) {
-        throw Error((package_dir / kManifestName).string() +
-                    ": the manifest lists its mods explicitly, so 'glia add' cannot add one by convention; copy " +
-                    file.string() + " into the package and add an entry '- {file: mods/" +
-                    file.filename().string() + ", asset: <Name>}' to 'mods:'");
+        throw Error((package_dir / kManifestName).string() + ": the manifest lists its mods explicitly, so '" +
+                    Remedy{Kind::add_mod} + "' cannot add one by convention; copy " + file.string() +
+                    " into the package and add an entry '- {file: mods/" + file.filename().string() +
+                    ", asset: <Name>}' to 'mods:'");
     }
-    std::string text = read_file(file);
-    NmodlInfo info = scan_nmodl(text, file.string());
-    MechanismName guessed = guess_mod_name(file, info);
-    MechanismName name{package.name, asset.empty() ? guessed.asset : asset,
-                       variant.empty() ? guessed.variant : variant};
-    check_name(name.asset, NamePart::asset, "--asset");
-    check_name(name.variant, NamePart::variant, "--variant");
+    return package;
+}
 
-    fs::path mods = package_dir / "mods";
-    std::string leaf = name.asset + (name.variant == kDefaultVariant ? "" : "__" + name.variant) + ".mod";
-    fs::path target = mods / leaf;
+// Refuses to put `name` at `target` over a mod already there (unless `replace`) or beside another
+// mod of the package with the same name.
+void check_add_target(const Package& package, const fs::path& file, const MechanismName& name,
+                      const fs::path& target, bool replace) {
+    const Remedy rename{Kind::add_mod, {file.string()}, Modifier::name_variant};
     boost::system::error_code ec;
     if (fs::exists(target, ec) && !replace) {
-        throw Error(target.string() + " already exists (" + name.pretty() + "); overwrite it with 'glia add " +
-                    file.string() + " --replace', or choose another name with 'glia add " + file.string() +
-                    " --asset <Name> --variant <variant>'");
+        throw Error(target.string() + " already exists (" + name.pretty() + "); overwrite it with '" +
+                    Remedy{Kind::add_mod, {file.string()}, Modifier::replace} +
+                    "', or choose another name with '" + rename + "'");
     }
     for (const auto& mod : package.mods) {
         if (mod.name == name && fs::absolute(mod.path) != fs::absolute(target)) {
             throw Error(name.pretty() + " is already provided by " + mod.path.string() +
-                        "; choose another name with 'glia add " + file.string() + " --asset <Name> --variant <variant>'");
+                        "; choose another name with '" + rename + "'");
         }
     }
+}
 
-    AddResult result;
-    // Includes first: once the mod is in place the package must already be complete.
+// Copies the files `file` INCLUDEs (relative ones) into the same relative place under `mods`.
+void copy_includes(const fs::path& file, const NmodlInfo& info, const fs::path& mods, bool replace,
+                   AddResult& result) {
+    boost::system::error_code ec;
     fs::path source_dir = file.parent_path().empty() ? fs::path(".") : file.parent_path();
     for (const auto& include : info.includes) {
         fs::path from = include_file(source_dir, include);
@@ -277,18 +283,40 @@ AddResult add_mod_file(const fs::path& package_dir, const fs::path& file, std::s
         }
         if (fs::exists(to, ec) && !replace) {
             throw Error(to.string() + " already exists with other content (INCLUDE'd by " + file.string() +
-                        "); overwrite it with 'glia add " + file.string() + " --replace'");
+                        "); overwrite it with '" + Remedy{Kind::add_mod, {file.string()}, Modifier::replace} + "'");
         }
         copy_file_replacing(from, to);
         result.copied.push_back(to);
     }
+}
+
+} // namespace
+
+AddResult add_mod_file(const fs::path& package_dir, const fs::path& file, std::string asset, std::string variant,
+                       bool replace) {
+    Package package = package_to_add_to(package_dir, file);
+    std::string text = read_file(file);
+    NmodlInfo info = scan_nmodl(text, file.string());
+    MechanismName guessed = guess_mod_name(file, info);
+    MechanismName name{package.name, asset.empty() ? guessed.asset : asset,
+                       variant.empty() ? guessed.variant : variant};
+    check_name(name.asset, NamePart::asset); // a front end checks its options first, under their names
+    check_name(name.variant, NamePart::variant);
+
+    fs::path mods = package_dir / "mods";
+    std::string leaf = name.asset + (name.variant == kDefaultVariant ? "" : "__" + name.variant) + ".mod";
+    fs::path target = mods / leaf;
+    check_add_target(package, file, name, target, replace);
+
+    AddResult result;
+    copy_includes(file, info, mods, replace, result); // first: once the mod is in place the package is complete
     fs::create_directories(mods);
     write_file_atomic(target, text);
     result.copied.insert(result.copied.begin(), target);
     if (info.kind == MechanismKind::nothing) {
         result.notes.push_back(file.string() + " declares SUFFIX nothing: it adds functions (" +
                                std::to_string(info.functions.size()) +
-                               ") but no mechanism, so glia_insert cannot use it");
+                               ") but no mechanism, so it cannot be inserted into a section");
     }
     result.mod = ModFile{name, target, info};
     return result;
@@ -298,98 +326,134 @@ bool CheckReport::ok() const {
     return std::none_of(findings.begin(), findings.end(), [](const CheckFinding& f) { return f.error; });
 }
 
-CheckReport check_package(const fs::path& dir, const Toolchain* toolchain) {
-    CheckReport report;
-    auto error = [&](std::string message) { report.findings.push_back({true, std::move(message)}); };
-    auto warning = [&](std::string message) { report.findings.push_back({false, std::move(message)}); };
-    boost::system::error_code ec;
-    if (!fs::is_directory(dir, ec)) {
-        error(dir.string() + ": no such folder");
-        return report;
+namespace {
+
+// The stages of check_package, each adding its findings to the report.
+struct PackageCheck {
+    CheckReport& report;
+    void error(std::string message) { report.findings.push_back({true, std::move(message)}); }
+    void warning(std::string message) { report.findings.push_back({false, std::move(message)}); }
+
+    // The package in `dir`, if it reads; else the findings say why.
+    std::optional<Package> read(const fs::path& dir) {
+        boost::system::error_code ec;
+        if (!fs::is_directory(dir, ec)) {
+            error(dir.string() + ": no such folder");
+            return std::nullopt;
+        }
+        if (!is_package_dir(dir)) {
+            error(dir.string() + ": not a package: no " + std::string(kManifestName) + " (create a package with '" +
+                  Remedy{Kind::create_package, {"NAME"}} + "', or turn a folder of mods into one with '" +
+                  Remedy{Kind::import_folder, {"DIR", "NAME"}} + "')");
+            return std::nullopt;
+        }
+        std::optional<Package> package;
+        try {
+            package = load_package(dir);
+        } catch (const Error& e) {
+            error(e.what());
+            return std::nullopt;
+        }
+        report.package = package->name;
+        if (!fs::exists(dir / kManifestName, ec)) {
+            warning(dir.string() + ": no " + std::string(kManifestName) +
+                    " (a legacy Glia package); add one with 'name: " + package->name + "'");
+        }
+        if (package->mods.empty()) {
+            warning(dir.string() + ": the package has no mechanisms; add one with '" +
+                    Remedy{Kind::add_mod, {"FILE.mod"}} + "'");
+        }
+        return package;
     }
-    if (!is_package_dir(dir)) {
-        error(dir.string() + ": not a package: no " + std::string(kManifestName) +
-              " (create a package with 'glia new NAME', or turn a folder of mods into one with "
-              "'glia import DIR --name NAME')");
-        return report;
-    }
-    Package package;
-    try {
-        package = load_package(dir);
-    } catch (const Error& e) {
-        error(e.what());
-        return report;
-    }
-    report.package = package.name;
-    if (!fs::exists(dir / kManifestName, ec)) {
-        warning(dir.string() + ": no " + std::string(kManifestName) +
-                " (a legacy Glia package); add one with 'name: " + package.name + "'");
-    }
-    if (package.mods.empty()) {
-        warning(dir.string() + ": the package has no mechanisms; add one with 'glia add FILE.mod'");
-    }
-    std::map<std::string, const ModFile*> functions;
-    for (const auto& mod : package.mods) {
+
+    // Every INCLUDE is found inside the package.
+    void includes(const fs::path& dir, const ModFile& mod) {
+        boost::system::error_code ec;
         fs::path mod_dir = mod.path.parent_path();
         for (const auto& include : mod.nmodl.includes) {
             fs::path file = include_file(mod_dir, include);
             if (!fs::is_regular_file(file, ec)) {
                 error(mod.path.string() + ": INCLUDE \"" + include + "\" not found in " + mod_dir.string() +
-                      "; copy it into the package (or 'glia add' the mod again from its original folder)");
+                      "; copy it into the package (or '" + Remedy{Kind::add_mod} +
+                      "' the mod again from its original folder)");
             } else if (!resolves_within(file, dir)) {
                 error(mod.path.string() + ": INCLUDE \"" + include + "\" leads outside the package (to " +
                       fs::canonical(file, ec).string() + "); a package must be self-contained: copy the file "
                       "into the package and INCLUDE it by a path relative to the mod");
             }
         }
-        if (mod.nmodl.kind == MechanismKind::nothing) {
-            warning(mod.path.string() + ": SUFFIX nothing: " + mod.name.pretty() +
-                    " adds functions but no mechanism; glia_insert cannot use it");
-            for (const auto& function : mod.nmodl.functions) {
-                auto [it, inserted] = functions.emplace(function, &mod);
-                if (!inserted) {
-                    error(mod.path.string() + ": function " + function + " is also defined by " +
-                          it->second->path.string() + "; NEURON cannot load both (rename one)");
-                }
+    }
+
+    // SUFFIX nothing mods add functions, which must not clash with each other's (`functions`: name -> mod).
+    void functions(const ModFile& mod, std::map<std::string, const ModFile*>& functions) {
+        if (mod.nmodl.kind != MechanismKind::nothing) {
+            return;
+        }
+        warning(mod.path.string() + ": SUFFIX nothing: " + mod.name.pretty() +
+                " adds functions but no mechanism; it cannot be inserted into a section");
+        for (const auto& function : mod.nmodl.functions) {
+            auto [it, inserted] = functions.emplace(function, &mod);
+            if (!inserted) {
+                error(mod.path.string() + ": function " + function + " is also defined by " +
+                      it->second->path.string() + "; NEURON cannot load both (rename one)");
             }
         }
     }
-    if (!toolchain) {
+
+    // Every mod, rewritten to its full name, translates with nocmodl.
+    void translation(const Package& package, const Toolchain& toolchain) {
+        fs::path work = fs::temp_directory_path() / fs::unique_path("glia-check-%%%%%%%%");
+        fs::create_directories(work);
+        for (const auto& mod : package.mods) {
+            ProcessResult r = translate_for_check(mod, toolchain, work);
+            if (r.ok()) {
+                report.checked.push_back(mod.name);
+            } else {
+                error(mod.path.string() + ": nocmodl cannot translate " + mod.name.pretty() + ":" +
+                      tail_lines(r.output, 8));
+            }
+        }
+        boost::system::error_code ec;
+        fs::remove_all(work, ec);
+    }
+};
+
+} // namespace
+
+CheckReport check_package(const fs::path& dir, const Toolchain* toolchain) {
+    CheckReport report;
+    PackageCheck check{report};
+    std::optional<Package> package = check.read(dir);
+    if (!package) {
         return report;
     }
-    fs::path work = fs::temp_directory_path() / fs::unique_path("glia-check-%%%%%%%%");
-    fs::create_directories(work);
-    for (const auto& mod : package.mods) {
-        ProcessResult r = translate_for_check(mod, *toolchain, work);
-        if (r.ok()) {
-            report.checked.push_back(mod.name);
-        } else {
-            error(mod.path.string() + ": nocmodl cannot translate " + mod.name.pretty() + ":" +
-                  tail_lines(r.output, 8));
-        }
+    std::map<std::string, const ModFile*> functions;
+    for (const auto& mod : package->mods) {
+        check.includes(dir, mod);
+        check.functions(mod, functions);
     }
-    fs::remove_all(work, ec);
+    if (toolchain) {
+        check.translation(*package, *toolchain);
+    }
     return report;
 }
 
-ImportReport import_mod_folder(const fs::path& source, const ImportOptions& options,
-                               const std::vector<Package>& installed) {
-    check_name(options.name, NamePart::package, "--name");
-    boost::system::error_code ec;
-    if (!fs::is_directory(source, ec)) {
-        throw Error(source.string() + ": no such folder (glia import DIR --name PKG takes a folder of .mod files)");
-    }
-    ImportReport report;
-    fs::path out = options.out.empty() ? fs::current_path() : options.out;
-    report.package_dir = out / options.name;
-    check_import_target(source, report.package_dir, options);
+namespace {
 
-    struct Pending {
-        fs::path file;
-        NmodlInfo info;
-        std::string text;
-    };
-    std::vector<Pending> pending;
+// A mod of the folder being imported, read.
+struct PendingMod {
+    fs::path file;
+    NmodlInfo info;
+    std::string text;
+};
+
+const PendingMod& pending_of(const std::vector<PendingMod>& pending, const fs::path& file) {
+    return *std::find_if(pending.begin(), pending.end(), [&](const PendingMod& p) { return p.file == file; });
+}
+
+// Every readable mod under `source`; the unreadable ones go to `report.skipped`.
+std::vector<PendingMod> read_mod_folder(const fs::path& source, ImportReport& report) {
+    std::vector<PendingMod> pending;
     for (const auto& file : mod_files_under(source)) {
         try {
             std::string text = read_file(file);
@@ -403,14 +467,18 @@ ImportReport import_mod_folder(const fs::path& source, const ImportOptions& opti
         throw Error(source.string() + ": no readable .mod files to import" +
                     (report.skipped.empty() ? std::string() : ": " + report.skipped.front()));
     }
+    return pending;
+}
 
-    // Asset names come from NEURON blocks (SUFFIX nothing mods from their file names); a name met
-    // again becomes a variant named after its file, so nothing is silently dropped.
+// The names of the imported mods, into `report.mods`. Asset names come from NEURON blocks (SUFFIX
+// nothing mods from their file names); a name met again becomes a variant named after its file, so
+// nothing is silently dropped.
+void name_imported_mods(const std::vector<PendingMod>& pending, const std::string& package, ImportReport& report) {
     std::set<MechanismName> taken;
-    for (auto& p : pending) {
+    for (const auto& p : pending) {
         // A legacy glia__<pkg>__<asset>__<variant>.mod keeps its asset and variant, as discovery reads it.
         if (auto legacy = try_parse_full_name(file_stem_of(p.file))) {
-            MechanismName name{options.name, legacy->asset, legacy->variant};
+            MechanismName name{package, legacy->asset, legacy->variant};
             if (taken.insert(name).second) {
                 report.mods.push_back({p.file, name, p.info.kind});
                 continue;
@@ -426,14 +494,14 @@ ImportReport import_mod_folder(const fs::path& source, const ImportOptions& opti
             report.renamed.push_back(p.file.string() + ": '" + wanted + "' is no valid asset name; imported as '" +
                                      asset + "'");
         }
-        MechanismName name{options.name, asset, std::string(kDefaultVariant)};
+        MechanismName name{package, asset, std::string(kDefaultVariant)};
         if (taken.count(name)) {
             std::string variant = sanitize_asset_name(file_stem_of(p.file));
             if (variant.empty() || variant == kDefaultVariant) {
                 variant = "v";
             }
             std::string base = variant;
-            for (int n = 2; taken.count({options.name, asset, variant}); ++n) {
+            for (int n = 2; taken.count({package, asset, variant}); ++n) {
                 variant = base + std::to_string(n);
             }
             name.variant = variant;
@@ -443,55 +511,71 @@ ImportReport import_mod_folder(const fs::path& source, const ImportOptions& opti
         taken.insert(name);
         report.mods.push_back({p.file, name, p.info.kind});
     }
-    if (report.mods.empty()) {
-        throw Error(source.string() + ": no .mod file could be imported");
-    }
+}
 
+// Copies the INCLUDEs of `mod` that lie inside `source` into `staging/mods`, at their place relative
+// to `source`; `carried` holds what is copied already.
+void carry_includes(const ImportedMod& mod, const PendingMod& p, const fs::path& source, const fs::path& staging,
+                    std::set<fs::path>& carried, ImportReport& report) {
+    boost::system::error_code ec;
+    for (const auto& include : p.info.includes) {
+        fs::path from = include_file(mod.source.parent_path(), include);
+        fs::path rel = fs::relative(from, source, ec);
+        if (!fs::is_regular_file(from, ec)) {
+            report.skipped.push_back(mod.source.string() + ": INCLUDE \"" + include +
+                                     "\" not found; the mod will not translate until it is added");
+            continue;
+        }
+        if (ec || !is_contained_relative(rel)) {
+            report.skipped.push_back(mod.source.string() + ": INCLUDE \"" + include + "\" is outside " +
+                                     source.string() + " and was not carried along");
+            continue;
+        }
+        if (carried.insert(rel).second) {
+            copy_file_replacing(from, staging / "mods" / rel);
+            report.includes.push_back(from);
+        }
+    }
+}
+
+// Writes the imported package into `staging`: the mods, their includes, a manifest, a README and
+// the mark of an import.
+void write_imported_package(const fs::path& staging, const fs::path& source, const std::string& package,
+                            const std::vector<PendingMod>& pending, ImportReport& report) {
+    fs::create_directories(staging / "mods");
+    std::set<fs::path> carried;
+    YAML::Node mods_list(YAML::NodeType::Sequence);
+    for (const auto& mod : report.mods) {
+        const PendingMod& p = pending_of(pending, mod.source);
+        // Keep each file's path relative to the imported folder, so INCLUDEs between them still resolve.
+        fs::path relative = fs::relative(mod.source, source);
+        fs::create_directories((staging / "mods" / relative).parent_path());
+        write_file_atomic(staging / "mods" / relative, p.text);
+        mods_list.push_back(flow_map({{"file", "mods/" + relative.generic_string()},
+                                      {"asset", mod.name.asset},
+                                      {"variant", mod.name.variant}}));
+        carry_includes(mod, p, source, staging, carried, report);
+    }
+    YAML::Node mods;
+    mods["mods"] = mods_list;
+    write_file_atomic(staging / kManifestName,
+                      manifest_text(package, "imported from " + fs::absolute(source).string()) +
+                          "# Assets are named after their NEURON blocks; the files keep their original names.\n" +
+                          emit_yaml(mods) + "\n");
+    write_file_atomic(staging / "README.md", "# " + package + "\n\nImported from `" + fs::absolute(source).string() +
+                                                 "`.\nEach asset is named after its NEURON block; see " +
+                                                 kManifestName + " for the files.\n");
+    write_made_marker(staging, MadeBy::import);
+}
+
+// Writes the package in a staging folder beside `report.package_dir` and renames it into place, so a
+// failed import leaves nothing behind.
+void publish_import(const fs::path& source, const ImportOptions& options, const std::vector<PendingMod>& pending,
+                    ImportReport& report) {
+    boost::system::error_code ec;
     fs::path staging = staging_dir_beside(report.package_dir);
     try {
-        fs::create_directories(staging / "mods");
-        std::set<fs::path> carried;
-        std::string manifest = manifest_text(options.name, "imported from " + fs::absolute(source).string());
-        YAML::Node mods_list(YAML::NodeType::Sequence);
-        for (const auto& mod : report.mods) {
-            const Pending& p = *std::find_if(pending.begin(), pending.end(),
-                                             [&](const Pending& q) { return q.file == mod.source; });
-            // Keep each file's path relative to the imported folder, so INCLUDEs between them still resolve.
-            fs::path relative = fs::relative(mod.source, source);
-            fs::create_directories((staging / "mods" / relative).parent_path());
-            write_file_atomic(staging / "mods" / relative, p.text);
-            mods_list.push_back(flow_map({{"file", "mods/" + relative.generic_string()},
-                                          {"asset", mod.name.asset},
-                                          {"variant", mod.name.variant}}));
-            for (const auto& include : p.info.includes) {
-                fs::path from = include_file(mod.source.parent_path(), include);
-                fs::path rel = fs::relative(from, source, ec);
-                if (!fs::is_regular_file(from, ec)) {
-                    report.skipped.push_back(mod.source.string() + ": INCLUDE \"" + include +
-                                             "\" not found; the mod will not translate until it is added");
-                    continue;
-                }
-                if (ec || !is_contained_relative(rel)) {
-                    report.skipped.push_back(mod.source.string() + ": INCLUDE \"" + include +
-                                             "\" is outside " + source.string() + " and was not carried along");
-                    continue;
-                }
-                if (carried.insert(rel).second) {
-                    copy_file_replacing(from, staging / "mods" / rel);
-                    report.includes.push_back(from);
-                }
-            }
-        }
-        YAML::Node mods;
-        mods["mods"] = mods_list;
-        manifest += "# Assets are named after their NEURON blocks; the files keep their original names.\n" +
-                    emit_yaml(mods) + "\n";
-        write_file_atomic(staging / kManifestName, manifest);
-        write_file_atomic(staging / "README.md", "# " + options.name + "\n\nImported by `glia import` from `" +
-                                                     fs::absolute(source).string() +
-                                                     "`.\nEach asset is named after its NEURON block; see " +
-                                                     kManifestName + " for the files.\n");
-        write_made_marker(staging, MadeBy::import);
+        write_imported_package(staging, source, options.name, pending, report);
         try {
             load_package(staging); // the result must be a valid package before it is put in place
         } catch (const Error& e) {
@@ -518,25 +602,45 @@ ImportReport import_mod_folder(const fs::path& source, const ImportOptions& opti
         fs::remove_all(staging, ec);
         throw;
     }
+}
 
-    // What overlaps with the packages already on the search path.
-    Index index(installed);
-    std::map<std::string, std::string> installed_functions;
+// The SUFFIX-nothing functions the packages on the search path define, each with its mechanism.
+std::map<std::string, std::string> functions_of(const std::vector<Package>& installed) {
+    std::map<std::string, std::string> functions;
     for (const auto& package : installed) {
         for (const auto& mod : package.mods) {
             if (mod.nmodl.kind == MechanismKind::nothing) {
                 for (const auto& function : mod.nmodl.functions) {
-                    installed_functions.emplace(function, mod.name.pretty());
+                    functions.emplace(function, mod.name.pretty());
                 }
             }
         }
     }
-    std::set<std::string> reported; // one line per asset, however many variants it has
+    return functions;
+}
+
+// The packages besides `package` that provide the asset of `mod`, as "a, b"; empty if none.
+std::string other_providers(const ImportedMod& mod, const Index& index, const std::string& package) {
+    const auto* candidates = index.find(mod.name.asset);
+    std::set<std::string> others;
+    for (size_t i = 0; candidates && i < candidates->size(); ++i) {
+        if ((*candidates)[i].name.package != package) {
+            others.insert((*candidates)[i].name.package);
+        }
+    }
+    return join({others.begin(), others.end()}, ", ");
+}
+
+// What of the import overlaps with the packages already on the search path: SUFFIX-nothing functions
+// defined twice, and assets also provided elsewhere (one line per asset, however many variants it has).
+void report_clashes(const std::vector<PendingMod>& pending, const std::vector<Package>& installed,
+                    const std::string& package, ImportReport& report) {
+    Index index(installed);
+    std::map<std::string, std::string> installed_functions = functions_of(installed);
+    std::set<std::string> reported;
     for (const auto& mod : report.mods) {
         if (mod.kind == MechanismKind::nothing) {
-            const Pending& p = *std::find_if(pending.begin(), pending.end(),
-                                             [&](const Pending& q) { return q.file == mod.source; });
-            for (const auto& function : p.info.functions) {
+            for (const auto& function : pending_of(pending, mod.source).info.functions) {
                 auto it = installed_functions.find(function);
                 if (it != installed_functions.end()) {
                     report.clashes.push_back("function " + function + " of " + mod.name.pretty() +
@@ -546,27 +650,36 @@ ImportReport import_mod_folder(const fs::path& source, const ImportOptions& opti
             }
             continue;
         }
-        const auto* candidates = index.find(mod.name.asset);
-        if (!candidates || !reported.insert(mod.name.asset).second) {
-            continue;
+        std::string others = other_providers(mod, index, package);
+        if (!others.empty() && reported.insert(mod.name.asset).second) {
+            report.clashes.push_back("asset " + mod.name.asset + " is also provided by " + others +
+                                     "; models asking for '" + mod.name.asset + "' will need a preference: '" +
+                                     Remedy{Kind::choose, {mod.name.asset, package}} + "'");
         }
-        std::set<std::string> others;
-        for (const auto& c : *candidates) {
-            if (c.name.package != options.name) {
-                others.insert(c.name.package);
-            }
-        }
-        if (others.empty()) {
-            continue;
-        }
-        std::string list;
-        for (const auto& other : others) {
-            list += (list.empty() ? "" : ", ") + other;
-        }
-        report.clashes.push_back("asset " + mod.name.asset + " is also provided by " + list +
-                                 "; models asking for '" + mod.name.asset + "' will need a preference: 'glia select " +
-                                 mod.name.asset + " --pkg=" + options.name + "'");
     }
+}
+
+} // namespace
+
+ImportReport import_mod_folder(const fs::path& source, const ImportOptions& options,
+                               const std::vector<Package>& installed) {
+    check_name(options.name, NamePart::package); // a front end checks its options first, under their names
+    boost::system::error_code ec;
+    if (!fs::is_directory(source, ec)) {
+        throw Error(source.string() + ": no such folder (" + Remedy{Kind::import_folder, {"DIR", "PKG"}} +
+                    " takes a folder of .mod files)");
+    }
+    ImportReport report;
+    fs::path out = options.out.empty() ? fs::current_path() : options.out;
+    report.package_dir = out / options.name;
+    check_import_target(source, report.package_dir, options);
+    std::vector<PendingMod> pending = read_mod_folder(source, report);
+    name_imported_mods(pending, options.name, report);
+    if (report.mods.empty()) {
+        throw Error(source.string() + ": no .mod file could be imported");
+    }
+    publish_import(source, options, pending, report);
+    report_clashes(pending, installed, options.name, report);
     return report;
 }
 
