@@ -89,8 +89,8 @@ using LockResolver = std::function<const Candidate&(const Index&, std::string_vi
 Lock make_lock(const std::vector<Package>& packages, const std::vector<std::string>& assets,
                std::vector<LockSkip>* skipped = nullptr, const LockResolver& resolver = {});
 
-/// The YAML text of `lock`.
-std::string format_lock(const Lock& lock);
+/// The YAML text of `lock`, after `header` (the front end's comment lines, each starting with '#').
+std::string format_lock(const Lock& lock, const std::string& header = {});
 
 /// Reads a lock file; throws ParseError (file:line:column) if malformed or of another version.
 Lock read_lock(const fs::path& path);

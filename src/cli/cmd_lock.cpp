@@ -12,6 +12,15 @@
 #include <iostream>
 
 namespace glia::cli {
+namespace {
+
+// What a lock file tells whoever opens it.
+constexpr const char* kLockHeader =
+    "# glia.lock -- written by 'glia lock'. While this file is in the working directory, glia\n"
+    "# refuses to load packages whose locked mechanisms changed. Re-run 'glia lock' to accept\n"
+    "# changes; delete the file to stop checking.\n";
+
+} // namespace
 
 int cmd_lock(const Args& args) {
     po::options_description options("options");
@@ -54,7 +63,7 @@ int cmd_lock(const Args& args) {
                           [&](const Index& index, std::string_view name) -> const Candidate& {
                               return scopes.resolve(index, name);
                           });
-    write_file_atomic(path, format_lock(lock));
+    write_file_atomic(path, format_lock(lock, kLockHeader));
     for (const auto& entry : lock.entries) {
         std::cout << "locked " << entry.asset << " -> " << entry.name.full() << "  " << entry.hash << "\n";
     }

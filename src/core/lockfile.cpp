@@ -2,6 +2,7 @@
 
 #include "glia/discovery.hpp"
 #include "glia/error.hpp"
+#include "glia/remedy.hpp"
 #include "glia/resolver.hpp"
 #include "glia/sha256.hpp"
 #include "glia/yaml_util.hpp"
@@ -15,27 +16,28 @@ namespace {
 // A file's hash is the plain SHA-256 of its content, so `sha256sum Kv1.mod` shows the same digits.
 std::string content_hash(const std::string& text) { return sha256_hex(text); }
 
-std::string asset_list(const Lock& lock) {
-    std::string list;
+// Locking the assets of `lock` again, which accepts their current versions.
+Remedy relock(const Lock& lock) {
+    Remedy remedy{Remedy::Kind::lock};
     for (const auto& entry : lock.entries) {
-        list += " " + entry.asset;
+        remedy.args.push_back(entry.asset);
     }
-    return list;
+    return remedy;
 }
 
-/// 'glia lock <the assets of the old file>' in its folder: what re-locks an old lock file.
+/// Locking the assets of the old file again, in its folder: what re-locks an old lock file.
 std::string relock_command(const YAML::Node& root, const fs::path& path) {
-    std::string command = "glia lock";
+    Remedy lock{Remedy::Kind::lock};
     try {
         for (const auto& node : root["mechanisms"]) {
             YAML::Node asset = node["asset"] ? node["asset"] : node["name"];
-            command += " " + asset.as<std::string>();
+            lock.args.push_back(asset.as<std::string>());
         }
     } catch (const YAML::Exception&) {
-        command = "glia lock ASSET...";
+        lock.args = {"ASSET..."};
     }
     fs::path dir = path.parent_path();
-    return "'" + command + "' in " + (dir.empty() ? std::string(".") : dir.string());
+    return "'" + lock + "' in " + (dir.empty() ? std::string(".") : dir.string());
 }
 
 bool is_sha256_hex(const std::string& text) {
@@ -127,16 +129,16 @@ Lock make_lock(const std::vector<Package>& packages, const std::vector<std::stri
             }
         } catch (const Error&) {
             if (skipped) {
-                skipped->push_back({asset, "ambiguous: choose one with 'glia select " + asset +
-                                               " --pkg=...', or name it in full (glia__<package>__" + asset +
-                                               "__<variant>) on the 'glia lock' command line"});
+                skipped->push_back({asset, "ambiguous: choose one with '" + Remedy{Remedy::Kind::choose, {asset, "..."}} +
+                                               "', or name it in full (glia__<package>__" + asset + "__<variant>) on the '" +
+                                               Remedy{Remedy::Kind::lock} + "' command line"});
             }
         }
     }
     return lock;
 }
 
-std::string format_lock(const Lock& lock) {
+std::string format_lock(const Lock& lock, const std::string& header) {
     // yaml-cpp's emitter quotes every name as YAML needs, so any file name reads back unchanged.
     YAML::Emitter out;
     out << YAML::BeginMap << YAML::Key << "version" << YAML::Value << kLockVersion;
@@ -158,17 +160,14 @@ std::string format_lock(const Lock& lock) {
     if (!out.good()) {
         throw InternalError("cannot write the lock file: " + out.GetLastError());
     }
-    return std::string("# glia.lock -- written by 'glia lock'. While this file is in the working directory, glia\n"
-                       "# refuses to load packages whose locked mechanisms changed. Re-run 'glia lock' to accept\n"
-                       "# changes; delete the file to stop checking.\n") +
-           out.c_str() + "\n";
+    return header + out.c_str() + "\n";
 }
 
 Lock read_lock(const fs::path& path) {
     YAML::Node root = parse_yaml(read_file(path), path);
     if (!root.IsMap()) {
         throw ParseError(path.string() + ":1:1: a lock file is a mapping with 'version' and 'mechanisms' "
-                                         "(write a new one with 'glia lock')");
+                                         "(write a new one with '" + Remedy{Remedy::Kind::lock} + "')");
     }
     check_yaml_keys(root, {"version", "mechanisms"}, path);
     std::string version = root["version"] ? yaml_scalar(root["version"], "'version'", path) : "";
@@ -181,7 +180,7 @@ Lock read_lock(const fs::path& path) {
                              relock_command(root, path));
         }
         throw ParseError(where + "unsupported lock file version (this glia reads version " +
-                         std::to_string(kLockVersion) + "); write a new one with 'glia lock'");
+                         std::to_string(kLockVersion) + "); write a new one with '" + Remedy{Remedy::Kind::lock} + "'");
     }
     Lock lock;
     YAML::Node mechanisms = root["mechanisms"];
@@ -302,8 +301,8 @@ void check_lock_in(const fs::path& dir, const std::vector<Package>& packages) {
     for (const auto& problem : problems) {
         message += "\n  " + problem.entry.name.full() + " (asset " + problem.entry.asset + "): " + problem.what;
     }
-    message += "\nRestore the locked versions, or accept the current ones with 'glia lock" + asset_list(lock) +
-               "' in " + (dir.empty() ? std::string(".") : dir.string()) + ".";
+    message += "\nRestore the locked versions, or accept the current ones with '" + relock(lock) + "' in " +
+               (dir.empty() ? std::string(".") : dir.string()) + ".";
     throw LockMismatch(message);
 }
 
