@@ -1,6 +1,8 @@
 #pragma once
 // A minimal JSON value for --json output: objects keep insertion order.
 
+#include "advice.hpp"
+
 #include "glia/package.hpp"
 
 #include <cmath>
@@ -50,9 +52,10 @@ class Json {
 
 std::string json_quote(const std::string& text);
 
+// The core's remedies are worded first: once escaped, the output's filter (main.cpp) cannot see them.
 inline std::string json_quote(const std::string& text) {
     std::string out = "\"";
-    for (unsigned char c : text) {
+    for (unsigned char c : advice::words(text)) {
         switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;

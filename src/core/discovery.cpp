@@ -5,6 +5,7 @@
 #include "glia/install_dirs.hpp"
 #include "glia/package_list.hpp"
 #include "glia/python_packages.hpp"
+#include "glia/remedy.hpp"
 #include "glia/scan_memo.hpp"
 
 #include <algorithm>
@@ -96,7 +97,7 @@ std::string package_source(const Package& package) {
         return "GLIA_PATH";
     }
     if (package.origin == "user") {
-        return "the user's packages (glia install)";
+        return "the user's packages (" + Remedy{Remedy::Kind::install} + ")";
     }
     if (package.origin == "install") {
         return "the packages shipped with glia";
@@ -120,12 +121,12 @@ std::string advice_to_remove(const std::string& package, const fs::path& file) {
                    ")";
         }
         if (root.origin == "user") {
-            return "uninstall package '" + package + "' ('glia uninstall " + package + "')";
+            return "uninstall package '" + package + "' ('" + Remedy{Remedy::Kind::uninstall, {package}} + "')";
         }
         if (root.origin == "python") {
             return "uninstall the Python distribution that installs package '" + package + "' into " +
-                   root.dir.string() + " ('" + root.python.string() + " -m pip uninstall <distribution>'; 'glia show-pkg " +
-                   package + "' names it)";
+                   root.dir.string() + " ('" + root.python.string() + " -m pip uninstall <distribution>'; '" +
+                   Remedy{Remedy::Kind::show_package, {package}} + "' names it)";
         }
         return "remove package '" + package + "' from the packages installed with glia in " + root.dir.string();
     }

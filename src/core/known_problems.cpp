@@ -3,6 +3,7 @@
 #include "glia/cache.hpp"
 #include "glia/error.hpp"
 #include "glia/hash.hpp"
+#include "glia/remedy.hpp"
 
 #include <map>
 #include <sstream>
@@ -69,7 +70,7 @@ ProblemReport sort_out_problems(const std::vector<std::string>& problems, const 
 
 std::string known_problems_line(size_t known) {
     return std::to_string(known) + (known == 1 ? " known problem" : " known problems") +
-           ", unchanged since an earlier start, not repeated ('glia compile' lists them all)";
+           ", unchanged since an earlier start, not repeated ('" + Remedy{Remedy::Kind::build} + "' lists them all)";
 }
 
 } // namespace glia

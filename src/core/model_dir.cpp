@@ -4,6 +4,7 @@
 #include "glia/error.hpp"
 #include "glia/lockfile.hpp"
 #include "glia/preferences.hpp"
+#include "glia/remedy.hpp"
 
 #include <cstdlib>
 
@@ -58,7 +59,7 @@ ModelDir model_dir_at_load(bool via_glia_hoc) {
                     "' is relative, and glia, loaded by load_file(\"glia.hoc\") (which runs in glia.hoc's folder), "
                     "cannot tell your model's folder: set " +
                     kModelDirVariable +
-                    " to it, make the entry absolute, or load glia with nrn_load_dll(\"/path/to/libglia.so\")");
+                    " to it, make the entry absolute, or load glia with " + Remedy{Remedy::Kind::load_plugin_by_path});
     }
     return {{}, false, "$PWD"};
 }
@@ -108,8 +109,8 @@ fs::path confirm_model_dir(const ModelDir& at_load, const fs::path& cwd) {
                 at_load.dir.string() + ", and NEURON now works in " + cwd.string() +
                 ", and the two pick different files (" + differ + "). Set " + kModelDirVariable +
                 " to the model's folder (e.g. " + kModelDirVariable + "=" + cwd.string() +
-                "), start NEURON from that folder in a shell, or load glia with nrn_load_dll(\"/path/to/libglia.so\") "
-                "or import glia from it.");
+                "), start NEURON from that folder in a shell, or load glia with " + Remedy{Remedy::Kind::load_plugin_by_path} +
+                " or import glia from it.");
 }
 
 } // namespace glia

@@ -2,6 +2,7 @@
 
 #include "glia/error.hpp"
 #include "glia/names.hpp"
+#include "glia/remedy.hpp"
 #include "glia/suggest.hpp"
 
 #include <algorithm>
@@ -58,7 +59,7 @@ std::vector<std::string> listed_but_missing(const PackageList& list, const std::
         }
         std::string error = listed.origin + ": package '" + listed.name + "' is listed to load but not installed";
         error += did_you_mean(listed.name, names);
-        errors.push_back(error + " (see 'glia list'; install it or take it off the list)");
+        errors.push_back(error + " (see '" + Remedy{Remedy::Kind::list_packages} + "'; install it or take it off the list)");
     }
     return errors;
 }

@@ -2,6 +2,7 @@
 
 #include "glia/discovery.hpp"
 #include "glia/index.hpp"
+#include "glia/remedy.hpp"
 
 #include <map>
 
@@ -36,7 +37,7 @@ std::string NameClash::describe() const {
                 ") defines it too and was taken first. To choose " + left_out.package + "'s instead, " +
                 (kept.package == left_out.package ? "take one of the two mods out of package '" + kept.package + "'"
                                                   : advice_to_remove(kept.package, kept_file)) +
-                "; 'glia list' shows where each package comes from.";
+                "; '" + Remedy{Remedy::Kind::list_packages} + "' shows where each package comes from.";
     }
     return text;
 }

@@ -1,6 +1,7 @@
 #include "glia/toolchain.hpp"
 
 #include "glia/error.hpp"
+#include "glia/remedy.hpp"
 #include "glia/text.hpp"
 
 #include <sstream>
@@ -154,7 +155,8 @@ Toolchain detect_toolchain() {
     tc.neuron_prefix = env_or("GLIA_NEURON_PREFIX", GLIA_NEURON_PREFIX);
     const fs::path& p = tc.neuron_prefix;
     const std::string fix = " Install NEURON's development files (Debian: apt-get install neuron neuron-dev), "
-                            "or point GLIA_NEURON_PREFIX at a NEURON installation; 'glia doctor' checks the setup.";
+                            "or point GLIA_NEURON_PREFIX at a NEURON installation; '" +
+                            Remedy{Remedy::Kind::check_setup} + "' checks the setup.";
     tc.nocmodl = first_existing({p / "bin" / "nocmodl"});
     if (tc.nocmodl.empty()) {
         throw Error("NEURON's translator nocmodl not found in " + (p / "bin").string() + "." + fix);

@@ -58,7 +58,8 @@ std::string resolve_call(const std::string& call, const std::string& asset, int 
 }
 
 std::string not_loaded_error(const std::string& call, const std::string& neuron_name) {
-    return call + ": " + neuron_name + " is not loaded in NEURON (did it fail to build? run 'glia compile' to see why)";
+    return call + ": " + neuron_name + " is not loaded in NEURON (did it fail to build? run '" +
+           Remedy{Remedy::Kind::build} + "' to see why)";
 }
 
 std::string describe_call(const char* name, int strings) {
