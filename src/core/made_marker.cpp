@@ -3,14 +3,16 @@
 namespace glia {
 
 namespace {
-const char* command_of(MadeBy maker) { return maker == MadeBy::import ? "glia import" : "glia install"; }
+// The maker's name as the mark's format has always spelled it (older glia wrote and read these words):
+// a fact of the file format, read back by has_made_marker, not advice to run anything.
+const char* maker_name(MadeBy maker) { return maker == MadeBy::import ? "glia import" : "glia install"; }
 
-std::string marker_line(MadeBy maker) { return std::string("made-by: ") + command_of(maker); }
+std::string marker_line(MadeBy maker) { return std::string("made-by: ") + maker_name(maker); }
 
 } // namespace
 
 void write_made_marker(const fs::path& dir, MadeBy maker) {
-    write_file_atomic(dir / kMadeMarkerName, std::string("# This folder was made by '") + command_of(maker) +
+    write_file_atomic(dir / kMadeMarkerName, std::string("# This folder was made by '") + maker_name(maker) +
                                                  "'; glia replaces or removes only folders it made.\n" +
                                                  marker_line(maker) + "\n");
 }
