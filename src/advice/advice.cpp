@@ -34,6 +34,15 @@ std::string option(Kind kind, Modifier modifier) {
     return "";
 }
 
+// `command FIRST` then the second and third arguments (if given) after their option names.
+std::string with_options(const Remedy& r, const std::string& command, const char* second, const char* third) {
+    if (r.args.empty()) {
+        return command;
+    }
+    std::string text = command + " " + arg(r, 0) + second + arg(r, 1);
+    return r.args.size() > 2 ? text + third + arg(r, 2) : text;
+}
+
 // The glia command's subcommand and arguments for an act, without its option.
 std::string command_line(const Remedy& r) {
     switch (r.kind) {
@@ -41,22 +50,10 @@ std::string command_line(const Remedy& r) {
     case Kind::build_model_folder: return "glia nrnivmodl" + joined(r.args);
     case Kind::list_packages: return "glia list";
     case Kind::show_package: return "glia show-pkg" + joined(r.args);
-    case Kind::choose: {
-        if (r.args.empty()) {
-            return "glia select";
-        }
-        std::string text = "glia select " + arg(r, 0) + " --pkg=" + arg(r, 1);
-        return r.args.size() > 2 ? text + " --variant=" + arg(r, 2) : text;
-    }
+    case Kind::choose: return with_options(r, "glia select", " --pkg=", " --variant=");
     case Kind::lock: return "glia lock" + joined(r.args);
     case Kind::create_package: return "glia new" + joined(r.args);
-    case Kind::import_folder: {
-        if (r.args.empty()) {
-            return "glia import";
-        }
-        std::string text = "glia import " + arg(r, 0) + " --name " + arg(r, 1);
-        return r.args.size() > 2 ? text + " --out " + arg(r, 2) : text;
-    }
+    case Kind::import_folder: return with_options(r, "glia import", " --name ", " --out ");
     case Kind::add_mod: return "glia add" + joined(r.args);
     case Kind::check_package: return "glia check" + joined(r.args);
     case Kind::install: return "glia install" + joined(r.args);
