@@ -57,6 +57,10 @@ struct Contribution {
     bool package_wide = false; ///< whether a package-wide default contributed
 };
 
+/// "label: what it asks", marked when a package-wide default contributed, with `[origin]`: one
+/// line of the list that `glia show` prints and a resolution error quotes.
+std::string describe(const Contribution& c);
+
 /// Everything that decides how an asset resolves, for `glia show` and for error messages.
 struct Explanation {
     std::string asset;

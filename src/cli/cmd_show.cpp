@@ -147,9 +147,7 @@ int show_asset(const Explanation& ex, bool json) {
     } else {
         std::cout << "preferences, weakest first:\n";
         for (const auto& c : ex.contributions) {
-            std::cout << "  " << c.scope << ": " << describe(c.constraint)
-                      << (c.package_wide ? " (package-wide default)" : "")
-                      << (c.origin.empty() ? "" : "  [" + c.origin + "]") << "\n";
+            std::cout << "  " << describe(c) << "\n";
         }
         std::cout << "in force: "
                   << (ex.combined.package.empty() ? "any package" : "package " + ex.combined.package + " (from " +

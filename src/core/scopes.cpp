@@ -36,13 +36,17 @@ std::string list_candidates(const std::vector<Candidate>& candidates) {
 std::string in_force(const std::vector<Contribution>& contributions) {
     std::string text = "\nThe preferences in force for it, weakest first:";
     for (const auto& c : contributions) {
-        text += "\n  " + c.scope + ": " + describe(c.constraint) + (c.package_wide ? " (package-wide default)" : "") +
-                (c.origin.empty() ? "" : "  [" + c.origin + "]");
+        text += "\n  " + describe(c);
     }
     return text;
 }
 
 } // namespace
+
+std::string describe(const Contribution& c) {
+    return c.scope + ": " + describe(c.constraint) + (c.package_wide ? " (package-wide default)" : "") +
+           (c.origin.empty() ? "" : "  [" + c.origin + "]");
+}
 
 std::string_view scope_kind_name(ScopeKind kind) {
     switch (kind) {
