@@ -23,6 +23,13 @@ namespace glia {
 /// The record of what glia nrnivmodl wrote into a model folder's `x86_64/`.
 inline constexpr const char* kModelRecordName = ".glia-nrnivmodl";
 
+/// What the library says when NEURON loads it, long after the front end that built it has finished:
+/// the front end's words for what the user can do then.
+struct LibraryAdvice {
+    std::string lacking;   ///< mods failed to build: how to see why
+    std::string no_plugin; ///< glia's plugin cannot be loaded: how to build the library again (with or without glia)
+};
+
 /// What `build_model_library` builds, and how.
 struct ModelLibraryOptions {
     fs::path folder;              ///< the model folder: `x86_64/` goes here
@@ -31,6 +38,7 @@ struct ModelLibraryOptions {
     std::string loadflags;        ///< nrnivmodl's -loadflags: added to the link
     bool strict = false;          ///< a mod that fails fails the build, as in nrnivmodl: nothing is written
     fs::path plugin;              ///< the libglia.so the library loads after its own mods; empty: none
+    LibraryAdvice advice;         ///< what the library tells the user when it loads
     BuildOptions build;           ///< jobs, force, verbose, log (its `link` is ignored)
 };
 
@@ -52,8 +60,10 @@ ModelLibraryResult build_model_library(const ModelLibraryOptions& options, const
 /// The registration unit of the library (nrnivmodl's `mod_func.cpp`): a `modl_reg()` that prints
 /// nrnivmodl's banner, registers `mods` in order, names the mods in `lacking` and, if `plugin` is
 /// not empty, loads glia's plugin and calls its `modl_reg()`. `banner` names each mod as nrnivmodl's
-/// banner does (relative to the folder, so two folders with the same mods share one library).
+/// banner does (relative to the folder, so two folders with the same mods share one library); `advice`
+/// ends what it prints about lacking mods and a plugin it cannot load.
 std::string model_registration_unit(const std::vector<const ModFile*>& mods, const std::vector<ModFailure>& lacking,
-                                    const fs::path& plugin, const std::vector<std::string>& banner);
+                                    const fs::path& plugin, const std::vector<std::string>& banner,
+                                    const LibraryAdvice& advice);
 
 } // namespace glia

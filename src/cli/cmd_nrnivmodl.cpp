@@ -47,6 +47,8 @@ int cmd_nrnivmodl(const Args& given) {
     if (!vm.count("no-glia")) {
         model.plugin = fs::canonical(existing_plugin());
     }
+    model.advice = {"run 'glia nrnivmodl' in the model folder to see why",
+                    "run 'glia nrnivmodl' again, or 'glia nrnivmodl --no-glia' to leave glia out"};
     model.build.jobs = jobs;
     model.build.force = vm.count("force") > 0;
     model.build.verbose = vm.count("verbose") > 0;

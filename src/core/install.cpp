@@ -5,6 +5,7 @@
 #include "glia/error.hpp"
 #include "glia/made_marker.hpp"
 #include "glia/process.hpp"
+#include "glia/remedy.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -107,7 +108,8 @@ fs::path package_root_in(const fs::path& unpacked, const fs::path& archive) {
 // Refuses to `act` on a folder of the package directory that 'glia install' did not put there.
 void refuse_unless_installed(const fs::path& dir, const std::string& act) {
     if (!has_made_marker(dir, MadeBy::install)) {
-        throw Error(dir.string() + " was not put there by 'glia install' (it has no " + kMadeMarkerName +
+        throw Error(dir.string() + " was not put there by '" + Remedy{Remedy::Kind::install} + "' (it has no " +
+                    kMadeMarkerName +
                     " mark: copied or linked by hand, or installed by an older glia), so glia does not " + act +
                     " it; move it out of " + dir.parent_path().string() + " yourself if it should go");
     }
@@ -154,8 +156,9 @@ fs::path package_folder_of(const fs::path& source, const fs::path& stage_root, T
         throw Error(source.string() + ": no such package folder or archive");
     }
     if (!is_package_dir(source)) {
-        throw Error(source.string() + ": not a package (no " + std::string(kManifestName) +
-                    "); make one with 'glia new NAME' or 'glia import DIR --name NAME'");
+        throw Error(source.string() + ": not a package (no " + std::string(kManifestName) + "); make one with '" +
+                    Remedy{Remedy::Kind::create_package, {"NAME"}} + "' or '" +
+                    Remedy{Remedy::Kind::import_folder, {"DIR", "NAME"}} + "'");
     }
     return source;
 }
@@ -166,16 +169,13 @@ bool check_target(const fs::path& target, const InstallRequest& request, const f
     boost::system::error_code ec;
     bool exists = fs::exists(target, ec);
     if (exists && !request.replace) {
-        throw Error("package '" + request.name + "' is already installed in " + target.string() +
-                    "; run 'glia install --replace " + request.source_in.string() +
-                    "' to replace it, or 'glia "
-                    "uninstall " +
-                    request.name + "' first");
+        throw Error("package '" + request.name + "' is already installed in " + target.string() + "; run '" +
+                    Remedy{Remedy::Kind::install, {request.source_in.string()}, Remedy::Modifier::replace} +
+                    "' to replace it, or '" + Remedy{Remedy::Kind::uninstall, {request.name}} + "' first");
     }
     if (exists && paths_overlap(target, package_source)) {
         throw Error(request.source.string() + " is the installed copy of '" + request.name +
-                    "' itself, or holds it "
-                    "or lies in it");
+                    "' itself, or holds it or lies in it");
     }
     if (exists) {
         refuse_unless_installed(target, "replace");
@@ -207,8 +207,9 @@ bool put_in_place(TempTree& staged, const fs::path& target, bool exists, const f
             fs::exists(target, ec)) {
             // Another glia install of the same package finished between our check and our rename.
             throw Error("package '" + request.name + "' was installed in " + target.string() +
-                        " by another glia at the same time; this copy was not installed (run 'glia install --replace " +
-                        request.source_in.string() + "' to put this one in its place)");
+                        " by another glia at the same time; this copy was not installed (run '" +
+                        Remedy{Remedy::Kind::install, {request.source_in.string()}, Remedy::Modifier::replace} +
+                        "' to put this one in its place)");
         }
         throw Error("cannot install '" + request.name + "' into " + target.string() + ": " + e.code().message());
     }
@@ -287,9 +288,10 @@ fs::path uninstall_package(const std::string& name, const fs::path& packages_dir
         }
         if (!elsewhere.empty()) {
             throw Error("package '" + name + "' is not in " + packages_dir.string() + " but in " + elsewhere +
-                        ", which 'glia uninstall' does not manage (remove it from GLIA_PATH, or delete it by hand)");
+                        ", which '" + Remedy{Remedy::Kind::uninstall} +
+                        "' does not manage (remove it from GLIA_PATH, or delete it by hand)");
         }
-        throw Error("package '" + name + "' is not installed (see 'glia list')");
+        throw Error("package '" + name + "' is not installed (see '" + Remedy{Remedy::Kind::list_packages} + "')");
     }
     refuse_unless_installed(found, "remove");
     // Rename out of the scanned folder first: the package disappears at once and as a whole.

@@ -6,6 +6,7 @@
 #include "glia/hash.hpp"
 #include "glia/manifest.hpp"
 #include "glia/process.hpp"
+#include "glia/remedy.hpp"
 #include "glia/scan_memo.hpp"
 #include "glia/text.hpp"
 
@@ -270,8 +271,8 @@ void refuse_foreign_files(const fs::path& out, const Record& record) {
     throw Error(join(names, ", ") + (foreign.size() > 1 ? " were" : " was") +
                 " not written by glia (NEURON's nrnivmodl writes these names), and glia does not replace files "
                 "it did not create. Remove them (rm -f '" +
-                join(names, "' '") + "') or the whole " + out.string() +
-                " folder, then run 'glia nrnivmodl' again; glia leaves everything else in it alone");
+                join(names, "' '") + "') or the whole " + out.string() + " folder, then run '" +
+                Remedy{Remedy::Kind::build_model_folder} + "' again; glia leaves everything else in it alone");
 }
 
 // The registration unit of the mods that built, banner names as NEURON's nrnivmodl prints them.
@@ -290,7 +291,7 @@ std::string registration_unit(const ModelLibraryResult& result, const PackageLib
             banner.push_back(all_names[m]);
         }
     }
-    return model_registration_unit(registered, result.failures, options.plugin, banner);
+    return model_registration_unit(registered, result.failures, options.plugin, banner, options.advice);
 }
 
 // The library's cache key: all that goes into it.
@@ -328,7 +329,8 @@ Record write_model_files(const fs::path& out, const fs::path& library, const std
 } // namespace
 
 std::string model_registration_unit(const std::vector<const ModFile*>& mods, const std::vector<ModFailure>& lacking,
-                                    const fs::path& plugin, const std::vector<std::string>& banner) {
+                                    const fs::path& plugin, const std::vector<std::string>& banner,
+                                    const LibraryAdvice& advice) {
     std::string text = "// Written by glia nrnivmodl: what NEURON's nrnivmodl writes as mod_func.cpp";
     text += plugin.empty() ? ".\n" : ", then glia's plugin.\n";
     text += "#include <stdio.h>\n#include <dlfcn.h>\nextern int nrnmpi_myid;\nextern int nrn_nobanner_;\n"
@@ -352,17 +354,19 @@ std::string model_registration_unit(const std::vector<const ModFile*>& mods, con
             files.push_back(failure.file.filename().string());
         }
         text += "  if (nrnmpi_myid < 1) fputs(" +
-                c_literal("glia: this library lacks " + join(files, ", ") +
-                          " (they failed to build; run 'glia nrnivmodl' in the model folder to see why)\n") +
+                c_literal("glia: this library lacks " + join(files, ", ") + " (they failed to build; " +
+                          advice.lacking + ")\n") +
                 ", stderr);\n";
     }
     if (!plugin.empty()) {
-        text += "  void* glia = dlopen(" + c_literal(plugin.string()) + ", RTLD_NOW | RTLD_GLOBAL);\n"
+        text += "  void* glia = dlopen(" + c_literal(plugin.string()) +
+                ", RTLD_NOW | RTLD_GLOBAL);\n"
                 "  void (*glia_reg)(void) = glia ? (void (*)(void))dlsym(glia, \"modl_reg\") : 0;\n"
                 "  if (glia_reg) {\n    glia_reg();\n  } else if (nrnmpi_myid < 1) {\n"
                 "    fprintf(stderr, \"glia: cannot load glia's plugin %s: %s; this folder's mechanisms are loaded, "
-                "glia's packages are not (run 'glia nrnivmodl' again, or 'glia nrnivmodl --no-glia' to leave glia "
-                "out)\\n\", " + c_literal(plugin.string()) + ", glia ? \"it has no modl_reg\" : dlerror());\n  }\n";
+                "glia's packages are not (%s)\\n\", " +
+                c_literal(plugin.string()) + ", glia ? \"it has no modl_reg\" : dlerror(), " +
+                c_literal(advice.no_plugin) + ");\n  }\n";
     }
     text += "}\n}\n";
     return text;
