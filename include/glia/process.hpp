@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// Running the build tools as child processes.
+/// Running the build tools as child processes, and the seam the builder runs them through.
 
 #include "glia/fs.hpp"
 
@@ -17,11 +17,25 @@ struct ProcessResult {
     bool ok() const { return exit_code == 0; }
 };
 
+/// Environment variables a child gets besides (or instead of) ours.
+using ExtraEnv = std::vector<std::pair<std::string, std::string>>;
+
 /// Runs `argv` in `cwd` with extra environment variables and waits for it.
-ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& cwd,
-                          const std::vector<std::pair<std::string, std::string>>& extra_env = {});
+ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& cwd, const ExtraEnv& extra_env = {});
 
 /// `argv` joined into one line for messages.
 std::string command_line(const std::vector<std::string>& argv);
+
+/// How the builder runs its tools (ninja's CommandRunner): `system_runner()` runs them for real;
+/// a unit test puts in one that plays them, to drive their failures. Called from several
+/// threads at once.
+class CommandRunner {
+  public:
+    virtual ~CommandRunner() = default;
+    virtual ProcessResult run(const std::vector<std::string>& argv, const fs::path& cwd, const ExtraEnv& extra_env) = 0;
+};
+
+/// The runner that starts real processes (run_process).
+CommandRunner& system_runner();
 
 } // namespace glia

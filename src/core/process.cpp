@@ -48,16 +48,9 @@ std::string command_line(const std::vector<std::string>& argv) {
     return line;
 }
 
-ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& cwd,
-                          const std::vector<std::pair<std::string, std::string>>& extra_env) {
-    ProcessResult result;
-    int pipe_fds[2];
-    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
-        result.output = std::string("cannot create a pipe: ") + std::strerror(errno);
-        return result;
-    }
-
-    // The child's environment: ours, with the extra variables replacing any of the same name.
+namespace {
+// The child's environment: ours, with the extra variables replacing any of the same name.
+std::vector<std::string> child_environment(const ExtraEnv& extra_env) {
     std::vector<std::string> env_strings;
     for (char** e = environ; *e; ++e) {
         std::string entry = *e;
@@ -72,58 +65,115 @@ ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& 
     for (const auto& [name, value] : extra_env) {
         env_strings.push_back(name + "=" + value);
     }
-    std::vector<char*> envp;
-    for (auto& entry : env_strings) {
-        envp.push_back(entry.data());
-    }
-    envp.push_back(nullptr);
-    std::vector<std::string> args = argv;
-    std::vector<char*> argp;
-    for (auto& arg : args) {
-        argp.push_back(arg.data());
-    }
-    argp.push_back(nullptr);
+    return env_strings;
+}
 
+// `strings` as the null-terminated array exec takes; it points into `strings`.
+std::vector<char*> c_array(std::vector<std::string>& strings) {
+    std::vector<char*> array;
+    for (auto& entry : strings) {
+        array.push_back(entry.data());
+    }
+    array.push_back(nullptr);
+    return array;
+}
+
+// The child's standard output and error go to `out`, its input comes from /dev/null, and it
+// starts in `cwd`. Returns 0, or the errno of the first action that could not be recorded.
+int prepare_actions(posix_spawn_file_actions_t& actions, int out, const fs::path& cwd) {
+    int rc = posix_spawn_file_actions_adddup2(&actions, out, STDOUT_FILENO);
+    rc = rc ? rc : posix_spawn_file_actions_adddup2(&actions, out, STDERR_FILENO);
+    rc = rc ? rc : posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    if (!rc && !cwd.empty()) {
+        rc = posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+    }
+    return rc;
+}
+
+// Starts `argv` with its output into `out`; returns 0 or the errno that stopped it (then
+// `failure` says what failed).
+int spawn(const std::vector<std::string>& argv, const fs::path& cwd, const ExtraEnv& extra_env, int out, pid_t& pid,
+          std::string& failure) {
+    std::vector<std::string> env_strings = child_environment(extra_env);
+    std::vector<std::string> args = argv;
+    std::vector<char*> envp = c_array(env_strings), argp = c_array(args);
     posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    if (!cwd.empty()) {
-        posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+    if (int rc = posix_spawn_file_actions_init(&actions)) {
+        failure = "cannot prepare to run '" + argv.front() + "': " + std::strerror(rc);
+        return rc;
     }
-    pid_t pid = 0;
-    int rc = ::posix_spawnp(&pid, argp[0], &actions, nullptr, argp.data(), envp.data());
+    int rc = prepare_actions(actions, out, cwd);
+    if (rc) {
+        failure = "cannot prepare to run '" + argv.front() + "' in " + cwd.string() + ": " + std::strerror(rc);
+    } else if ((rc = ::posix_spawnp(&pid, argp[0], &actions, nullptr, argp.data(), envp.data()))) {
+        failure = cannot_start(argv.front(), rc);
+    }
     posix_spawn_file_actions_destroy(&actions);
-    ::close(pipe_fds[1]);
-    if (rc != 0) {
-        ::close(pipe_fds[0]);
-        result.exit_code = 127;
-        result.output = cannot_start(argv.front(), rc);
-        return result;
-    }
+    return rc;
+}
+
+// Everything written to `fd` until its writers close it.
+std::string read_all(int fd) {
+    std::string output;
     char buffer[4096];
     for (;;) {
-        ssize_t n = ::read(pipe_fds[0], buffer, sizeof buffer);
+        ssize_t n = ::read(fd, buffer, sizeof buffer);
         if (n > 0) {
-            result.output.append(buffer, static_cast<size_t>(n));
+            output.append(buffer, static_cast<size_t>(n));
         } else if (n == 0 || errno != EINTR) {
-            break;
+            return output;
         }
     }
-    ::close(pipe_fds[0]);
+}
+
+// Waits for `pid`: its exit status, or 128+signal when a signal killed it.
+int wait_for(pid_t pid) {
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     if (WIFEXITED(status)) {
-        result.exit_code = WEXITSTATUS(status);
-    } else if (WIFSIGNALED(status)) {
-        result.exit_code = 128 + WTERMSIG(status);
+        return WEXITSTATUS(status);
     }
+    return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
+}
+} // namespace
+
+ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& cwd, const ExtraEnv& extra_env) {
+    ProcessResult result;
+    int pipe_fds[2];
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
+        result.output = std::string("cannot create a pipe: ") + std::strerror(errno);
+        return result;
+    }
+    pid_t pid = 0;
+    int rc = spawn(argv, cwd, extra_env, pipe_fds[1], pid, result.output);
+    ::close(pipe_fds[1]);
+    if (rc != 0) {
+        ::close(pipe_fds[0]);
+        result.exit_code = 127;
+        return result;
+    }
+    result.output = read_all(pipe_fds[0]);
+    ::close(pipe_fds[0]);
+    result.exit_code = wait_for(pid);
     if (result.exit_code == 127 && result.output.empty()) {
         result.output = "cannot run '" + argv.front() + "' (exit status 127)";
     }
     return result;
+}
+
+namespace {
+class SystemRunner : public CommandRunner {
+  public:
+    ProcessResult run(const std::vector<std::string>& argv, const fs::path& cwd, const ExtraEnv& extra_env) override {
+        return run_process(argv, cwd, extra_env);
+    }
+};
+} // namespace
+
+CommandRunner& system_runner() {
+    static SystemRunner runner;
+    return runner;
 }
 
 } // namespace glia
