@@ -3,6 +3,7 @@
 /// Building packages into mechanism libraries (DESIGN.md, "Build and cache"):
 /// rewrite -> nocmodl -> compile -> link, one library per package, keyed by content.
 
+#include "glia/disk.hpp"
 #include "glia/fs.hpp"
 #include "glia/names.hpp"
 #include "glia/package.hpp"
@@ -54,6 +55,10 @@ struct BuildOptions {
     std::vector<fs::path> include_dirs;
     /// Receives progress lines (`[k/n] pkg.asset(variant)`) and, when verbose, commands.
     std::function<void(const std::string&)> log;
+    /// Who runs the tools and does the file operations: the system's, unless a unit test puts in
+    /// its own to drive failures (process.hpp, disk.hpp).
+    CommandRunner* runner = &system_runner();
+    Disk* disk = &system_disk();
 };
 
 /// Counts of what a build did, for tests and benchmarks.
@@ -78,6 +83,20 @@ struct BuildResult {
 /// is not read at all; see manifest.hpp.
 BuildResult build_packages(const std::vector<Package>& packages, const Toolchain& toolchain,
                            const fs::path& cache, const BuildOptions& options);
+
+/// A library linked from objects in the cache: `link_library`'s outcome.
+struct LinkedLibrary {
+    fs::path path;     ///< where the cache keeps it; empty if it could not be made
+    std::string key;   ///< its key: of its name, the link command and its objects
+    std::string error; ///< why there is none: the linker's output, or why it could not be published
+};
+
+/// The link step of `build_packages`, on its own: links `objects` (objects in the cache, which
+/// names them by their keys) into library `name` (`libglia-<name>.so`) in the cache, unless the
+/// cache has it (or `options.force`). Call it holding the cache's lock (CacheLock): it works in
+/// scratch space, which another build holding the lock would take as a dead build's.
+LinkedLibrary link_library(const std::string& name, const std::vector<fs::path>& objects, const Toolchain& toolchain,
+                           const fs::path& cache, const BuildOptions& options, BuildStats& stats);
 
 /// The name of the file nocmodl translates for `mod`, without `.mod`; nocmodl names the C file and
 /// the registration function after it: the full name, or the file's own stem for an `own_name` mod.

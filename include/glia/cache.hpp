@@ -16,6 +16,7 @@
 /// Whoever writes anything else here holds the lock, so scratch space found by a lock holder was
 /// left by a build that died, and is removed.
 
+#include "glia/disk.hpp"
 #include "glia/fs.hpp"
 
 #include <cstdint>
@@ -36,21 +37,27 @@ std::string cache_problem(const fs::path& root);
 /// cache_problem's reason for any other directory. A cache glia may only read is not marked.
 void claim_cache(const fs::path& root);
 
-/// An exclusive lock on `<root>/lock`, held for the lifetime of the object.
+/// An exclusive lock on `<root>/lock` (a FileLock), held for the lifetime of the object.
 class CacheLock {
   public:
     /// Claims the cache (claim_cache) and blocks until the lock is held; throws glia::Error if
     /// `root` is not glia's cache or cannot be created.
     explicit CacheLock(const fs::path& root);
-    ~CacheLock();
     /// True if the lock file is gone: the cache was removed while the lock was held.
-    bool removed() const;
-    CacheLock(const CacheLock&) = delete;
-    CacheLock& operator=(const CacheLock&) = delete;
+    bool removed() const { return lock_.removed(); }
 
   private:
-    int fd_ = -1;
+    FileLock lock_;
 };
+
+/// Where the cache keeps the object of key `key`: `objects/<kk>/<key>.o`.
+fs::path object_path(const fs::path& root, const std::string& key);
+
+/// Where the cache keeps library `name` linked under key `key`: `libs/<key>/libglia-<name>.so`.
+fs::path library_path(const fs::path& root, const std::string& key, const std::string& name);
+
+/// This process's scratch folder for the work of key `key`: `tmp/<key>.<pid>/`.
+fs::path scratch_path(const fs::path& root, const std::string& key);
 
 /// Creates `dir` and its parents; throws glia::Error naming it on failure.
 void make_dirs(const fs::path& dir);
@@ -64,8 +71,8 @@ std::string cache_trouble(const fs::path& root, const std::string& output);
 /// once it is known to be whole: a complete ELF file (section header table within the file),
 /// flushed to disk. A tool that runs out of space can exit 0 and leave a truncated file (ld on a
 /// full tmpfs does), which dlopen would trust. Throws glia::Error naming the file and what to
-/// do; `from` is removed then.
-void publish(const fs::path& from, const fs::path& to, const fs::path& root);
+/// do; `from` is removed then. `disk` makes the folder and renames.
+void publish(const fs::path& from, const fs::path& to, const fs::path& root, Disk& disk = system_disk());
 
 /// `<root>/manifest`.
 fs::path manifest_path(const fs::path& root);

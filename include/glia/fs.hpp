@@ -17,21 +17,41 @@ std::string read_file(const fs::path& path);
 /// A reader sees the old content or the new, never a part; throws glia::Error on failure.
 void write_file_atomic(const fs::path& path, const std::string& content);
 
-/// Waits for an exclusive flock(2) on the open descriptor `fd` (retrying when a signal
-/// interrupts); returns 0, or the errno that stopped it.
-int flock_exclusive(int fd);
-
-/// An exclusive flock(2) on a directory, held for the lifetime of the object: for a
-/// read-modify-write of files in it. Throws glia::Error naming the directory if it cannot be locked.
-class DirectoryLock {
+/// An exclusive flock(2) on a file or a directory, held for the lifetime of the object (closing
+/// the descriptor releases it): glia's one lock, for a read-modify-write of files in a directory
+/// (DirectoryLock) and for the build cache (CacheLock, cache.hpp).
+class FileLock {
   public:
-    explicit DirectoryLock(const fs::path& dir);
-    ~DirectoryLock(); // closing releases the lock
-    DirectoryLock(const DirectoryLock&) = delete;
-    DirectoryLock& operator=(const DirectoryLock&) = delete;
+    enum class Target {
+        directory,  ///< an existing directory, opened read-only
+        lock_file,  ///< a file made if absent; opened read-only where it may not be written (a
+                    ///< cache the user may only read still serves: flock works on that too)
+    };
+    /// Opens `path` as `target` says and waits for the lock. Throws glia::Error naming `path`
+    /// and what failed, followed by ` (advice)` when `advice` is given.
+    FileLock(const fs::path& path, Target target, const std::string& advice = {});
+    FileLock(FileLock&& other) noexcept;
+    FileLock& operator=(FileLock&& other) noexcept;
+    ~FileLock();
+    FileLock(const FileLock&) = delete;
+    FileLock& operator=(const FileLock&) = delete;
+    /// True if `path` names the file locked (not another put in its place since it was opened).
+    bool is_at(const fs::path& path) const;
+    /// True if the file locked has no name any more (removed while the lock was held).
+    bool removed() const;
 
   private:
     int fd_ = -1;
+};
+
+/// An exclusive lock on a directory, held for the lifetime of the object: for a read-modify-write
+/// of files in it. Throws glia::Error naming the directory if it cannot be locked.
+class DirectoryLock {
+  public:
+    explicit DirectoryLock(const fs::path& dir) : lock_(dir, FileLock::Target::directory) {}
+
+  private:
+    FileLock lock_;
 };
 
 /// The value of environment variable `name`, or `fallback` when unset or empty.

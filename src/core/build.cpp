@@ -1,18 +1,17 @@
 #include "glia/build.hpp"
-#include "glia/failure_memo.hpp"
 
 #include "glia/cache.hpp"
 #include "glia/error.hpp"
+#include "glia/failure_memo.hpp"
 #include "glia/hash.hpp"
 #include "glia/manifest.hpp"
-#include "glia/process.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <set>
+#include <span>
 #include <thread>
-#include <unistd.h>
 
 namespace glia {
 
@@ -20,6 +19,10 @@ namespace {
 
 // Bumped whenever the way objects or libraries are made changes, so old cache entries are not reused.
 constexpr const char* kBuildFormat = "glia-build-1";
+
+constexpr const char* kCxxNote =
+    "\nNEURON 9 compiles mods as C++ (nocmodl writes a .cpp): the mod's VERBATIM code must be valid C++ "
+    "(declare functions before use, cast void* results, no K&R definitions); fix it, or use NEURON 8.2\n";
 
 struct ObjectJob {
     const ModFile* mod;
@@ -35,17 +38,41 @@ struct ObjectJob {
     ModFailure failure;
 };
 
+// What every step of one build uses: the tools, the cache, the options and who runs and writes.
+struct BuildContext {
+    const Toolchain& tc;
+    const fs::path& cache;
+    const BuildOptions& options;
+    CommandRunner& runner;
+    Disk& disk;
+    std::mutex log_mutex; // the log is called from the compiling threads
+
+    BuildContext(const Toolchain& toolchain, const fs::path& root, const BuildOptions& build)
+        : tc(toolchain), cache(root), options(build), runner(*build.runner), disk(*build.disk) {}
+
+    void log(const std::string& line) {
+        if (options.log) {
+            std::lock_guard<std::mutex> lock(log_mutex);
+            options.log(line);
+        }
+    }
+    void log_command(const std::vector<std::string>& argv) {
+        if (options.verbose) {
+            log(command_line(argv));
+        }
+    }
+};
+
 // Reads and rewrites the mod, hashes it with its includes, and notes in `entry` the stamps of
 // everything read. Stamps are taken before reading, so a write during the read makes them stale.
-void hash_job(ObjectJob& job, const std::string& toolchain_id, const std::vector<fs::path>& include_dirs,
-              ManifestMod& entry) {
+void hash_job(ObjectJob& job, const std::string& toolchain_id, const BuildContext& ctx, ManifestMod& entry) {
     const ModFile& mod = *job.mod;
     entry.path = job.path;
     entry.name = mod.name.full();
     entry.toolchain = toolchain_id;
     entry.recorded_ns = now_ns();
     entry.stamp = FileStamp::of(job.path); // now, not discovery's: this read is what gets hashed
-    std::string text = read_file(mod.path);
+    std::string text = ctx.disk.read(mod.path);
     job.source = build_source(mod, text);
     job.have_source = true;
     Hasher h;
@@ -58,7 +85,7 @@ void hash_job(ObjectJob& job, const std::string& toolchain_id, const std::vector
         // Every place the include may be found: the mod's folder, then each -I directory (the compiler
         // may pick either first), each stamped, so one appearing or changing anywhere recompiles the mod.
         std::vector<fs::path> places = {include_file(dir, include)};
-        for (const auto& include_dir : include_dirs) {
+        for (const auto& include_dir : ctx.options.include_dirs) {
             if (!fs::path(include).is_absolute()) {
                 places.push_back(include_dir / include);
             }
@@ -67,7 +94,7 @@ void hash_job(ObjectJob& job, const std::string& toolchain_id, const std::vector
             entry.includes.emplace_back(places[p].string(), FileStamp::of(places[p]));
             std::string content;
             try {
-                content = read_file(places[p]);
+                content = ctx.disk.read(places[p]);
             } catch (const Error&) {
                 content = "<missing>"; // nocmodl or the compiler will say so
             }
@@ -80,69 +107,114 @@ void hash_job(ObjectJob& job, const std::string& toolchain_id, const std::vector
     }
     h.field("toolchain", toolchain_id);
     job.key = h.hex();
+    job.object = object_path(ctx.cache, job.key);
     entry.object_key = job.key;
 }
 
-constexpr const char* kCxxNote =
-    "\nNEURON 9 compiles mods as C++ (nocmodl writes a .cpp): the mod's VERBATIM code must be valid C++ "
-    "(declare functions before use, cast void* results, no K&R definitions); fix it, or use NEURON 8.2\n";
+// `text` as the inside of a C string literal.
+std::string c_string_escaped(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+        } else if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
+        out += c;
+    }
+    return out;
+}
 
-fs::path scratch_dir(const fs::path& cache, const std::string& key) {
-    return cache / "tmp" / (key + "." + std::to_string(::getpid()));
+// nocmodl copies the path of the file it translates into C (or C++) string literals (ivoc_help,
+// nmodl_filename) as is: a `"` or `\` in the scratch directory's path (a cache under a folder
+// named so) would break the C. Such paths are escaped in the generated file.
+void escape_work_path(const fs::path& source, const fs::path& work, Disk& disk) {
+    std::string raw = work.string();
+    std::string escaped = c_string_escaped(raw);
+    if (escaped == raw) {
+        return;
+    }
+    disk.write(source, replace_all(disk.read(source), raw, escaped));
+}
+
+// translated_source, asking `disk`.
+fs::path find_translated(const fs::path& work, const std::string& stem, Disk& disk) {
+    for (const char* extension : {".cpp", ".c"}) {
+        fs::path file = work / (stem + extension);
+        if (disk.exists(file)) {
+            return file;
+        }
+    }
+    return {};
+}
+
+using CommandLog = std::function<void(const std::vector<std::string>&)>;
+
+// translate_mod with `runner` and `disk`.
+ProcessResult translate(const Toolchain& tc, const fs::path& rewritten, const fs::path& mod_dir, const fs::path& work,
+                        CommandRunner& runner, Disk& disk, const CommandLog& log) {
+    std::vector<std::string> argv = {tc.nocmodl.string(), rewritten.string(), "-o", work.string()};
+    if (log) {
+        log(argv);
+    }
+    ProcessResult r = runner.run(argv, mod_dir, {{"MODLUNIT", tc.units.string()}, {"MODL_INCLUDE", mod_dir.string()}});
+    std::string stem = rewritten.stem().string();
+    fs::path source = r.ok() ? find_translated(work, stem, disk) : fs::path();
+    if (r.ok() && source.empty()) {
+        r.exit_code = 1;
+        r.output += "\nnocmodl wrote neither " + stem + ".c nor " + stem + ".cpp";
+    }
+    if (r.ok()) {
+        escape_work_path(source, work, disk);
+    }
+    return r;
 }
 
 // Translates and compiles one mod in a scratch directory, then publishes the object by rename.
-void compile_object(ObjectJob& job, const Toolchain& tc, const fs::path& cache, const BuildOptions& options,
-                  BuildStats& stats, std::mutex& log_mutex) {
+void compile_object(ObjectJob& job, BuildContext& ctx, BuildStats& stats) {
     const ModFile& mod = *job.mod;
     std::string full = translation_stem(mod);
-    fs::path work = scratch_dir(cache, job.key);
-    boost::system::error_code ec;
-    fs::remove_all(work, ec);
-    make_dirs(work);
+    fs::path work = scratch_path(ctx.cache, job.key);
+    ctx.disk.remove_all(work);
+    ctx.disk.make_dirs(work);
     fs::path rewritten = work / (full + ".mod");
     auto fail = [&](const std::string& stage, const std::string& message) {
         // The tools saw a copy in the scratch directory; name the user's file instead (the
         // rewrite keeps every line where it was, so line numbers hold).
         std::string text = replace_all(message, rewritten.string(), job.path);
         text = replace_all(text, work.string() + "/", "");
-        std::string trouble = cache_trouble(cache, message); // the tools name only scratch files
+        std::string trouble = cache_trouble(ctx.cache, message); // the tools name only scratch files
         if (!trouble.empty()) {
             text += (text.empty() || text.back() == '\n' ? "" : "\n") + trouble + "\n";
         }
         job.failure = ModFailure{mod.name, mod.path, stage, text};
-        job.scratch_lost = !fs::exists(rewritten, ec); // glia removes it only below
+        job.scratch_lost = !ctx.disk.exists(rewritten); // glia removes it only below
         job.tools_refused = trouble.empty() && !job.scratch_lost;
-        fs::remove_all(work, ec);
+        ctx.disk.remove_all(work);
     };
-    write_file_atomic(rewritten, job.source);
+    ctx.disk.write(rewritten, job.source);
     fs::path mod_dir = fs::path(job.path).parent_path();
-
-    auto log_command = [&](const std::vector<std::string>& argv) {
-        if (options.verbose && options.log) {
-            std::lock_guard<std::mutex> lock(log_mutex);
-            options.log(command_line(argv));
-        }
-    };
-    ProcessResult r = translate_mod(tc, rewritten, mod_dir, work, log_command);
+    auto log_command = [&](const std::vector<std::string>& argv) { ctx.log_command(argv); };
+    ProcessResult r = translate(ctx.tc, rewritten, mod_dir, work, ctx.runner, ctx.disk, log_command);
     if (!r.ok()) {
         return fail("translate", r.output);
     }
-    fs::path source = translated_source(work, full);
+    fs::path source = find_translated(work, full, ctx.disk);
     bool cxx = source.extension() == ".cpp";
     ++stats.translated;
-    std::vector<std::string> compile = cxx ? tc.compile_cxx : tc.compile;
+    std::vector<std::string> compile = cxx ? ctx.tc.compile_cxx : ctx.tc.compile;
     compile.push_back("-I" + mod_dir.string());
     compile.insert(compile.end(), {"-c", source.string(), "-o", (work / (full + ".o")).string()});
-    log_command(compile);
-    r = run_process(compile, work);
+    ctx.log_command(compile);
+    r = ctx.runner.run(compile, work, {});
     if (!r.ok()) {
         // Mods written for 8.2 often have VERBATIM C that C++ rejects: say so, the compiler will not.
         return fail("compile", r.output + (cxx ? kCxxNote : ""));
     }
     ++stats.compiled;
-    publish(work / (full + ".o"), job.object, cache);
-    fs::remove_all(work, ec);
+    publish(work / (full + ".o"), job.object, ctx.cache, ctx.disk);
+    ctx.disk.remove_all(work);
     job.ok = true;
 }
 
@@ -151,18 +223,16 @@ void compile_object(ObjectJob& job, const Toolchain& tc, const fs::path& cache, 
 // A mod whose scratch folder vanished under it (the cache removed meanwhile, by hand or by a
 // build that holds the lock of the cache made anew) failed for the cache, not for itself: it
 // is built once more, in a fresh scratch folder.
-void build_object(ObjectJob& job, const Toolchain& tc, const fs::path& cache, const BuildOptions& options,
-                  BuildStats& stats, std::mutex& log_mutex) {
+void build_object(ObjectJob& job, BuildContext& ctx, BuildStats& stats) {
     for (int attempt = 0; attempt < 2; ++attempt) {
         job.scratch_lost = job.tools_refused = false;
         try {
-            compile_object(job, tc, cache, options, stats, log_mutex);
+            compile_object(job, ctx, stats);
         } catch (const Error& e) {
             job.failure = ModFailure{job.mod->name, job.mod->path, "compile", e.what()};
-            boost::system::error_code ec;
-            fs::path work = scratch_dir(cache, job.key);
-            job.scratch_lost = !fs::exists(work / (translation_stem(*job.mod) + ".mod"), ec);
-            fs::remove_all(work, ec);
+            fs::path work = scratch_path(ctx.cache, job.key);
+            job.scratch_lost = !ctx.disk.exists(work / (translation_stem(*job.mod) + ".mod"));
+            ctx.disk.remove_all(work);
         }
         if (job.ok || !job.scratch_lost) {
             return;
@@ -187,69 +257,289 @@ void run_parallel(size_t count, unsigned jobs, const std::function<void(size_t)>
     }
 }
 
-// The library of `package` linked from `objects` with `tc`: its key, and where the cache keeps it.
-std::pair<std::string, fs::path> library_for(const std::string& package, const std::vector<ObjectJob*>& objects,
-                                             const Toolchain& tc, const fs::path& cache) {
+// The key of library `name` linked from `objects` (cached objects, named by their keys) with `tc`.
+std::string library_key(const std::string& name, const std::vector<fs::path>& objects, const Toolchain& tc) {
     Hasher h;
-    h.field("format", kBuildFormat).field("package", package).field("link", command_line(tc.link));
-    for (const auto* job : objects) {
-        h.field("object", job->key);
+    h.field("format", kBuildFormat).field("package", name).field("link", command_line(tc.link));
+    for (const auto& object : objects) {
+        h.field("object", object.stem().string());
     }
-    std::string key = h.hex();
-    return {key, cache / "libs" / key / ("libglia-" + package + ".so")};
+    return h.hex();
 }
 
-// Links the package's objects into its library, unless the cache has it.
-std::string link_library(PackageLibrary& lib, const std::vector<ObjectJob*>& objects, const Toolchain& tc,
-                         const fs::path& cache, const BuildOptions& options, BuildStats& stats) {
-    auto [key, target] = library_for(lib.package, objects, tc, cache);
-    boost::system::error_code ec;
-    if (!options.force && fs::exists(target, ec)) {
-        lib.library = target;
-        return key;
+// The cached objects of `jobs`, in order.
+std::vector<fs::path> objects_of(std::span<ObjectJob> jobs) {
+    std::vector<fs::path> objects;
+    for (const auto& job : jobs) {
+        objects.push_back(job.object);
     }
-    fs::path work = scratch_dir(cache, key);
-    auto fail = [&](const std::string& message) {
-        for (const auto& name : lib.mechanisms) {
-            lib.failures.push_back(ModFailure{name, {}, "link", message});
+    return objects;
+}
+
+// Links `objects` into `target` in a scratch folder and publishes it; false if that failed, and `error` says why.
+bool link_into(const fs::path& target, const std::string& key, const std::vector<fs::path>& objects,
+               BuildContext& ctx, BuildStats& stats, std::string& error) {
+    fs::path work = scratch_path(ctx.cache, key);
+    try {
+        ctx.disk.remove_all(work);
+        ctx.disk.make_dirs(work);
+        std::vector<std::string> link = ctx.tc.link;
+        link.insert(link.end(), {"-o", (work / target.filename()).string()});
+        for (const auto& object : objects) {
+            link.push_back(object.string());
         }
-        lib.mechanisms.clear();
-        lib.objects.clear();
-        fs::remove_all(work, ec);
-        return std::string();
-    };
-    try {
-        fs::remove_all(work, ec);
-        make_dirs(work);
+        link.insert(link.end(), ctx.tc.libraries.begin(), ctx.tc.libraries.end());
+        ctx.log_command(link);
+        ProcessResult r = ctx.runner.run(link, work, {});
+        if (!r.ok()) {
+            ctx.disk.remove_all(work);
+            std::string trouble = cache_trouble(ctx.cache, r.output);
+            error = trouble.empty() ? r.output : r.output + trouble + "\n";
+            return false;
+        }
+        ++stats.linked;
+        publish(work / target.filename(), target, ctx.cache, ctx.disk);
     } catch (const Error& e) {
-        return fail(e.what());
+        ctx.disk.remove_all(work);
+        error = e.what();
+        return false;
     }
-    std::vector<std::string> link = tc.link;
-    link.insert(link.end(), {"-o", (work / target.filename()).string()});
-    for (const auto* job : objects) {
-        link.push_back(job->object.string());
+    ctx.disk.remove_all(work);
+    return true;
+}
+
+// link_library, in the build of `ctx`.
+LinkedLibrary link_objects(const std::string& name, const std::vector<fs::path>& objects, BuildContext& ctx,
+                           BuildStats& stats) {
+    LinkedLibrary linked;
+    linked.key = library_key(name, objects, ctx.tc);
+    fs::path target = library_path(ctx.cache, linked.key, name);
+    if (!ctx.options.force && ctx.disk.exists(target)) {
+        linked.path = target;
+        return linked;
     }
-    link.insert(link.end(), tc.libraries.begin(), tc.libraries.end());
-    if (options.verbose && options.log) {
-        options.log(command_line(link));
+    if (link_into(target, linked.key, objects, ctx, stats, linked.error)) {
+        linked.path = target;
     }
-    ProcessResult r = run_process(link, work);
-    if (!r.ok()) {
-        std::string trouble = cache_trouble(cache, r.output);
-        return fail(trouble.empty() ? r.output : r.output + trouble + "\n");
+    return linked;
+}
+
+// Each package's jobs, in the packages' order (the jobs are laid out package by package).
+std::vector<std::span<ObjectJob>> by_package(std::vector<ObjectJob>& jobs, const std::vector<Package>& packages) {
+    std::vector<std::span<ObjectJob>> spans;
+    size_t first = 0;
+    for (const auto& package : packages) {
+        spans.emplace_back(jobs.data() + first, package.mods.size());
+        first += package.mods.size();
     }
-    ++stats.linked;
+    return spans;
+}
+
+// Stage 1: a job per mod, keyed from the manifest where the mod's stamps vouch for its key
+// (discovery has just stamped it: no need to stat it again), else by reading and hashing it.
+std::vector<ObjectJob> key_mods(const std::vector<Package>& packages, BuildManifest& manifest,
+                                const std::string& toolchain_id, const BuildContext& ctx, BuildStats& stats) {
+    std::vector<ObjectJob> jobs;
+    for (const auto& package : packages) {
+        for (const auto& mod : package.mods) {
+            ObjectJob job;
+            job.mod = &mod;
+            job.path = stamp_key(mod.path);
+            const ManifestMod* known =
+                ctx.options.force ? nullptr : manifest.find(job.path, mod.name.full(), toolchain_id);
+            if (known && manifest_entry_current(*known, mod.stamp.exists ? &mod.stamp : nullptr)) {
+                job.key = known->object_key;
+                job.object = object_path(ctx.cache, job.key);
+            } else {
+                ManifestMod entry;
+                hash_job(job, toolchain_id, ctx, entry);
+                ++stats.hashed;
+                manifest.put(std::move(entry));
+            }
+            jobs.push_back(std::move(job));
+        }
+    }
+    return jobs;
+}
+
+// Stage 2: a package whose library the cache holds needs none of its objects, not even a stat of them.
+void reuse_libraries(std::vector<std::span<ObjectJob>>& packages_jobs, const std::vector<Package>& packages,
+                     const BuildContext& ctx, BuildStats& stats) {
+    if (ctx.options.force || !ctx.options.link) {
+        return;
+    }
+    for (size_t p = 0; p < packages.size(); ++p) {
+        std::span<ObjectJob> jobs = packages_jobs[p];
+        if (jobs.empty()) {
+            continue;
+        }
+        std::string key = library_key(packages[p].name, objects_of(jobs), ctx.tc);
+        if (ctx.disk.exists(library_path(ctx.cache, key, packages[p].name))) {
+            for (auto& job : jobs) {
+                job.ok = job.reused = true;
+                ++stats.reused;
+            }
+        }
+    }
+}
+
+// Stage 3: which jobs must compile (their object is not in the cache); each is read and hashed
+// now if stage 1 took its key from the manifest. With `reuse_failures`, a job whose key failed
+// before gets the failure remembered in `failures` (read only when something is to build) instead.
+std::vector<size_t> objects_to_build(std::vector<ObjectJob>& jobs, BuildManifest& manifest,
+                                     std::optional<FailureMemo>& failures, const std::string& toolchain_id,
+                                     const BuildContext& ctx, BuildStats& stats) {
+    std::vector<size_t> todo;
+    for (size_t i = 0; i < jobs.size(); ++i) {
+        if (jobs[i].reused) {
+            continue;
+        }
+        if (!ctx.options.force && ctx.disk.exists(jobs[i].object)) {
+            jobs[i].ok = jobs[i].reused = true;
+            ++stats.reused;
+            continue;
+        }
+        if (!jobs[i].have_source) {
+            ManifestMod entry;
+            hash_job(jobs[i], toolchain_id, ctx, entry);
+            ++stats.hashed;
+            manifest.put(std::move(entry));
+        }
+        if (ctx.options.reuse_failures && !failures) {
+            failures = FailureMemo::load(failure_memo_path(ctx.cache));
+        }
+        if (auto failed = failures ? failures->find(jobs[i].key, *jobs[i].mod) : std::nullopt) {
+            jobs[i].failure = std::move(*failed);
+            continue;
+        }
+        todo.push_back(i);
+    }
+    return todo;
+}
+
+// Stage 4: compiles the objects of `todo`, in parallel, logging a progress line for each.
+void compile_objects(std::vector<ObjectJob>& jobs, const std::vector<size_t>& todo, BuildContext& ctx,
+                     BuildStats& stats) {
+    unsigned parallel = ctx.options.jobs ? ctx.options.jobs : std::max(1u, std::thread::hardware_concurrency());
+    std::atomic<size_t> done{0};
+    std::vector<BuildStats> per_job(todo.size());
+    run_parallel(todo.size(), parallel, [&](size_t t) {
+        ObjectJob& job = jobs[todo[t]];
+        build_object(job, ctx, per_job[t]);
+        if (ctx.options.log) {
+            std::lock_guard<std::mutex> lock(ctx.log_mutex);
+            ctx.options.log("[" + std::to_string(++done) + "/" + std::to_string(todo.size()) + "] " +
+                            shown_name(*job.mod) + (job.ok ? "" : " FAILED"));
+        }
+    });
+    for (const auto& s : per_job) {
+        stats.translated += s.translated;
+        stats.compiled += s.compiled;
+    }
+}
+
+// Every build remembers what the tools refused, so that a NEURON start does not run them again for it,
+// and forgets a failure once the mod built (its object may be pruned later and then built again).
+void remember_failures(const std::vector<ObjectJob>& jobs, const std::vector<size_t>& built,
+                       std::optional<FailureMemo> memo, const fs::path& cache) {
+    if (built.empty()) {
+        return;
+    }
+    if (!memo) {
+        memo = FailureMemo::load(failure_memo_path(cache));
+    }
+    for (size_t i : built) {
+        if (jobs[i].ok) {
+            memo->forget(jobs[i].key);
+        } else if (jobs[i].tools_refused) {
+            memo->put(jobs[i].key, jobs[i].failure);
+        }
+    }
+    memo->save_if_changed(failure_memo_path(cache));
+}
+
+// Stage 5: one library per package from the objects that built; what did not is the library's failures.
+PackageLibrary link_package(const Package& package, std::span<ObjectJob> jobs, BuildManifest& manifest,
+                            BuildContext& ctx, BuildStats& stats) {
+    PackageLibrary lib;
+    lib.package = package.name;
+    for (const auto& job : jobs) {
+        if (job.ok) {
+            lib.mechanisms.push_back(job.mod->name);
+            lib.objects.push_back(job.object);
+        } else {
+            lib.failures.push_back(job.failure);
+        }
+    }
+    if (lib.objects.empty() || !ctx.options.link) {
+        return lib;
+    }
+    LinkedLibrary linked = link_objects(package.name, lib.objects, ctx, stats);
+    if (!linked.path.empty()) {
+        lib.library = linked.path;
+        manifest.put_library({stamp_key(package.dir), package.name, linked.key, ctx.tc.neuron_version});
+        return lib;
+    }
+    for (const auto& name : lib.mechanisms) {
+        lib.failures.push_back(ModFailure{name, {}, "link", linked.error});
+    }
+    lib.mechanisms.clear();
+    lib.objects.clear();
+    return lib;
+}
+
+// Stage 6: the manifest is only a shortcut: what was built is published; the next run hashes again.
+void save_manifest(BuildManifest& manifest, BuildContext& ctx) {
+    if (!manifest.changed()) {
+        return;
+    }
     try {
-        publish(work / target.filename(), target, cache);
+        manifest.save(manifest_path(ctx.cache));
     } catch (const Error& e) {
-        return fail(e.what());
+        ctx.log(std::string("warning: ") + e.what());
     }
-    fs::remove_all(work, ec);
-    lib.library = target;
-    return key;
+}
+
+BuildResult build_packages_once(const std::vector<Package>& packages, BuildContext& ctx, bool& cache_removed) {
+    CacheLock lock(ctx.cache);
+    // Holding the lock, no other build is running: whatever is in tmp/ was left by one that died.
+    remove_scratch(ctx.cache);
+    BuildResult result;
+    const std::string toolchain_id = Hasher().field("toolchain", ctx.tc.identity()).hex();
+    BuildManifest manifest = BuildManifest::load(manifest_path(ctx.cache));
+    std::vector<ObjectJob> jobs = key_mods(packages, manifest, toolchain_id, ctx, result.stats);
+    std::vector<std::span<ObjectJob>> packages_jobs = by_package(jobs, packages);
+    reuse_libraries(packages_jobs, packages, ctx, result.stats);
+    std::optional<FailureMemo> failures;
+    std::vector<size_t> todo = objects_to_build(jobs, manifest, failures, toolchain_id, ctx, result.stats);
+    compile_objects(jobs, todo, ctx, result.stats);
+    remember_failures(jobs, todo, std::move(failures), ctx.cache);
+    for (size_t p = 0; p < packages.size(); ++p) {
+        result.libraries.push_back(link_package(packages[p], packages_jobs[p], manifest, ctx, result.stats));
+    }
+    save_manifest(manifest, ctx);
+    cache_removed = lock.removed();
+    return result;
+}
+
+// True if `result` should be built once more: it failed for the cache, not for a mod.
+bool failed_for_the_cache(const BuildResult& result, bool cache_removed, Disk& disk) {
+    // A failed link is the cache's doing, not a mod's (its objects were built): link once more too.
+    // So is a library that is gone right after its build (removed with the cache): link it anew.
+    bool link_failed = false, failed = false, library_gone = false;
+    for (const auto& lib : result.libraries) {
+        failed = failed || !lib.failures.empty();
+        for (const auto& failure : lib.failures) {
+            link_failed = link_failed || failure.stage == "link";
+        }
+        library_gone = library_gone || (!lib.library.empty() && !disk.exists(lib.library));
+    }
+    return (failed && (cache_removed || link_failed)) || library_gone;
 }
 
 } // namespace
+
+std::string registration_symbol(const std::string& full_name) { return "_" + full_name + "_reg"; }
 
 std::string ModFailure::describe() const {
     std::string text = name.pretty() + " (package '" + name.package + "', asset '" + name.asset + "'";
@@ -284,61 +574,13 @@ std::string build_source(const ModFile& mod, std::string_view text) {
     return mod.own_name || mod.nmodl.kind == MechanismKind::nothing ? std::string(text) : rewrite_nmodl(text, mod.nmodl, mod.name.full());
 }
 
-namespace {
-// `text` as the inside of a C string literal.
-std::string c_string_escaped(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-        } else if (c == '\n') {
-            out += "\\n";
-            continue;
-        }
-        out += c;
-    }
-    return out;
-}
-
-// nocmodl copies the path of the file it translates into C (or C++) string literals (ivoc_help,
-// nmodl_filename) as is: a `"` or `\` in the scratch directory's path (a cache under a folder
-// named so) would break the C. Such paths are escaped in the generated file.
-void escape_work_path(const fs::path& source, const fs::path& work) {
-    std::string raw = work.string();
-    std::string escaped = c_string_escaped(raw);
-    if (escaped == raw) {
-        return;
-    }
-    write_file_atomic(source, replace_all(read_file(source), raw, escaped));
-}
-} // namespace
-
 ProcessResult translate_mod(const Toolchain& tc, const fs::path& rewritten, const fs::path& mod_dir,
-                            const fs::path& work, const std::function<void(const std::vector<std::string>&)>& log) {
-    std::vector<std::string> argv = {tc.nocmodl.string(), rewritten.string(), "-o", work.string()};
-    if (log) {
-        log(argv);
-    }
-    ProcessResult r = run_process(argv, mod_dir, {{"MODLUNIT", tc.units.string()}, {"MODL_INCLUDE", mod_dir.string()}});
-    if (r.ok() && translated_source(work, rewritten.stem().string()).empty()) {
-        r.exit_code = 1;
-        r.output += "\nnocmodl wrote neither " + rewritten.stem().string() + ".c nor " + rewritten.stem().string() + ".cpp";
-    }
-    if (r.ok()) {
-        escape_work_path(translated_source(work, rewritten.stem().string()), work);
-    }
-    return r;
+                            const fs::path& work, const CommandLog& log) {
+    return translate(tc, rewritten, mod_dir, work, system_runner(), system_disk(), log);
 }
 
 fs::path translated_source(const fs::path& work, const std::string& stem) {
-    boost::system::error_code ec;
-    for (const char* extension : {".cpp", ".c"}) {
-        fs::path file = work / (stem + extension);
-        if (fs::exists(file, ec)) {
-            return file;
-        }
-    }
-    return {};
+    return find_translated(work, stem, system_disk());
 }
 
 std::vector<const ModFile*> mods_in(const PackageLibrary& lib, const Package& package) {
@@ -364,7 +606,7 @@ BuildResult last_built(const std::vector<Package>& packages, const fs::path& cac
         fs::path target;
         for (const auto& [id, last] : manifest.libraries()) {
             if (last.package_dir == dir && last.package == package.name && last.neuron == neuron_target_version()) {
-                target = cache / "libs" / last.key / ("libglia-" + package.name + ".so");
+                target = library_path(cache, last.key, package.name);
             }
         }
         boost::system::error_code ec;
@@ -401,188 +643,24 @@ BuildResult last_built(const std::vector<Package>& packages, const fs::path& cac
 }
 
 
-BuildResult build_packages_once(const std::vector<Package>& packages, const Toolchain& toolchain,
-                                const fs::path& cache, const BuildOptions& options, bool& cache_removed);
+LinkedLibrary link_library(const std::string& name, const std::vector<fs::path>& objects, const Toolchain& toolchain,
+                           const fs::path& cache, const BuildOptions& options, BuildStats& stats) {
+    BuildContext ctx(toolchain, cache, options);
+    return link_objects(name, objects, ctx, stats);
+}
 
 BuildResult build_packages(const std::vector<Package>& packages, const Toolchain& toolchain,
                            const fs::path& cache, const BuildOptions& options) {
+    BuildContext ctx(toolchain, cache, options);
     // A cache removed while it builds (by hand, or 'glia cache --clear' in another shell) takes the
     // build's scratch files and objects with it: what failed for that is built once more, in the
     // cache made anew. The lock file's link count tells when the removal came while the lock was held.
     bool cache_removed = false;
-    BuildResult result = build_packages_once(packages, toolchain, cache, options, cache_removed);
-    // A failed link is the cache's doing, not a mod's (its objects were built): link once more too.
-    // So is a library that is gone right after its build (removed with the cache): link it anew.
-    bool link_failed = false, failed = false, library_gone = false;
-    boost::system::error_code ec;
-    for (const auto& lib : result.libraries) {
-        failed = failed || !lib.failures.empty();
-        for (const auto& failure : lib.failures) {
-            link_failed = link_failed || failure.stage == "link";
-        }
-        library_gone = library_gone || (!lib.library.empty() && !fs::exists(lib.library, ec));
-    }
-    if ((failed && (cache_removed || link_failed)) || library_gone) {
-        result = build_packages_once(packages, toolchain, cache, options, cache_removed);
+    BuildResult result = build_packages_once(packages, ctx, cache_removed);
+    if (failed_for_the_cache(result, cache_removed, ctx.disk)) {
+        result = build_packages_once(packages, ctx, cache_removed);
     }
     return result;
 }
 
-namespace {
-// Every build remembers what the tools refused, so that a NEURON start does not run them again for it,
-// and forgets a failure once the mod built (its object may be pruned later and then built again).
-void remember_failures(const std::vector<ObjectJob>& jobs, const std::vector<size_t>& built,
-                       std::optional<FailureMemo> memo, const fs::path& cache) {
-    if (built.empty()) {
-        return;
-    }
-    if (!memo) {
-        memo = FailureMemo::load(failure_memo_path(cache));
-    }
-    for (size_t i : built) {
-        if (jobs[i].ok) {
-            memo->forget(jobs[i].key);
-        } else if (jobs[i].tools_refused) {
-            memo->put(jobs[i].key, jobs[i].failure);
-        }
-    }
-    memo->save_if_changed(failure_memo_path(cache));
-}
-} // namespace
-
-BuildResult build_packages_once(const std::vector<Package>& packages, const Toolchain& toolchain,
-                                const fs::path& cache, const BuildOptions& options, bool& cache_removed) {
-    CacheLock lock(cache);
-    // Holding the lock, no other build is running: whatever is in tmp/ was left by one that died.
-    remove_scratch(cache);
-    BuildResult result;
-    const std::string toolchain_id = Hasher().field("toolchain", toolchain.identity()).hex();
-    BuildManifest manifest = BuildManifest::load(manifest_path(cache));
-
-    std::vector<ObjectJob> jobs;
-    for (const auto& package : packages) {
-        for (const auto& mod : package.mods) {
-            ObjectJob job;
-            job.mod = &mod;
-            job.path = stamp_key(mod.path);
-            const ManifestMod* known = options.force ? nullptr : manifest.find(job.path, mod.name.full(), toolchain_id);
-            // Discovery has just stamped the mod: no need to stat it again.
-            if (known && manifest_entry_current(*known, mod.stamp.exists ? &mod.stamp : nullptr)) {
-                job.key = known->object_key;
-            } else {
-                ManifestMod entry;
-                hash_job(job, toolchain_id, options.include_dirs, entry);
-                ++result.stats.hashed;
-                manifest.put(std::move(entry));
-            }
-            job.object = cache / "objects" / job.key.substr(0, 2) / (job.key + ".o");
-            jobs.push_back(std::move(job));
-        }
-    }
-
-    boost::system::error_code ec;
-    // A package whose library the cache holds needs none of its objects, not even a stat of them.
-    if (!options.force) {
-        size_t first = 0;
-        for (const auto& package : packages) {
-            std::vector<ObjectJob*> objects;
-            for (size_t m = 0; m < package.mods.size(); ++m) {
-                objects.push_back(&jobs[first + m]);
-            }
-            if (!objects.empty() && options.link && fs::exists(library_for(package.name, objects, toolchain, cache).second, ec)) {
-                for (auto* job : objects) {
-                    job->ok = job->reused = true;
-                    ++result.stats.reused;
-                }
-            }
-            first += package.mods.size();
-        }
-    }
-    std::vector<size_t> todo;
-    std::optional<FailureMemo> failures;
-    for (size_t i = 0; i < jobs.size(); ++i) {
-        if (jobs[i].reused) {
-            continue;
-        }
-        if (!options.force && fs::exists(jobs[i].object, ec)) {
-            jobs[i].ok = jobs[i].reused = true;
-            ++result.stats.reused;
-        } else {
-            if (!jobs[i].have_source) {
-                ManifestMod entry;
-                hash_job(jobs[i], toolchain_id, options.include_dirs, entry);
-                ++result.stats.hashed;
-                jobs[i].object = cache / "objects" / jobs[i].key.substr(0, 2) / (jobs[i].key + ".o");
-                manifest.put(std::move(entry));
-            }
-            if (options.reuse_failures && !failures) {
-                failures = FailureMemo::load(failure_memo_path(cache)); // read only when something is to build
-            }
-            if (auto failed = failures ? failures->find(jobs[i].key, *jobs[i].mod) : std::nullopt) {
-                jobs[i].failure = std::move(*failed);
-                continue;
-            }
-            todo.push_back(i);
-        }
-    }
-    unsigned parallel = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-    std::mutex log_mutex;
-    std::atomic<size_t> done{0};
-    std::vector<BuildStats> per_job(todo.size());
-    run_parallel(todo.size(), parallel, [&](size_t t) {
-        ObjectJob& job = jobs[todo[t]];
-        build_object(job, toolchain, cache, options, per_job[t], log_mutex);
-        if (options.log) {
-            std::lock_guard<std::mutex> lock(log_mutex);
-            options.log("[" + std::to_string(++done) + "/" + std::to_string(todo.size()) + "] " +
-                        shown_name(*job.mod) + (job.ok ? "" : " FAILED"));
-        }
-    });
-    remember_failures(jobs, todo, std::move(failures), cache);
-    for (const auto& s : per_job) {
-        result.stats.translated += s.translated;
-        result.stats.compiled += s.compiled;
-    }
-
-    size_t next = 0;
-    for (const auto& package : packages) {
-        PackageLibrary lib;
-        lib.package = package.name;
-        std::vector<ObjectJob*> objects;
-        for (size_t m = 0; m < package.mods.size(); ++m, ++next) {
-            ObjectJob& job = jobs[next];
-            if (job.ok) {
-                objects.push_back(&job);
-                lib.mechanisms.push_back(job.mod->name);
-                lib.objects.push_back(job.object);
-            } else {
-                lib.failures.push_back(job.failure);
-            }
-        }
-        if (!objects.empty() && options.link) {
-            std::string key = link_library(lib, objects, toolchain, cache, options, result.stats);
-            if (!key.empty()) {
-                manifest.put_library({stamp_key(package.dir), package.name, key, toolchain.neuron_version});
-            }
-        }
-        result.libraries.push_back(std::move(lib));
-    }
-    if (manifest.changed()) {
-        try {
-            manifest.save(manifest_path(cache));
-        } catch (const Error& e) {
-            // Only a shortcut: what was built is published; the next run hashes again.
-            if (options.log) {
-                options.log(std::string("warning: ") + e.what());
-            }
-        }
-    }
-    cache_removed = lock.removed();
-    return result;
-}
-
-} // namespace glia
-
-namespace glia {
-std::string registration_symbol(const std::string& full_name) { return "_" + full_name + "_reg"; }
 } // namespace glia

@@ -14,7 +14,6 @@
 #include <cstring>
 #include <elf.h>
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -28,6 +27,11 @@ fs::path cache_root() {
 }
 
 namespace {
+// The names of cache.hpp's layout.
+constexpr const char* kLockName = "lock";
+constexpr const char* kObjectsDir = "objects";
+constexpr const char* kLibsDir = "libs";
+constexpr const char* kScratchDir = "tmp";
 const char* kCacheAdvice = "make the cache directory writable, free space on its file system, or set "
                            "GLIA_CACHE_DIR to another directory: export GLIA_CACHE_DIR=...";
 } // namespace
@@ -111,7 +115,7 @@ fs::path first_foreign_entry(const fs::path& root) {
         std::string name = entry.filename().string();
         bool ours = false;
         // The marks count too: another glia may have marked the cache since marked_layout looked.
-        if (name == "lock" || name == kMarkName || name == kTagName || is_temporary_of(name, "manifest") ||
+        if (name == kLockName || name == kMarkName || name == kTagName || is_temporary_of(name, "manifest") ||
             is_temporary_of(name, "scans") || is_temporary_of(name, "python-packages") || is_temporary_of(name, "failures") ||
             is_temporary_of(name, kMarkName) || is_temporary_of(name, kTagName)) {
             ours = is_plain_file(entry);
@@ -123,7 +127,7 @@ fs::path first_foreign_entry(const fs::path& root) {
             ours = starts_with_line(entry, "glia-failures");
         } else if (name == "python-packages") { // python_packages.hpp's DeclarationMemo
             ours = starts_with_line(entry, "glia-python-packages");
-        } else if (name == "objects" && is_real_dir(entry)) {
+        } else if (name == kObjectsDir && is_real_dir(entry)) {
             ours = true;
             for (const auto& dir : entries_of(entry)) {
                 if ((!is_object_dir_name(dir.filename().string()) || !is_real_dir(dir)) && !is_gone(dir)) {
@@ -135,7 +139,7 @@ fs::path first_foreign_entry(const fs::path& root) {
                     }
                 }
             }
-        } else if (name == "libs" && is_real_dir(entry)) {
+        } else if (name == kLibsDir && is_real_dir(entry)) {
             ours = true;
             for (const auto& dir : entries_of(entry)) {
                 if ((!is_key(dir.filename().string()) || !is_real_dir(dir)) && !is_gone(dir)) {
@@ -147,7 +151,7 @@ fs::path first_foreign_entry(const fs::path& root) {
                     }
                 }
             }
-        } else if (name == "tmp" && is_real_dir(entry)) {
+        } else if (name == kScratchDir && is_real_dir(entry)) {
             ours = true;
             for (const auto& dir : entries_of(entry)) {
                 if (!is_scratch_name(dir.filename().string()) && !is_gone(dir)) {
@@ -233,65 +237,35 @@ void claim_cache(const fs::path& root) {
     }
 }
 
-namespace {
-// Opens `file` to lock it, read-write, or read-only in a cache the user may only read.
-int open_lock_file(const fs::path& file, const fs::path& root) {
-    int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM)) {
-        // A cache the user may only read (a shared install, a read-only mount) still serves what
-        // it holds: flock works on a read-only descriptor, and a build that needs to write says so.
-        int saved = errno;
-        fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-        errno = fd < 0 ? saved : errno;
-    }
-    if (fd < 0) {
-        throw Error("cannot open the cache lock " + file.string() + ": " + std::strerror(errno) +
-                    " (the cache directory " + root.string() + " must be writable: " + kCacheAdvice + ")");
-    }
-    return fd;
-}
-
-// True if `fd` is the file at `file` now (not one removed, or replaced, since it was opened).
-bool is_current(int fd, const fs::path& file) {
-    struct stat held {}, named {};
-    return ::fstat(fd, &held) == 0 && ::stat(file.c_str(), &named) == 0 && held.st_dev == named.st_dev &&
-           held.st_ino == named.st_ino;
-}
-} // namespace
-
-CacheLock::CacheLock(const fs::path& root) {
-    fs::path file = root / "lock";
+CacheLock::CacheLock(const fs::path& root) : lock_([&] {
+    fs::path file = root / kLockName;
+    std::string advice = "the cache directory " + root.string() + " must be writable: " + kCacheAdvice;
     // A lock on a lock file that was removed while this process waited for it (the cache removed
     // and made anew) excludes nobody: the builds of the new cache lock the new file. Lock again
     // until the file locked is the one the cache has.
     for (int attempt = 0;; ++attempt) {
         claim_cache(root);
-        fd_ = open_lock_file(file, root);
-        if (int error = flock_exclusive(fd_)) {
-            ::close(fd_);
-            throw Error("cannot lock " + file.string() + ": " + std::strerror(error) + " (" + kCacheAdvice + ")");
+        FileLock lock(file, FileLock::Target::lock_file, advice);
+        if (lock.is_at(file)) {
+            return lock;
         }
-        if (is_current(fd_, file)) {
-            return;
-        }
-        ::close(fd_);
-        fd_ = -1;
         if (attempt == 100) {
             throw Error("cannot lock " + file.string() + ": it is removed each time it is locked; something keeps "
                         "removing the cache directory " + root.string() + " (stop it, or " + kCacheAdvice + ")");
         }
     }
+}()) {}
+
+fs::path object_path(const fs::path& root, const std::string& key) {
+    return root / kObjectsDir / key.substr(0, 2) / (key + ".o");
 }
 
-bool CacheLock::removed() const {
-    struct stat st {};
-    return fd_ >= 0 && ::fstat(fd_, &st) == 0 && st.st_nlink == 0;
+fs::path library_path(const fs::path& root, const std::string& key, const std::string& name) {
+    return root / kLibsDir / key / ("libglia-" + name + ".so");
 }
 
-CacheLock::~CacheLock() {
-    if (fd_ >= 0) {
-        ::close(fd_); // closing releases the flock
-    }
+fs::path scratch_path(const fs::path& root, const std::string& key) {
+    return root / kScratchDir / (key + "." + std::to_string(::getpid()));
 }
 
 std::string cache_trouble(const fs::path& root, const std::string& output) {
@@ -330,7 +304,7 @@ std::string elf_problem(int fd) {
 }
 } // namespace
 
-void publish(const fs::path& from, const fs::path& to, const fs::path& root) {
+void publish(const fs::path& from, const fs::path& to, const fs::path& root, Disk& disk) {
     int fd = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
     std::string problem = fd < 0 ? std::string(std::strerror(errno)) : elf_problem(fd);
     if (problem.empty() && ::fsync(fd) != 0) {
@@ -340,11 +314,12 @@ void publish(const fs::path& from, const fs::path& to, const fs::path& root) {
         ::close(fd);
     }
     if (problem.empty()) {
-        make_dirs(to.parent_path());
-        if (::rename(from.c_str(), to.c_str()) == 0) {
+        disk.make_dirs(to.parent_path());
+        int error = disk.rename(from, to);
+        if (error == 0) {
             return;
         }
-        problem = std::string("cannot move it into place: ") + std::strerror(errno);
+        problem = std::string("cannot move it into place: ") + std::strerror(error);
     }
     ::unlink(from.c_str());
     std::string trouble = cache_trouble(root, problem);
@@ -355,7 +330,7 @@ void publish(const fs::path& from, const fs::path& to, const fs::path& root) {
 fs::path manifest_path(const fs::path& root) { return root / "manifest"; }
 
 void remove_scratch(const fs::path& root) {
-    for (const auto& dir : entries_of(root / "tmp")) {
+    for (const auto& dir : entries_of(root / kScratchDir)) {
         if (is_scratch_name(dir.filename().string())) {
             boost::system::error_code ignored;
             fs::remove_all(dir, ignored);
@@ -379,7 +354,7 @@ void remove_library_dir(const fs::path& dir) {
 // object folders that emptied.
 void remove_objects(const fs::path& root, const std::function<void(const fs::path&)>& remove) {
     boost::system::error_code ec;
-    for (const auto& dir : entries_of(root / "objects")) {
+    for (const auto& dir : entries_of(root / kObjectsDir)) {
         if (!is_object_dir_name(dir.filename().string())) {
             continue;
         }
@@ -406,7 +381,7 @@ void clear_cache(const fs::path& root) {
             throw Error("cannot remove " + file.string() + ": " + e.message());
         }
     });
-    for (const auto& dir : entries_of(root / "libs")) {
+    for (const auto& dir : entries_of(root / kLibsDir)) {
         if (is_key(dir.filename().string())) {
             remove_library_dir(dir);
         }
@@ -415,7 +390,7 @@ void clear_cache(const fs::path& root) {
     fs::remove(scan_memo_path(root), ec);
     fs::remove(declaration_memo_path(root), ec);
     fs::remove(failure_memo_path(root), ec);
-    for (const char* part : {"objects", "libs", "tmp"}) {
+    for (const char* part : {kObjectsDir, kLibsDir, kScratchDir}) {
         fs::remove(root / part, ec); // only if empty: what glia did not write stays
     }
 }
@@ -472,7 +447,7 @@ GarbageCollected collect_garbage(const fs::path& root) {
             ++removed.objects;
         }
     });
-    for (const auto& dir : entries_of(root / "libs")) {
+    for (const auto& dir : entries_of(root / kLibsDir)) {
         if (is_key(dir.filename().string()) && !libraries.count(dir.filename().string())) {
             removed.bytes += disk_size(dir);
             remove_library_dir(dir);

@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace glia {
@@ -118,6 +119,8 @@ fs::path xdg_dir(const char* variable, const char* under_home) {
     return fs::path(home) / under_home;
 }
 
+namespace {
+// Waits for an exclusive flock on `fd`, retrying when a signal interrupts; 0 or the errno that stopped it.
 int flock_exclusive(int fd) {
     while (::flock(fd, LOCK_EX) != 0) {
         if (errno != EINTR) {
@@ -127,19 +130,60 @@ int flock_exclusive(int fd) {
     return 0;
 }
 
-DirectoryLock::DirectoryLock(const fs::path& dir) {
-    fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+int open_to_lock(const fs::path& path, FileLock::Target target) {
+    if (target == FileLock::Target::directory) {
+        return ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM)) {
+        int saved = errno;
+        fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        errno = fd < 0 ? saved : errno;
+    }
+    return fd;
+}
+} // namespace
+
+FileLock::FileLock(const fs::path& path, Target target, const std::string& advice) {
+    std::string tail = advice.empty() ? std::string() : " (" + advice + ")";
+    fd_ = open_to_lock(path, target);
     if (fd_ < 0) {
-        throw Error(dir.string() + ": cannot open to lock it: " + std::strerror(errno));
+        throw Error(path.string() + ": cannot open to lock it: " + std::strerror(errno) + tail);
     }
     if (int error = flock_exclusive(fd_)) {
         ::close(fd_);
-        throw Error(dir.string() + ": cannot lock: " + std::strerror(error));
+        fd_ = -1;
+        throw Error(path.string() + ": cannot lock: " + std::strerror(error) + tail);
     }
 }
 
-DirectoryLock::~DirectoryLock() {
-    ::close(fd_);
+FileLock::FileLock(FileLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+
+FileLock& FileLock::operator=(FileLock&& other) noexcept {
+    if (this != &other) {
+        if (fd_ >= 0) {
+            ::close(fd_);
+        }
+        fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+}
+
+FileLock::~FileLock() {
+    if (fd_ >= 0) {
+        ::close(fd_);
+    }
+}
+
+bool FileLock::is_at(const fs::path& path) const {
+    struct stat held {}, named {};
+    return fd_ >= 0 && ::fstat(fd_, &held) == 0 && ::stat(path.c_str(), &named) == 0 && held.st_dev == named.st_dev &&
+           held.st_ino == named.st_ino;
+}
+
+bool FileLock::removed() const {
+    struct stat st {};
+    return fd_ >= 0 && ::fstat(fd_, &st) == 0 && st.st_nlink == 0;
 }
 
 } // namespace glia

@@ -183,13 +183,13 @@ void put_file(const fs::path& from, const fs::path& to) {
 fs::path link_model_library(const std::string& key, const std::string& unit, const std::vector<fs::path>& objects,
                             const Toolchain& tc, const std::vector<std::string>& loadflags, const fs::path& out,
                             const fs::path& cache, const BuildOptions& options, BuildStats& stats) {
-    fs::path target = cache / "libs" / key / ("libglia-" + std::string(kCachePackage) + ".so");
+    fs::path target = library_path(cache, key, kCachePackage);
     boost::system::error_code ec;
     if (!options.force && fs::exists(target, ec)) {
         return target;
     }
     CacheLock lock(cache);
-    fs::path work = cache / "tmp" / (key + "." + std::to_string(::getpid())); // scratch space (cache.hpp)
+    fs::path work = scratch_path(cache, key);
     fs::remove_all(work, ec);
     make_dirs(work);
     auto run = [&](std::vector<std::string> argv, const char* what) {
