@@ -125,9 +125,9 @@ fs::path translated_source(const fs::path& work, const std::string& stem);
 /// The mods of `package` that `lib` (its library) holds, in the package's order.
 std::vector<const ModFile*> mods_in(const PackageLibrary& lib, const Package& package);
 
-/// Builds nothing (GLIA_NOCOMPILE), so needs no toolchain: each package gets the library it was
-/// last linked into, however old (with a warning naming mods changed since), and a package the
-/// cache has no library for reports its mods as failures. Reads the manifest without the lock.
+/// Builds nothing (a front end turned compiling off), so needs no toolchain: each package gets the
+/// library it was last linked into, however old (with a warning naming mods changed since), and a
+/// package the cache has no library for reports its mods as failures. Reads the manifest without the lock.
 BuildResult last_built(const std::vector<Package>& packages, const fs::path& cache);
 
 } // namespace glia

@@ -616,8 +616,9 @@ BuildResult last_built(const std::vector<Package>& packages, const fs::path& cac
                 lib.mechanisms.push_back(mod.name); // a mod added since is reported when it cannot be registered
             } else {
                 lib.failures.push_back(ModFailure{mod.name, mod.path, "load",
-                                                  "the cache has no library of package '" + package.name +
-                                                      "' and GLIA_NOCOMPILE is set; run 'glia compile' first"});
+                                                  "the cache has no library of package '" + package.name + "' and " +
+                                                      Remedy{Remedy::Kind::compiling_off_setting} + " is set; run '" +
+                                                      Remedy{Remedy::Kind::build} + "' first"});
             }
         }
         if (found) {
@@ -634,7 +635,8 @@ BuildResult last_built(const std::vector<Package>& packages, const fs::path& cac
             if (count) {
                 lib.warnings.push_back(std::to_string(count) + " mod file(s) of package '" + package.name +
                                        "' changed after its library was built (" + newer +
-                                       "); GLIA_NOCOMPILE loads that older build: run 'glia compile' to update it");
+                                       "); " + Remedy{Remedy::Kind::compiling_off_setting} + " loads that older build: run '" +
+                                       Remedy{Remedy::Kind::build} + "' to update it");
             }
         }
         result.libraries.push_back(std::move(lib));

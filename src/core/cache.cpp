@@ -324,7 +324,7 @@ void publish(const fs::path& from, const fs::path& to, const fs::path& root, Dis
     ::unlink(from.c_str());
     std::string trouble = cache_trouble(root, problem);
     throw Error("cannot publish " + to.string() + ": " + problem + " (" +
-                (trouble.empty() ? std::string("run 'glia compile' again") : trouble) + ")");
+                (trouble.empty() ? "run '" + Remedy{Remedy::Kind::build} + "' again" : trouble) + ")");
 }
 
 fs::path manifest_path(const fs::path& root) { return root / "manifest"; }
