@@ -134,6 +134,10 @@ class Sandbox:
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
         if check and result.returncode != 0:
             raise AssertionError(f"{' '.join(argv)} exited {result.returncode}:\n{result.stdout}")
+        # A remedy travels through the core as a marked token (glia/remedy.hpp); one that reaches the
+        # user unworded means a front end printed a core message past its rendering point.
+        if "\x02" in result.stdout or "\x03" in result.stdout:
+            raise AssertionError(f"{' '.join(argv)} printed an unworded remedy token:\n{result.stdout!r}")
         return result
 
     def nrniv(self, hoc, check=True, env=None, load=True, args=()):
