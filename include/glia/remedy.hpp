@@ -35,6 +35,10 @@ struct Remedy {
         clear_cache = 'x',           ///< empty the build cache
         load_plugin_by_path = 'L',   ///< load glia's plugin by its path (so its folder is known)
         compiling_off_setting = 'o', ///< the front end's setting that turns compiling off (a name, not an act)
+        choose_for_script = 'S',     ///< record a preference for the rest of this NEURON run (the script scope)
+        open_context = 'C',          ///< open a preference context in this NEURON run
+        close_context = 'P',         ///< close the innermost context (a name, not an act)
+        reload_preferences = 'R',    ///< read the preference files again in this NEURON run
     };
     /// How the act is changed. With no arguments, a modified remedy means "the same act again, so".
     enum class Modifier : char {

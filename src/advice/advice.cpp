@@ -62,6 +62,10 @@ std::string command_line(const Remedy& r) {
     case Kind::clear_cache: return "glia cache --clear";
     case Kind::load_plugin_by_path: return "nrn_load_dll(\"/path/to/libglia.so\")";
     case Kind::compiling_off_setting: return "GLIA_NOCOMPILE";
+    case Kind::choose_for_script: return "glia_select";
+    case Kind::open_context: return "glia_context_push()";
+    case Kind::close_context: return "glia_context_pop()";
+    case Kind::reload_preferences: return "glia_reload_preferences()";
     }
     return "";
 }

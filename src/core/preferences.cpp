@@ -24,7 +24,8 @@ void check_constraint_names(const Constraint& c, std::string_view context) {
 
 void check_choice_given(std::string_view asset, const Constraint& constraint) {
     if (constraint.empty()) {
-        throw PreferenceError("a preference for '" + std::string(asset) + "' must name a package, a variant or both");
+        throw PreferenceError("a preference for '" + std::string(asset) + "' must name a package, a variant or both",
+                              {.asset = std::string(asset)});
     }
 }
 

@@ -148,7 +148,7 @@ Preferences parse_preferences(const std::string& text, const fs::path& path) {
     if (!root.IsMap()) {
         throw ParseError(yaml_location(path, root) +
                          "a preferences file is a map with the keys 'assets' and 'packages' "
-                         "(see 'glia select --help' for an example)");
+                         "(see '" + Remedy{Remedy::Kind::choose, {}, Remedy::Modifier::help} + "' for an example)");
     }
     check_yaml_keys(root, {"assets", "packages", "load"}, path);
     if (YAML::Node assets = root["assets"]; assets && !assets.IsNull()) {

@@ -11,7 +11,7 @@ constexpr char kOpen = kTokenOpen;
 constexpr char kClose = kTokenClose;
 constexpr char kSeparator = '\x1f';
 
-constexpr std::array<std::pair<Remedy::Kind, std::string_view>, 16> kKindNames = {{
+constexpr std::array<std::pair<Remedy::Kind, std::string_view>, 20> kKindNames = {{
     {Remedy::Kind::build, "build"},
     {Remedy::Kind::build_model_folder, "build model folder"},
     {Remedy::Kind::list_packages, "list packages"},
@@ -28,6 +28,10 @@ constexpr std::array<std::pair<Remedy::Kind, std::string_view>, 16> kKindNames =
     {Remedy::Kind::clear_cache, "clear cache"},
     {Remedy::Kind::load_plugin_by_path, "load plugin by path"},
     {Remedy::Kind::compiling_off_setting, "compiling-off setting"},
+    {Remedy::Kind::choose_for_script, "choose for script"},
+    {Remedy::Kind::open_context, "open context"},
+    {Remedy::Kind::close_context, "close context"},
+    {Remedy::Kind::reload_preferences, "reload preferences"},
 }};
 
 bool known_kind(char letter) {

@@ -62,7 +62,7 @@ std::string_view scope_kind_name(ScopeKind kind) {
 ScopeStack::ScopeStack(std::function<void(std::uint64_t)> on_change) : on_change_(std::move(on_change)) {
     scopes_.push_back(Scope{ScopeKind::global, "global", {}, {}, {}});
     scopes_.push_back(Scope{ScopeKind::project, "project", {}, {}, {}});
-    scopes_.push_back(Scope{ScopeKind::script, "script (glia_select)", {}, {}, {}});
+    scopes_.push_back(Scope{ScopeKind::script, "script (" + Remedy{Remedy::Kind::choose_for_script} + ")", {}, {}, {}});
 }
 
 void ScopeStack::changed() {
@@ -167,8 +167,10 @@ size_t ScopeStack::push_context(const Index& index, const Constraint& package_wi
 
 void ScopeStack::context_select(const Index& index, const std::string& asset, const Constraint& constraint) {
     if (context_depth() == 0) {
-        throw PreferenceError("cannot choose '" + asset + "' for a context: no context is open (open one with "
-                              "glia_context_push(), or use glia_select for the whole script)");
+        throw PreferenceError("cannot choose '" + asset + "' for a context: no context is open (open one with " +
+                                  Remedy{Remedy::Kind::open_context} + ", or use " +
+                                  Remedy{Remedy::Kind::choose_for_script} + " for the whole script)",
+                              {.asset = asset});
     }
     check_selection(index, asset, constraint);
     scopes_.back().prefs.select(asset, constraint);
@@ -177,7 +179,8 @@ void ScopeStack::context_select(const Index& index, const std::string& asset, co
 
 size_t ScopeStack::pop_context() {
     if (context_depth() == 0) {
-        throw PreferenceError("no context to pop: every glia_context_pop() needs a glia_context_push() before it");
+        throw PreferenceError("no context to pop: every " + Remedy{Remedy::Kind::close_context} + " needs a " +
+                              Remedy{Remedy::Kind::open_context} + " before it");
     }
     scopes_.pop_back();
     changed();
@@ -190,7 +193,8 @@ void ScopeStack::throw_if_broken() const {
             throw PreferenceError("the " + std::string(scope_kind_name(scope.kind)) +
                                   " preferences cannot be read: " + scope.error +
                                   "\nglia does not guess around a broken preferences file and left it unchanged: "
-                                  "fix it, then reload (glia_reload_preferences() in NEURON)");
+                                  "fix it, then reload (" + Remedy{Remedy::Kind::reload_preferences} + " in NEURON)",
+                                  {.file = scope.file.string()});
         }
     }
 }
@@ -296,7 +300,9 @@ void check_selection(const Index& index, std::string_view asset, const Constrain
     }
     if (candidates.empty()) {
         throw PreferenceError("cannot choose for '" + std::string(asset) + "': no installed package provides it" +
-                              did_you_mean(asset, index.asset_names()) + " (see 'glia list')");
+                                  did_you_mean(asset, index.asset_names()) + " (see '" +
+                                  Remedy{Remedy::Kind::list_packages} + "')",
+                              {.asset = std::string(asset)});
     }
     for (const auto& c : candidates) {
         if (constraint.admits(c.name)) {
@@ -307,13 +313,16 @@ void check_selection(const Index& index, std::string_view asset, const Constrain
                              ? " (" + package_not_installed(index, constraint.package) + ")"
                              : "";
     throw PreferenceError("no installed candidate of '" + std::string(asset) + "' has " + describe(constraint) +
-                          reason + "; the candidates are:" + list_candidates(candidates));
+                              reason + "; the candidates are:" + list_candidates(candidates),
+                          {.package = constraint.package, .asset = std::string(asset)});
 }
 
 void check_package_selection(const Index& index, const Constraint& constraint) {
     check_package_given(constraint);
     if (!index.has_package(constraint.package)) {
-        throw PreferenceError(package_not_installed(index, constraint.package) + " (see 'glia list')");
+        throw PreferenceError(package_not_installed(index, constraint.package) + " (see '" +
+                                  Remedy{Remedy::Kind::list_packages} + "')",
+                              {.package = constraint.package});
     }
     if (constraint.variant.empty()) {
         return;
@@ -324,7 +333,8 @@ void check_package_selection(const Index& index, const Constraint& constraint) {
         }
     }
     throw PreferenceError("package '" + constraint.package + "' has no asset in variant '" + constraint.variant +
-                          "' (see 'glia show-pkg " + constraint.package + "')");
+                              "' (see '" + Remedy{Remedy::Kind::show_package, {constraint.package}} + "')",
+                          {.package = constraint.package});
 }
 
 } // namespace glia

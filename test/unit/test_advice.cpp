@@ -69,6 +69,10 @@ BOOST_AUTO_TEST_CASE(words_each_remedy_kind_as_the_glia_command) {
         {{Kind::clear_cache}, "glia cache --clear"},
         {{Kind::load_plugin_by_path}, "nrn_load_dll(\"/path/to/libglia.so\")"},
         {{Kind::compiling_off_setting}, "GLIA_NOCOMPILE"},
+        {{Kind::choose_for_script}, "glia_select"},
+        {{Kind::open_context}, "glia_context_push()"},
+        {{Kind::close_context}, "glia_context_pop()"},
+        {{Kind::reload_preferences}, "glia_reload_preferences()"},
     };
     for (const auto& [remedy, expected] : table) {
         BOOST_TEST(glia::advice::words("'" + remedy + "'") == "'" + expected + "'");
