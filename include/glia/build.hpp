@@ -84,20 +84,6 @@ struct BuildResult {
 BuildResult build_packages(const std::vector<Package>& packages, const Toolchain& toolchain,
                            const fs::path& cache, const BuildOptions& options);
 
-/// A library linked from objects in the cache: `link_library`'s outcome.
-struct LinkedLibrary {
-    fs::path path;     ///< where the cache keeps it; empty if it could not be made
-    std::string key;   ///< its key: of its name, the link command and its objects
-    std::string error; ///< why there is none: the linker's output, or why it could not be published
-};
-
-/// The link step of `build_packages`, on its own: links `objects` (objects in the cache, which
-/// names them by their keys) into library `name` (`libglia-<name>.so`) in the cache, unless the
-/// cache has it (or `options.force`). Call it holding the cache's lock (CacheLock): it works in
-/// scratch space, which another build holding the lock would take as a dead build's.
-LinkedLibrary link_library(const std::string& name, const std::vector<fs::path>& objects, const Toolchain& toolchain,
-                           const fs::path& cache, const BuildOptions& options, BuildStats& stats);
-
 /// The name of the file nocmodl translates for `mod`, without `.mod`; nocmodl names the C file and
 /// the registration function after it: the full name, or the file's own stem for an `own_name` mod.
 std::string translation_stem(const ModFile& mod);
@@ -117,10 +103,6 @@ std::string build_source(const ModFile& mod, std::string_view text);
 ProcessResult translate_mod(const Toolchain& tc, const fs::path& rewritten, const fs::path& mod_dir,
                             const fs::path& work,
                             const std::function<void(const std::vector<std::string>&)>& log = {});
-
-/// What nocmodl wrote for `stem` in `work`: `stem.cpp` (NEURON 9, C++) or `stem.c` (8.2, C);
-/// empty if neither exists.
-fs::path translated_source(const fs::path& work, const std::string& stem);
 
 /// The mods of `package` that `lib` (its library) holds, in the package's order.
 std::vector<const ModFile*> mods_in(const PackageLibrary& lib, const Package& package);

@@ -138,7 +138,8 @@ void escape_work_path(const fs::path& source, const fs::path& work, Disk& disk) 
     disk.write(source, replace_all(disk.read(source), raw, escaped));
 }
 
-// translated_source, asking `disk`.
+// What nocmodl wrote for `stem` in `work`: `stem.cpp` (NEURON 9, C++) or `stem.c` (8.2, C); empty if
+// neither exists.
 fs::path find_translated(const fs::path& work, const std::string& stem, Disk& disk) {
     for (const char* extension : {".cpp", ".c"}) {
         fs::path file = work / (stem + extension);
@@ -308,7 +309,15 @@ bool link_into(const fs::path& target, const std::string& key, const std::vector
     return true;
 }
 
-// link_library, in the build of `ctx`.
+// A library linked from objects in the cache: link_objects' outcome.
+struct LinkedLibrary {
+    fs::path path;     // where the cache keeps it; empty if it could not be made
+    std::string key;   // its key: of its name, the link command and its objects
+    std::string error; // why there is none: the linker's output, or why it could not be published
+};
+
+// Links `objects` (in the cache, named by their keys) into library `name` (`libglia-<name>.so`) in
+// the cache, unless the cache has it (or `force`). Runs holding the cache's lock: it works in scratch space.
 LinkedLibrary link_objects(const std::string& name, const std::vector<fs::path>& objects, BuildContext& ctx,
                            BuildStats& stats) {
     LinkedLibrary linked;
@@ -399,18 +408,20 @@ std::vector<size_t> objects_to_build(std::vector<ObjectJob>& jobs, BuildManifest
             ++stats.reused;
             continue;
         }
-        if (!jobs[i].have_source) {
-            ManifestMod entry;
-            hash_job(jobs[i], toolchain_id, ctx, entry);
-            ++stats.hashed;
-            manifest.put(std::move(entry));
-        }
+        // The key is known here (stage 1 computed it or took it from stamps that vouch for it), so a
+        // remembered failure is found before the mod is read and hashed, and the manifest stays as it is.
         if (ctx.options.reuse_failures && !failures) {
             failures = FailureMemo::load(failure_memo_path(ctx.cache));
         }
         if (auto failed = failures ? failures->find(jobs[i].key, *jobs[i].mod) : std::nullopt) {
             jobs[i].failure = std::move(*failed);
             continue;
+        }
+        if (!jobs[i].have_source) {
+            ManifestMod entry;
+            hash_job(jobs[i], toolchain_id, ctx, entry);
+            ++stats.hashed;
+            manifest.put(std::move(entry));
         }
         todo.push_back(i);
     }
@@ -579,10 +590,6 @@ ProcessResult translate_mod(const Toolchain& tc, const fs::path& rewritten, cons
     return translate(tc, rewritten, mod_dir, work, system_runner(), system_disk(), log);
 }
 
-fs::path translated_source(const fs::path& work, const std::string& stem) {
-    return find_translated(work, stem, system_disk());
-}
-
 std::vector<const ModFile*> mods_in(const PackageLibrary& lib, const Package& package) {
     std::set<MechanismName> in_library(lib.mechanisms.begin(), lib.mechanisms.end());
     std::vector<const ModFile*> mods;
@@ -644,12 +651,6 @@ BuildResult last_built(const std::vector<Package>& packages, const fs::path& cac
     return result;
 }
 
-
-LinkedLibrary link_library(const std::string& name, const std::vector<fs::path>& objects, const Toolchain& toolchain,
-                           const fs::path& cache, const BuildOptions& options, BuildStats& stats) {
-    BuildContext ctx(toolchain, cache, options);
-    return link_objects(name, objects, ctx, stats);
-}
 
 BuildResult build_packages(const std::vector<Package>& packages, const Toolchain& toolchain,
                            const fs::path& cache, const BuildOptions& options) {
