@@ -3,6 +3,7 @@
 // hoc builtins, builds what is stale and loads the package libraries.
 // Every rule lives in the core; the plugin only translates between hoc and the core.
 
+#include "advice.hpp"
 #include "hoc_api.hpp"
 #include "plugin_state.hpp"
 #include "scope_state.hpp"
@@ -144,7 +145,7 @@ std::vector<void*> open_libraries(const BuildResult& built, const std::vector<Pa
         handles[p] = dlopen(lib.library.c_str(), RTLD_NOW | RTLD_LOCAL);
         if (!handles[p]) {
             std::string message = "cannot load package '" + lib.package + "' from " + lib.library.string() + ": " +
-                                  dlerror() + " (run 'glia cache --clear' and try again)";
+                                  dlerror() + " (run '" + advice::shell_command(Remedy{Remedy::Kind::clear_cache}) + "' and try again)";
             notes.problems.push_back("warning: " + message);
             for (const auto& name : lib.mechanisms) {
                 notes.why_not[name] = {"load", message};
@@ -178,7 +179,8 @@ std::set<MechanismName> register_mechanisms(const BuildResult& built, const std:
             auto reg = reinterpret_cast<void (*)()>(dlsym(handles[p], registration_symbol(full).c_str()));
             if (!reg) {
                 std::string message = "cannot load " + name.pretty() + " from " + lib.library.string() +
-                                      ": no registration function (run 'glia cache --clear' and try again)";
+                                      ": no registration function (run '" +
+                                      advice::shell_command(Remedy{Remedy::Kind::clear_cache}) + "' and try again)";
                 notes.problems.push_back("warning: " + message);
                 notes.why_not[name] = {"load", message};
                 continue;
@@ -233,8 +235,9 @@ void load_packages() {
     std::unordered_set<std::string> taken = taken_names();
     PreflightResult checked = preflight(candidates, [&](const std::string& name) { return taken.count(name) > 0; });
     for (const auto& clash : checked.clashes) {
-        notes.problems.push_back("warning: " + clash.describe());
-        notes.why_not[clash.left_out] = {"clash", clash.describe()};
+        std::string why = clash.describe();
+        notes.problems.push_back("warning: " + why);
+        notes.why_not[clash.left_out] = {"clash", why};
     }
     std::set<MechanismName> loaded = register_mechanisms(built, found.packages, handles, checked, notes);
     report_problems(notes.problems);
