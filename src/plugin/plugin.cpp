@@ -158,11 +158,18 @@ std::vector<void*> open_libraries(const BuildResult& built, const std::vector<Pa
     return handles;
 }
 
-/// Registers, library by library, every mechanism the preflight let through; returns those registered.
-std::set<MechanismName> register_mechanisms(const BuildResult& built, const std::vector<Package>& packages,
-                                            const std::vector<void*>& handles, const PreflightResult& checked,
-                                            LoadNotes& notes) {
-    std::set<MechanismName> loaded;
+/// One mechanism to register: its name and its library's registration function.
+struct Registration {
+    MechanismName name;
+    void (*reg)();
+};
+
+/// What to register, library by library: every mechanism the preflight let through whose library
+/// has its registration function (one that lacks it is noted).
+std::vector<Registration> plan_registrations(const BuildResult& built, const std::vector<Package>& packages,
+                                             const std::vector<void*>& handles, const PreflightResult& checked,
+                                             LoadNotes& notes) {
+    std::vector<Registration> plan;
     for (size_t p = 0; p < built.libraries.size(); ++p) {
         if (!handles[p]) {
             continue;
@@ -175,8 +182,7 @@ std::set<MechanismName> register_mechanisms(const BuildResult& built, const std:
             if (!in_library.count(name) || !checked.loads(name)) {
                 continue;
             }
-            std::string full = name.full();
-            auto reg = reinterpret_cast<void (*)()>(dlsym(handles[p], registration_symbol(full).c_str()));
+            auto reg = reinterpret_cast<void (*)()>(dlsym(handles[p], registration_symbol(name.full()).c_str()));
             if (!reg) {
                 std::string message = "cannot load " + name.pretty() + " from " + lib.library.string() +
                                       ": no registration function (run '" +
@@ -185,11 +191,10 @@ std::set<MechanismName> register_mechanisms(const BuildResult& built, const std:
                 notes.why_not[name] = {"load", message};
                 continue;
             }
-            reg();
-            loaded.insert(name);
+            plan.push_back({name, reg});
         }
     }
-    return loaded;
+    return plan;
 }
 
 /// The index of what loaded. What did not load leaves the index's candidates, but the index keeps why,
@@ -215,10 +220,10 @@ void index_loaded(std::vector<Package>& packages, const std::set<MechanismName>&
     }
 }
 
-/// Builds what is stale, checks every name the libraries would register (preflight), and
-/// registers what passes. Whatever is not loaded is reported and taken out of the index, so
-/// the resolver never picks a mechanism NEURON does not have.
-void load_packages() {
+/// Builds what is stale, checks every name the libraries would register (preflight), reports what
+/// will not load and indexes what will; returns what to register. Whatever is not loaded is taken
+/// out of the index, so the resolver never picks a mechanism NEURON does not have.
+std::vector<Registration> plan_load() {
     const ModelDir& model = state().model;
     std::optional<PackageList> only = model_package_list(model.dir); // the model's `load:` or GLIA_LOAD
     Discovery found = discover_packages(model.dir, only ? &*only : nullptr);
@@ -239,9 +244,22 @@ void load_packages() {
         notes.problems.push_back("warning: " + why);
         notes.why_not[clash.left_out] = {"clash", why};
     }
-    std::set<MechanismName> loaded = register_mechanisms(built, found.packages, handles, checked, notes);
+    std::vector<Registration> plan = plan_registrations(built, found.packages, handles, checked, notes);
     report_problems(notes.problems);
-    index_loaded(found.packages, loaded, notes);
+    std::set<MechanismName> loading;
+    for (const auto& registration : plan) {
+        loading.insert(registration.name);
+    }
+    index_loaded(found.packages, loading, notes);
+    return plan;
+}
+
+/// Registers what plan_load let through. The discovery, the build's result and the memos are gone by
+/// then: NEURON's registration reuses their memory instead of adding to the process's peak.
+void load_packages() {
+    for (const auto& registration : plan_load()) {
+        registration.reg();
+    }
 }
 
 } // namespace
