@@ -20,13 +20,23 @@ goals of issue 13: glia / NEURON <= 1.1 for the extra CPU time and the peak memo
 alone <= 1.05 for the CPU time of the whole start. "real" is the same comparison for glia's example
 package and NEURON's demo mods (tables, VERBATIM, ions), copied into a package. --listed-sizes measures
 only listed / alone, which builds only the listed packages (a quick way to 2,000 installed mods).
-The installed example package (<prefix>/share/glia/packages) is loaded by glia's side; its default
-variants go into NEURON's library too, so both sides hold the same mechanisms but one variant.
+
+Both sides hold the same mechanisms. glia's side also loads the installed example package
+(<prefix>/share/glia/packages, which glia always searches), variants included, as it would on a user's
+machine; so NEURON's library gets all of that package's mods as well: the default ones as they are,
+each variant (Kv1__fast.mod) as a copy in --root whose mechanism is renamed after its file (SUFFIX
+Kv1__fast), since NEURON cannot load two mechanisms of one name.
+
+Each run is started through bench/rusage_spawn.c (compiled into --root), which reports the CPU time
+and the peak resident memory of the nrniv it starts and of nothing else: a child started straight from
+Python reports Python's own resident size (14-16 MiB) as its peak when it is smaller, because the
+kernel keeps the high-water mark of the memory the child had before its exec.
 """
 
 import argparse
 import glob
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -53,11 +63,29 @@ def write_if_changed(path, text):
         f.write(text)
 
 
-def example_defaults():
-    """The default variants of the installed (or else the source tree's) example package."""
+MECHANISM_LINE = re.compile(r"^(\s*(?:SUFFIX|POINT_PROCESS|ARTIFICIAL_CELL)\s+)\S+", re.MULTILINE)
+
+
+def example_mods(root):
+    """Every mod of the installed (or else the source tree's) example package, as NEURON's library
+    takes them: the defaults in place, each variant (name__variant.mod) as a copy in root/variants
+    whose mechanism is named after the file, so that it does not clash with its default."""
     folder = INSTALLED_EXAMPLE if os.path.isdir(INSTALLED_EXAMPLE) else EXAMPLE
-    return [os.path.join(folder, name) for name in sorted(os.listdir(folder))
-            if name.endswith(".mod") and "__" not in name]
+    mods = []
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith(".mod"):
+            continue
+        if "__" not in name:
+            mods.append(os.path.join(folder, name))
+            continue
+        with open(os.path.join(folder, name)) as f:
+            text, count = MECHANISM_LINE.subn(lambda m: m.group(1) + name[:-4], f.read(), count=1)
+        if count != 1:
+            sys.exit(f"{folder}/{name}: no SUFFIX, POINT_PROCESS or ARTIFICIAL_CELL line to rename")
+        os.makedirs(os.path.join(root, "variants"), exist_ok=True)
+        mods.append(os.path.join(root, "variants", name))
+        write_if_changed(mods[-1], text)
+    return mods
 
 
 def generate(root, size, per_package):
@@ -107,16 +135,31 @@ def neuron_library(root, mods, jobs):
     return os.path.join(neuron.dir, "libnrnmech.so"), seconds
 
 
+SPAWN_SOURCE = os.path.join(HERE, "rusage_spawn.c")
+SPAWN = None  # the compiled spawner, set by main()
+
+
+def build_spawner(root):
+    """Compiles bench/rusage_spawn.c into root (again only when the source is newer)."""
+    exe = os.path.join(root, "rusage_spawn")
+    if not os.path.exists(exe) or os.path.getmtime(exe) < os.path.getmtime(SPAWN_SOURCE):
+        os.makedirs(root, exist_ok=True)
+        run(["cc", "-O2", "-o", exe, SPAWN_SOURCE], root)
+    return exe
+
+
 def timed(argv, env, cwd):
-    """(CPU seconds of the child, its peak resident memory in MiB)."""
-    proc = subprocess.Popen(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
+    """(CPU seconds of the command, its peak resident memory in MiB, its stderr), as rusage_spawn
+    measured them."""
+    r = subprocess.run([SPAWN, *argv], env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE)
+    err = r.stderr.decode(errors="replace")
+    lines = err.splitlines()
+    fields = lines[-1].split() if lines else []
+    if r.returncode != 0 or len(fields) != 5 or fields[0] != "rusage_spawn":
         sys.exit(f"{' '.join(argv)} failed:\n{err}")
-    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0, err
+    user, system, peak = (int(x) for x in fields[2:])
+    return (user + system) / 1e6, peak / 1024.0, "\n".join(lines[:-1])
 
 
 def nrniv(dll):
@@ -130,7 +173,7 @@ def compare(label, root, packages, mods, args, glia):
     seconds = run([glia, "compile", "-j", str(args.jobs)], root, env)[0]
     time.sleep(SETTLE)
     run([glia, "compile"], root, env)  # records the stamps of files written just before
-    lib, neuron_seconds = neuron_library(root, mods + example_defaults(), args.jobs)
+    lib, neuron_seconds = neuron_library(root, mods + example_mods(root), args.jobs)
     print(f"\n{label}: {len(mods)} mods in {len(packages)} packages (glia built in {seconds:.0f} s, "
           f"NEURON's makefile in {neuron_seconds:.0f} s)", flush=True)
 
@@ -204,6 +247,8 @@ def main():
     args = parser.parse_args()
     glia = find_glia(args.glia)
     args.plugin = os.path.abspath(args.plugin)
+    global SPAWN
+    SPAWN = build_spawner(args.root)
     print(f"glia: {glia}\nplugin: {args.plugin}\nNEURON: make -f nrnmech_makefile mech_lib_shared (as nrnivmodl)")
     if not args.no_real and os.path.isdir(DEMO):
         root = os.path.join(args.root, "real")
