@@ -47,6 +47,8 @@ struct BuildOptions {
     bool force = false;   ///< rebuild even what the cache holds
     bool verbose = false; ///< log every command
     bool link = true;     ///< false: compile the objects only (glia nrnivmodl links its own library)
+    /// Also link the packages' libraries into one library for the whole load set (load_set.hpp).
+    bool link_set = false;
     /// true: a mod that failed with the same key is not tried again, its remembered failure is reported
     /// (NEURON's start; glia/failure_memo.hpp). Every build remembers the failures it meets.
     bool reuse_failures = false;
@@ -66,6 +68,7 @@ struct BuildStats {
     unsigned translated = 0; ///< mods run through nocmodl
     unsigned compiled = 0;   ///< objects compiled
     unsigned linked = 0;     ///< libraries linked
+    unsigned sets_linked = 0;///< set libraries linked (load_set.hpp)
     unsigned reused = 0;     ///< objects the cache already had
     unsigned hashed = 0;     ///< mods read and hashed (the rest were known by their stamps alone)
 };
@@ -73,6 +76,7 @@ struct BuildStats {
 /// The outcome of `build_packages`.
 struct BuildResult {
     std::vector<PackageLibrary> libraries; ///< one per package, in the order given
+    fs::path set_library;                  ///< all of `libraries` in one (load_set.hpp); empty if none
     BuildStats stats;
     bool ok() const;                       ///< true if no mechanism failed
 };
@@ -109,7 +113,8 @@ std::vector<const ModFile*> mods_in(const PackageLibrary& lib, const Package& pa
 
 /// Builds nothing (a front end turned compiling off), so needs no toolchain: each package gets the
 /// library it was last linked into, however old (with a warning naming mods changed since), and a
-/// package the cache has no library for reports its mods as failures. Reads the manifest without the lock.
+/// package the cache has no library for reports its mods as failures; the set library of those libraries
+/// if the cache has it (never linked here). Reads the manifest without the lock.
 BuildResult last_built(const std::vector<Package>& packages, const fs::path& cache);
 
 } // namespace glia

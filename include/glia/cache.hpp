@@ -8,11 +8,14 @@
 ///   lock                      flock(2) target; held by whoever builds
 ///   objects/<kk>/<key>.o      one compiled mechanism, key = hash of everything that made it
 ///   libs/<key>/libglia-<package>.so  one linked package library, key = hash of its objects
+///   sets/<key>/libglia-set.so  one library of a whole load set (load_set.hpp), key = hash of its
+///                             package libraries' keys in load order
+///   sets/<key>/members        those package libraries' keys (what `collect_garbage` checks)
 ///   tmp/<key>.<pid>/          scratch space of a running build, removed when it ends
 ///   manifest                  stamps of hashed files and their keys (manifest.hpp)
 ///   scans                     what discovery learnt of each mod, by stamp (scan_memo.hpp);
 ///                             the one file written without the lock (replaced atomically)
-/// Every file is published by rename, so a file present under objects/ or libs/ is complete.
+/// Every file is published by rename, so a file present under objects/, libs/ or sets/ is complete.
 /// Whoever writes anything else here holds the lock, so scratch space found by a lock holder was
 /// left by a build that died, and is removed.
 
@@ -56,6 +59,12 @@ fs::path object_path(const fs::path& root, const std::string& key);
 /// Where the cache keeps library `name` linked under key `key`: `libs/<key>/libglia-<name>.so`.
 fs::path library_path(const fs::path& root, const std::string& key, const std::string& name);
 
+/// Where the cache keeps the set library of key `key` (load_set.hpp): `sets/<key>/libglia-set.so`.
+fs::path load_set_path(const fs::path& root, const std::string& key);
+
+/// The list of package libraries a set library was linked from: `sets/<key>/members`.
+fs::path load_set_members_path(const fs::path& root, const std::string& key);
+
 /// This process's scratch folder for the work of key `key`: `tmp/<key>.<pid>/`.
 fs::path scratch_path(const fs::path& root, const std::string& key);
 
@@ -94,7 +103,8 @@ struct GarbageCollected {
 
 /// Removes the objects and libraries no environment uses any more, under the lock: an object
 /// is in use while a mod file still has the stamp recorded when it was built, a library while
-/// it is the last one built for a package directory that still exists.
+/// it is the last one built for a package directory that still exists, a set library while every package
+/// library it was linked from is in use.
 GarbageCollected collect_garbage(const fs::path& root);
 
 } // namespace glia

@@ -4,6 +4,7 @@
 #include "glia/error.hpp"
 #include "glia/failure_memo.hpp"
 #include "glia/hash.hpp"
+#include "glia/load_set.hpp"
 #include "glia/manifest.hpp"
 
 #include <algorithm>
@@ -499,6 +500,77 @@ PackageLibrary link_package(const Package& package, std::span<ObjectJob> jobs, B
     return lib;
 }
 
+// Stage 5b (load_set.hpp): the one library of the whole load set, from the objects of the package libraries
+// just made, unless the cache has it or, with `reuse_failures`, it failed before. Empty if there is none:
+// the packages' own libraries load then, so a failure here is remembered (once), never reported.
+fs::path link_load_set(const std::vector<PackageLibrary>& libraries, BuildContext& ctx, BuildStats& stats) {
+    std::string key = load_set_key(libraries);
+    if (key.empty()) {
+        return {};
+    }
+    fs::path target = load_set_path(ctx.cache, key);
+    if (!ctx.options.force && ctx.disk.exists(target)) {
+        return target;
+    }
+    fs::path memo_file = failure_memo_path(ctx.cache);
+    FailureMemo memo = FailureMemo::load(memo_file);
+    if (ctx.options.reuse_failures && memo.load_set_failed(key)) {
+        return {};
+    }
+    fs::path work = scratch_path(ctx.cache, key);
+    std::string error;
+    try {
+        ctx.disk.remove_all(work);
+        ctx.disk.make_dirs(work);
+        LoadSetSteps steps = load_set_steps(libraries, ctx.tc, work, work / target.filename());
+        for (const auto& [file, text] : steps.files) {
+            ctx.disk.write(file, text);
+        }
+        std::vector<std::string> errors(steps.per_package.size());
+        unsigned parallel = ctx.options.jobs ? ctx.options.jobs : std::max(1u, std::thread::hardware_concurrency());
+        run_parallel(steps.per_package.size(), parallel, [&](size_t p) {
+            for (const auto& command : steps.per_package[p]) {
+                ctx.log_command(command);
+                ProcessResult r = ctx.runner.run(command, work, {});
+                if (!r.ok()) {
+                    errors[p] = command_line(command) + ":\n" + r.output;
+                    return;
+                }
+            }
+        });
+        for (const auto& e : errors) {
+            error += e;
+        }
+        if (error.empty()) {
+            ctx.log_command(steps.link);
+            ProcessResult r = ctx.runner.run(steps.link, work, {});
+            if (!r.ok()) {
+                error = command_line(steps.link) + ":\n" + r.output;
+            }
+        }
+        if (error.empty()) {
+            ctx.disk.make_dirs(target.parent_path());
+            ctx.disk.write(load_set_members_path(ctx.cache, key), load_set_members(libraries)); // before the library
+            publish(work / target.filename(), target, ctx.cache, ctx.disk);
+            ++stats.sets_linked;
+        }
+    } catch (const Error& e) {
+        error = e.what();
+    }
+    ctx.disk.remove_all(work);
+    if (error.empty()) {
+        memo.forget(key);
+        memo.save_if_changed(memo_file);
+        return target;
+    }
+    if (ctx.options.verbose) {
+        ctx.log("the load set's one library could not be linked; the packages' own libraries load instead:\n" + error);
+    }
+    memo.put_load_set(key, error);
+    memo.save_if_changed(memo_file);
+    return {};
+}
+
 // Stage 6: the manifest is only a shortcut: what was built is published; the next run hashes again.
 void save_manifest(BuildManifest& manifest, BuildContext& ctx) {
     if (!manifest.changed()) {
@@ -527,6 +599,9 @@ BuildResult build_packages_once(const std::vector<Package>& packages, BuildConte
     remember_failures(jobs, todo, std::move(failures), ctx.cache);
     for (size_t p = 0; p < packages.size(); ++p) {
         result.libraries.push_back(link_package(packages[p], packages_jobs[p], manifest, ctx, result.stats));
+    }
+    if (ctx.options.link && ctx.options.link_set) {
+        result.set_library = link_load_set(result.libraries, ctx, result.stats);
     }
     save_manifest(manifest, ctx);
     cache_removed = lock.removed();
@@ -647,6 +722,11 @@ BuildResult last_built(const std::vector<Package>& packages, const fs::path& cac
             }
         }
         result.libraries.push_back(std::move(lib));
+    }
+    std::string set_key = load_set_key(result.libraries);
+    boost::system::error_code ec;
+    if (!set_key.empty() && fs::exists(load_set_path(cache, set_key), ec)) {
+        result.set_library = load_set_path(cache, set_key);
     }
     return result;
 }

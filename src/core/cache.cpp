@@ -2,10 +2,12 @@
 
 #include "glia/error.hpp"
 #include "glia/failure_memo.hpp"
+#include "glia/load_set.hpp"
 #include "glia/manifest.hpp"
 #include "glia/python_packages.hpp"
 #include "glia/scan_memo.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <set>
 #include <vector>
@@ -32,6 +34,9 @@ constexpr const char* kLockName = "lock";
 constexpr const char* kObjectsDir = "objects";
 constexpr const char* kLibsDir = "libs";
 constexpr const char* kScratchDir = "tmp";
+constexpr const char* kSetsDir = "sets";
+constexpr const char* kSetLibraryName = "libglia-set.so";
+constexpr const char* kSetMembersName = "members";
 const char* kCacheAdvice = "make the cache directory writable, free space on its file system, or set "
                            "GLIA_CACHE_DIR to another directory: export GLIA_CACHE_DIR=...";
 } // namespace
@@ -74,6 +79,10 @@ bool is_scratch_name(std::string_view name) {
 // What write_file_atomic leaves behind when it is killed while writing `file`.
 bool is_temporary_of(std::string_view name, std::string_view file) {
     return name.starts_with(".") && name.substr(1).starts_with(file) && name.substr(1 + file.size()).starts_with(".tmp.");
+}
+
+bool is_set_file_name(std::string_view name) {
+    return name == kSetLibraryName || name == kSetMembersName || is_temporary_of(name, kSetMembersName);
 }
 
 bool is_plain_file(const fs::path& path) {
@@ -147,6 +156,18 @@ fs::path first_foreign_entry(const fs::path& root) {
                 }
                 for (const auto& file : entries_of(dir)) {
                     if ((!is_library_name(file.filename().string()) || !is_plain_file(file)) && !is_gone(file)) {
+                        return file;
+                    }
+                }
+            }
+        } else if (name == kSetsDir && is_real_dir(entry)) {
+            ours = true;
+            for (const auto& dir : entries_of(entry)) {
+                if ((!is_key(dir.filename().string()) || !is_real_dir(dir)) && !is_gone(dir)) {
+                    return dir;
+                }
+                for (const auto& file : entries_of(dir)) {
+                    if ((!is_set_file_name(file.filename().string()) || !is_plain_file(file)) && !is_gone(file)) {
                         return file;
                     }
                 }
@@ -264,6 +285,14 @@ fs::path library_path(const fs::path& root, const std::string& key, const std::s
     return root / kLibsDir / key / ("libglia-" + name + ".so");
 }
 
+fs::path load_set_path(const fs::path& root, const std::string& key) {
+    return root / kSetsDir / key / kSetLibraryName;
+}
+
+fs::path load_set_members_path(const fs::path& root, const std::string& key) {
+    return root / kSetsDir / key / kSetMembersName;
+}
+
 fs::path scratch_path(const fs::path& root, const std::string& key) {
     return root / kScratchDir / (key + "." + std::to_string(::getpid()));
 }
@@ -350,6 +379,27 @@ void remove_library_dir(const fs::path& dir) {
     fs::remove(dir, ec); // fails, harmlessly, if something else is in it
 }
 
+// Removes one set folder sets/<key>/ likewise: the library first, so a library never lacks its members file.
+void remove_set_dir(const fs::path& dir) {
+    boost::system::error_code ec;
+    fs::remove(dir / kSetLibraryName, ec);
+    for (const auto& file : entries_of(dir)) {
+        if (is_set_file_name(file.filename().string())) {
+            fs::remove(file, ec);
+        }
+    }
+    fs::remove(dir, ec);
+}
+
+// Offers each set folder under sets/ to `remove` (which removes it or not).
+void remove_sets(const fs::path& root, const std::function<void(const fs::path&)>& remove) {
+    for (const auto& dir : entries_of(root / kSetsDir)) {
+        if (is_key(dir.filename().string())) {
+            remove(dir);
+        }
+    }
+}
+
 // Offers each object under objects/ to `remove` (which removes it or not), then removes the
 // object folders that emptied.
 void remove_objects(const fs::path& root, const std::function<void(const fs::path&)>& remove) {
@@ -386,11 +436,12 @@ void clear_cache(const fs::path& root) {
             remove_library_dir(dir);
         }
     }
+    remove_sets(root, remove_set_dir);
     fs::remove(manifest_path(root), ec);
     fs::remove(scan_memo_path(root), ec);
     fs::remove(declaration_memo_path(root), ec);
     fs::remove(failure_memo_path(root), ec);
-    for (const char* part : {kObjectsDir, kLibsDir, kScratchDir}) {
+    for (const char* part : {kObjectsDir, kLibsDir, kSetsDir, kScratchDir}) {
         fs::remove(root / part, ec); // only if empty: what glia did not write stays
     }
 }
@@ -454,6 +505,17 @@ GarbageCollected collect_garbage(const fs::path& root) {
             ++removed.libraries;
         }
     }
+    remove_sets(root, [&](const fs::path& dir) {
+        std::vector<std::string> members = read_load_set_members(dir / kSetMembersName);
+        bool in_use = !members.empty() && std::all_of(members.begin(), members.end(), [&](const std::string& key) {
+            return libraries.count(key) > 0;
+        });
+        if (!in_use) {
+            removed.bytes += disk_size(dir);
+            remove_set_dir(dir);
+            ++removed.libraries;
+        }
+    });
     if (manifest.changed()) {
         manifest.save(manifest_path(root));
     }

@@ -13,6 +13,9 @@ constexpr std::string_view kHeader = "glia-failures 1\n";
 
 bool remembered_stage(const std::string& stage) { return stage == "translate" || stage == "compile"; }
 
+// The stage of a set library's failure: never a mod's, so find() never reports it for one.
+constexpr const char* kLoadSetStage = "load-set";
+
 } // namespace
 
 fs::path failure_memo_path(const fs::path& root) { return root / "failures"; }
@@ -69,6 +72,16 @@ void FailureMemo::put(const std::string& key, const ModFailure& failure) {
         failures_[key] = {failure.stage, failure.message};
         changed_ = true;
     }
+}
+
+void FailureMemo::put_load_set(const std::string& key, const std::string& message) {
+    failures_[key] = {kLoadSetStage, message};
+    changed_ = true;
+}
+
+bool FailureMemo::load_set_failed(const std::string& key) const {
+    auto known = failures_.find(key);
+    return known != failures_.end() && known->second.first == kLoadSetStage;
 }
 
 void FailureMemo::forget(const std::string& key) { changed_ = failures_.erase(key) > 0 || changed_; }

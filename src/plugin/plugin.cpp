@@ -14,6 +14,7 @@
 #include "glia/error.hpp"
 #include "glia/preflight.hpp"
 #include "glia/known_problems.hpp"
+#include "glia/load_set.hpp"
 #include "glia/lockfile.hpp"
 #include "glia/package_list.hpp"
 #include "glia/toolchain.hpp"
@@ -116,6 +117,7 @@ BuildResult build_found(const std::vector<Package>& packages) {
     }
     BuildOptions options;
     options.reuse_failures = true; // a failed mod unchanged is not tried again at every start
+    options.link_set = true;       // one library to open for all the packages (load_set.hpp)
     options.log = [](const std::string& line) {
         // A failure is told in full by its warning, which a later start sums up when it is known.
         if (!line.ends_with(" FAILED")) {
@@ -125,11 +127,29 @@ BuildResult build_found(const std::vector<Package>& packages) {
     return build_packages(packages, detect_toolchain(), cache_root(), options);
 }
 
+/// The load set's one library (load_set.hpp), opened; nullptr if there is none or it does not load (then
+/// it is remembered, so later starts do not try it again, and the package libraries load as before).
+void* open_set_library(const BuildResult& built, std::string& refused) {
+    if (built.set_library.empty()) {
+        return nullptr;
+    }
+    void* handle = dlopen(built.set_library.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        refused = dlerror();
+        give_up_load_set(cache_root(), built.set_library, refused);
+    }
+    return handle;
+}
+
 /// Opens every library first (a library that cannot be loaded takes none of its names); returns the
-/// handles, one per library (nullptr: not opened), and adds the mods they hold to `candidates`.
+/// handles, one per library (nullptr: not opened; the set library's for each package it holds), and adds
+/// the mods they hold to `candidates`.
 std::vector<void*> open_libraries(const BuildResult& built, const std::vector<Package>& packages,
                                   std::vector<const ModFile*>& candidates, LoadNotes& notes) {
     std::vector<void*> handles(built.libraries.size(), nullptr);
+    std::string set_refused;
+    void* set = open_set_library(built, set_refused);
+    bool all_opened = true;
     for (size_t p = 0; p < built.libraries.size(); ++p) {
         const auto& lib = built.libraries[p];
         for (const auto& failure : lib.failures) {
@@ -142,8 +162,9 @@ std::vector<void*> open_libraries(const BuildResult& built, const std::vector<Pa
         if (lib.library.empty()) {
             continue;
         }
-        handles[p] = dlopen(lib.library.c_str(), RTLD_NOW | RTLD_LOCAL);
+        handles[p] = set ? set : dlopen(lib.library.c_str(), RTLD_NOW | RTLD_LOCAL);
         if (!handles[p]) {
+            all_opened = false;
             std::string message = "cannot load package '" + lib.package + "' from " + lib.library.string() + ": " +
                                   dlerror() + " (run '" + advice::shell_command(Remedy{Remedy::Kind::clear_cache}) + "' and try again)";
             notes.problems.push_back("warning: " + message);
@@ -154,6 +175,12 @@ std::vector<void*> open_libraries(const BuildResult& built, const std::vector<Pa
         }
         auto in_library = mods_in(lib, packages[p]);
         candidates.insert(candidates.end(), in_library.begin(), in_library.end());
+    }
+    if (!set_refused.empty() && all_opened) {
+        // Each package's library loads, yet their set library did not: glia's own fault, told once.
+        notes.problems.push_back("warning: the library of all packages, " + built.set_library.string() +
+                                 ", could not be loaded (" + set_refused + "); the packages' own libraries were " +
+                                 "loaded instead, and glia will not try it again");
     }
     return handles;
 }
