@@ -93,6 +93,7 @@ int cmd_compile(const Args& args) {
     build.jobs = jobs;
     build.force = vm.count("force") > 0;
     build.verbose = vm.count("verbose") > 0;
+    build.link_set = only.empty(); // the set every package loads, so the next NEURON start opens one library
     build.log = [&printer](const std::string& line) {
         if (!line.empty() && line[0] == '[') {
             printer.progress(line);

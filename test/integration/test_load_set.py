@@ -1,0 +1,122 @@
+"""One library per load set: a start with several packages maps one library of glia's cache, linked from
+the packages' objects, keeps each package's C symbols to itself, relinks after an edit, and falls back to
+the packages' own libraries (quietly, once) when the set library cannot be linked or loaded."""
+
+import glob
+import os
+import stat
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import GliaTestCase, density, main  # noqa: E402
+
+# Two packages that both define the global C function `which_package`, as VERBATIM code in ModelDB mods
+# often does; each mechanism's FUNCTION answers what its own package's copy returns.
+def helper_mod(suffix, answer):
+    return f"""
+    NEURON {{ SUFFIX {suffix} }}
+    VERBATIM
+    double which_package(void) {{ return {answer}; }}
+    ENDVERBATIM
+    FUNCTION answer() {{
+    VERBATIM
+        _lanswer = which_package();
+    ENDVERBATIM
+    }}
+    """
+
+# Prints the libraries of glia's cache this process has mapped, one per line.
+MAPPED = """
+import os
+cache = os.path.join(os.environ["XDG_CACHE_HOME"], "glia")
+for path in sorted({line.split()[-1] for line in open("/proc/self/maps") if cache in line and line.endswith(".so\\n")}):
+    print("MAPPED", os.path.relpath(path, cache))
+"""
+
+
+class LoadSet(GliaTestCase):
+    def setUp(self):
+        super().setUp()
+        self.pa = self.box.package("pa", {"ka.mod": density("ka", "0.001"), "wa.mod": helper_mod("wa", 1)})
+        self.pb = self.box.package("pb", {"kb.mod": density("kb", "0.002"), "wb.mod": helper_mod("wb", 2)})
+        self.box.env["GLIA_PATH"] = f"{self.pa}:{self.pb}"
+        self.cache = self.box.path("cache", "glia")
+
+    def start(self, env=None):
+        """A Python start that inserts both packages' mechanisms; returns (mapped libraries, output)."""
+        code = MAPPED + """
+s = h.Section(name="s")
+for name in ("ka", "kb", "wa", "wb"):
+    h.glia_insert(name, sec=s)
+print("G", s(0.5).glia__pa__ka__0.g, s(0.5).glia__pb__kb__0.g)
+print("ANSWERS", h.answer_glia__pa__wa__0(sec=s), h.answer_glia__pb__wb__0(sec=s))
+"""
+        out = self.box.python(code, env=env).stdout
+        mapped = [line.split()[1] for line in out.splitlines() if line.startswith("MAPPED ")]
+        return mapped, out
+
+    def runs(self, file):
+        if not os.path.exists(file):
+            return 0
+        with open(file) as f:
+            return len(f.read().splitlines())
+
+    def test_two_packages_map_one_library_keep_their_symbols_apart_and_relink_after_an_edit(self):
+        first, out = self.start()
+        self.assertEqual(len(first), 1, out)
+        self.assertTrue(first[0].startswith("sets/"), out)
+        self.assertIn("G 0.001 0.002", out)
+        self.assertIn("ANSWERS 1.0 2.0", out)  # each package calls its own which_package
+        self.assertNotIn("warning", out)
+        self.box.write("packages/pb/mods/kb.mod", density("kb", "0.005"))
+        second, out = self.start()
+        self.assertEqual(len(second), 1, out)
+        self.assertNotEqual(first, second)
+        self.assertIn("G 0.001 0.005", out)
+        # gc keeps the set library in use and removes the one linked from a package library no longer in use.
+        self.box.glia("cache", "--gc")
+        self.assertEqual(sorted(glob.glob(os.path.join(self.cache, "sets", "*", "*.so"))),
+                         [os.path.join(self.cache, second[0])])
+
+    def test_compile_links_the_default_set_and_nocompile_loads_it(self):
+        self.box.glia("compile")
+        mapped, out = self.start(env=dict(self.box.env, GLIA_NOCOMPILE="1"))
+        self.assertEqual(len(mapped), 1, out)
+        self.assertTrue(mapped[0].startswith("sets/"), out)
+        self.assertIn("ANSWERS 1.0 2.0", out)
+
+    def test_a_set_library_that_cannot_be_linked_or_loaded_leaves_the_package_libraries(self):
+        # objcopy fails: the packages' own libraries load, nothing is said, and the link is not tried again.
+        runs = self.box.path("objcopy-runs")
+        tool = self.box.write("bin/objcopy", f"#!/bin/sh\necho run >> {runs}\necho 'objcopy: out of order' >&2\nexit 1\n")
+        os.chmod(tool, os.stat(tool).st_mode | stat.S_IXUSR)
+        env = dict(self.box.env, PATH=os.path.dirname(tool) + os.pathsep + self.box.env["PATH"])
+        packages_own, out = self.start(env=env)
+        self.assertGreaterEqual(len(packages_own), 2, out)
+        self.assertTrue(all(m.startswith("libs/") for m in packages_own), out)
+        self.assertIn("ANSWERS 1.0 2.0", out)
+        self.assertNotIn("warning", out)
+        tried = self.runs(runs)
+        self.assertGreater(tried, 0)
+        self.assertEqual(self.start(env=env)[0], packages_own)
+        self.assertEqual(self.start(env=dict(env, GLIA_NOCOMPILE="1"))[0], packages_own)
+        self.assertEqual(self.runs(runs), tried)  # remembered, and GLIA_NOCOMPILE never links
+        # 'glia compile' tries again; a set library damaged after that does not load: told once, not tried again.
+        self.box.glia("compile")
+        library = glob.glob(os.path.join(self.cache, "sets", "*", "*.so"))[0]
+        with open(library, "r+b") as f:
+            f.seek(64)
+            f.write(b"\0" * 4096)
+        mapped, out = self.start()
+        self.assertEqual(mapped, packages_own, out)
+        self.assertIn("ANSWERS 1.0 2.0", out)
+        self.assertIn("could not be loaded", out)
+        mapped, out = self.start()
+        self.assertEqual(mapped, packages_own, out)
+        self.assertNotIn("could not be loaded", out)
+        self.assertFalse(os.path.exists(library))
+
+
+if __name__ == "__main__":
+    main()
