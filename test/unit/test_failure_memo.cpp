@@ -43,6 +43,21 @@ BOOST_AUTO_TEST_CASE(round_trips_messages_with_tabs_and_newlines_by_key) {
     BOOST_TEST(FailureMemo::load(file).find("k2", mod_named("B")).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(a_set_library_failure_is_remembered_by_its_key_and_never_found_for_a_mod) {
+    TempDir dir;
+    fs::path file = dir.path / "failures";
+    FailureMemo out;
+    out.put_load_set("set1", "objcopy: out of order");
+    out.save_if_changed(file);
+    FailureMemo in = FailureMemo::load(file);
+    BOOST_TEST(in.load_set_failed("set1"));
+    BOOST_TEST(!in.load_set_failed("set2"));
+    BOOST_TEST(!in.find("set1", mod_named("A")).has_value()); // a mod with that key would still build
+    in.forget("set1");
+    in.save_if_changed(file);
+    BOOST_TEST(!FailureMemo::load(file).load_set_failed("set1"));
+}
+
 BOOST_AUTO_TEST_CASE(a_damaged_or_cut_short_file_is_an_empty_memo) {
     TempDir dir;
     fs::path file = dir.path / "failures";
