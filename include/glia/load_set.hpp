@@ -5,7 +5,8 @@
 /// per package. The packages stay as far apart as dlopen(RTLD_LOCAL) per package kept them: each
 /// package's objects are first linked into one relocatable object (`-r`), in which every symbol but the
 /// registration functions of its mechanisms is then made local (objcopy --keep-global-symbols). A
-/// function two packages both define stays two functions, and no package binds to another's symbols.
+/// function two packages both define stays two functions, and no package binds to another's symbols;
+/// only C++'s inline functions and templates (one definition by the language's rule) stay shared.
 /// The set library is cached under a key of its package libraries' keys in load order; anything that
 /// goes wrong with it leaves the start with the package libraries, as before.
 
@@ -30,20 +31,32 @@ std::string load_set_members(const std::vector<PackageLibrary>& libraries);
 /// The package library keys `file` lists; empty if it is missing or not a members file.
 std::vector<std::string> read_load_set_members(const fs::path& file);
 
-/// What linking a set library in scratch folder `work` takes.
+/// One package's part of a set library.
+struct LoadSetPart {
+    std::vector<std::string> partial_link; ///< links the package's objects into `object` (`-r`)
+    fs::path object;                       ///< the package's one relocatable object
+    std::vector<std::string> registration; ///< its mechanisms' registration functions: they stay global
+    fs::path keep_file;                    ///< where `kept_global` is written for `localize`
+    std::vector<std::string> localize;     ///< makes all but the symbols of `keep_file` local in `object`
+};
+
+/// What linking a set library in scratch folder `work` takes: each part (independent of the others),
+/// then `link`.
 struct LoadSetSteps {
-    /// Written first: per package, the symbols that stay global (its registration functions).
-    std::vector<std::pair<fs::path, std::string>> files;
-    /// Per package, its commands in order: the partial link, then the localizing objcopy. The packages'
-    /// commands do not depend on each other.
-    std::vector<std::vector<std::vector<std::string>>> per_package;
-    /// Last: the shared library `output` from the packages' objects.
-    std::vector<std::string> link;
+    std::vector<LoadSetPart> parts;
+    std::vector<std::string> link; ///< the shared library from the parts' objects
 };
 
 /// The steps that link the set library of `libraries` into `output` with `tc`, working in `work`.
 LoadSetSteps load_set_steps(const std::vector<PackageLibrary>& libraries, const Toolchain& tc, const fs::path& work,
                             const fs::path& output);
+
+/// The symbols of `part` that stay global, one a line, once its object is linked: its registration
+/// functions, and what its object defines in section groups (COMDAT: C++ inline functions and template
+/// instances, such as NEURON 9's headers put in every mod). The linker keeps one copy of a group across
+/// packages, as it does across the mods of one package; a symbol made local in a copy it drops would leave
+/// the references to it dangling. Throws glia::Error if the object cannot be read as ELF.
+std::string kept_global(const LoadSetPart& part);
 
 /// For a set library `library` that dlopen refused with `why`: remembers that in the cache's failure memo
 /// (under the lock, so no start tries it again) and removes it. Never throws: a cache it may not write

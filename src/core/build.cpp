@@ -523,20 +523,28 @@ fs::path link_load_set(const std::vector<PackageLibrary>& libraries, BuildContex
         ctx.disk.remove_all(work);
         ctx.disk.make_dirs(work);
         LoadSetSteps steps = load_set_steps(libraries, ctx.tc, work, work / target.filename());
-        for (const auto& [file, text] : steps.files) {
-            ctx.disk.write(file, text);
-        }
-        std::vector<std::string> errors(steps.per_package.size());
+        std::vector<std::string> errors(steps.parts.size());
         unsigned parallel = ctx.options.jobs ? ctx.options.jobs : std::max(1u, std::thread::hardware_concurrency());
-        run_parallel(steps.per_package.size(), parallel, [&](size_t p) {
-            for (const auto& command : steps.per_package[p]) {
+        run_parallel(steps.parts.size(), parallel, [&](size_t p) {
+            const LoadSetPart& part = steps.parts[p];
+            auto run = [&](const std::vector<std::string>& command) {
                 ctx.log_command(command);
                 ProcessResult r = ctx.runner.run(command, work, {});
                 if (!r.ok()) {
                     errors[p] = command_line(command) + ":\n" + r.output;
-                    return;
                 }
+                return r.ok();
+            };
+            if (!run(part.partial_link)) {
+                return;
             }
+            try {
+                ctx.disk.write(part.keep_file, kept_global(part));
+            } catch (const Error& e) {
+                errors[p] = e.what();
+                return;
+            }
+            run(part.localize);
         });
         for (const auto& e : errors) {
             error += e;

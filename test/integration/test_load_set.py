@@ -9,7 +9,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import GliaTestCase, density, main  # noqa: E402
+from harness import SharedCacheTestCase, density, main  # noqa: E402
 
 # Two packages that both define the global C function `which_package`, as VERBATIM code in ModelDB mods
 # often does; each mechanism's FUNCTION answers what its own package's copy returns.
@@ -29,19 +29,21 @@ def helper_mod(suffix, answer):
 # Prints the libraries of glia's cache this process has mapped, one per line.
 MAPPED = """
 import os
-cache = os.path.join(os.environ["XDG_CACHE_HOME"], "glia")
+cache = os.environ["GLIA_CACHE_DIR"]
 for path in sorted({line.split()[-1] for line in open("/proc/self/maps") if cache in line and line.endswith(".so\\n")}):
     print("MAPPED", os.path.relpath(path, cache))
 """
 
 
-class LoadSet(GliaTestCase):
+class LoadSet(SharedCacheTestCase):
+    # One cache for the class, so each mod compiles once (NEURON 9's C++ is slow to compile); each test's
+    # packages differ, so its set library is its own.
     def setUp(self):
         super().setUp()
         self.pa = self.box.package("pa", {"ka.mod": density("ka", "0.001"), "wa.mod": helper_mod("wa", 1)})
         self.pb = self.box.package("pb", {"kb.mod": density("kb", "0.002"), "wb.mod": helper_mod("wb", 2)})
         self.box.env["GLIA_PATH"] = f"{self.pa}:{self.pb}"
-        self.cache = self.box.path("cache", "glia")
+        self.cache = self.class_cache
 
     def start(self, env=None):
         """A Python start that inserts both packages' mechanisms; returns (mapped libraries, output)."""
@@ -80,6 +82,7 @@ print("ANSWERS", h.answer_glia__pa__wa__0(sec=s), h.answer_glia__pb__wb__0(sec=s
                          [os.path.join(self.cache, second[0])])
 
     def test_compile_links_the_default_set_and_nocompile_loads_it(self):
+        self.box.write("packages/pb/mods/kd.mod", density("kd"))  # a set of its own
         self.box.glia("compile")
         mapped, out = self.start(env=dict(self.box.env, GLIA_NOCOMPILE="1"))
         self.assertEqual(len(mapped), 1, out)
@@ -87,6 +90,7 @@ print("ANSWERS", h.answer_glia__pa__wa__0(sec=s), h.answer_glia__pb__wb__0(sec=s
         self.assertIn("ANSWERS 1.0 2.0", out)
 
     def test_a_set_library_that_cannot_be_linked_or_loaded_leaves_the_package_libraries(self):
+        self.box.write("packages/pa/mods/kc.mod", density("kc"))  # a set of its own
         # objcopy fails: the packages' own libraries load, nothing is said, and the link is not tried again.
         runs = self.box.path("objcopy-runs")
         tool = self.box.write("bin/objcopy", f"#!/bin/sh\necho run >> {runs}\necho 'objcopy: out of order' >&2\nexit 1\n")

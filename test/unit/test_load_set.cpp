@@ -52,12 +52,11 @@ BOOST_AUTO_TEST_CASE(each_package_keeps_only_its_registration_functions_global) 
     tc.libraries = {"-lnrniv"};
     LoadSetSteps steps = load_set_steps({library("a", "aaaaaaaaaaaaaaaa", {"x", "z"}), library("b", "bbbbbbbbbbbbbbbb", {"y"})},
                                         tc, "/work", "/work/libglia-set.so");
-    BOOST_REQUIRE(steps.files.size() == 2u);
-    BOOST_TEST(steps.files[0].second == "_glia__a__x__0_reg\n_glia__a__z__0_reg\n");
-    BOOST_TEST(steps.files[1].second == "_glia__b__y__0_reg\n");
-    BOOST_REQUIRE(steps.per_package.size() == 2u);
-    BOOST_TEST(steps.per_package[0][0][1] == "-r");
-    BOOST_TEST(steps.per_package[0][1][0] == "objcopy");
+    BOOST_REQUIRE(steps.parts.size() == 2u);
+    BOOST_TEST(steps.parts[0].registration == (std::vector<std::string>{"_glia__a__x__0_reg", "_glia__a__z__0_reg"}));
+    BOOST_TEST(steps.parts[1].registration == (std::vector<std::string>{"_glia__b__y__0_reg"}));
+    BOOST_TEST(steps.parts[0].partial_link[1] == "-r");
+    BOOST_TEST(steps.parts[0].localize[0] == "objcopy");
     BOOST_TEST(steps.link.back() == "-lnrniv");
 }
 
