@@ -116,6 +116,23 @@ bool is_gone(const fs::path& path) {
     return !fs::exists(fs::symlink_status(path, ec));
 }
 
+// The first entry of `top` (objects/, libs/ or sets/: folders named as `folder_ok` accepts, each holding
+// files named as `file_ok` accepts) that is not of glia's layout, or empty if all are.
+fs::path first_foreign_in_folders(const fs::path& top, bool (*folder_ok)(std::string_view),
+                                  bool (*file_ok)(std::string_view)) {
+    for (const auto& dir : entries_of(top)) {
+        if ((!folder_ok(dir.filename().string()) || !is_real_dir(dir)) && !is_gone(dir)) {
+            return dir;
+        }
+        for (const auto& file : entries_of(dir)) {
+            if ((!file_ok(file.filename().string()) || !is_plain_file(file)) && !is_gone(file)) {
+                return file;
+            }
+        }
+    }
+    return {};
+}
+
 // The first entry under `root` that is not of glia's layout, or empty if all are. An entry gone
 // since the listing (another glia renamed its temporary mark into place, or removed the cache
 // meanwhile) is nothing foreign: nothing is left of it.
@@ -138,39 +155,18 @@ fs::path first_foreign_entry(const fs::path& root) {
             ours = starts_with_line(entry, "glia-python-packages");
         } else if (name == kObjectsDir && is_real_dir(entry)) {
             ours = true;
-            for (const auto& dir : entries_of(entry)) {
-                if ((!is_object_dir_name(dir.filename().string()) || !is_real_dir(dir)) && !is_gone(dir)) {
-                    return dir;
-                }
-                for (const auto& file : entries_of(dir)) {
-                    if ((!is_object_name(file.filename().string()) || !is_plain_file(file)) && !is_gone(file)) {
-                        return file;
-                    }
-                }
+            if (fs::path foreign = first_foreign_in_folders(entry, is_object_dir_name, is_object_name); !foreign.empty()) {
+                return foreign;
             }
         } else if (name == kLibsDir && is_real_dir(entry)) {
             ours = true;
-            for (const auto& dir : entries_of(entry)) {
-                if ((!is_key(dir.filename().string()) || !is_real_dir(dir)) && !is_gone(dir)) {
-                    return dir;
-                }
-                for (const auto& file : entries_of(dir)) {
-                    if ((!is_library_name(file.filename().string()) || !is_plain_file(file)) && !is_gone(file)) {
-                        return file;
-                    }
-                }
+            if (fs::path foreign = first_foreign_in_folders(entry, is_key, is_library_name); !foreign.empty()) {
+                return foreign;
             }
         } else if (name == kSetsDir && is_real_dir(entry)) {
             ours = true;
-            for (const auto& dir : entries_of(entry)) {
-                if ((!is_key(dir.filename().string()) || !is_real_dir(dir)) && !is_gone(dir)) {
-                    return dir;
-                }
-                for (const auto& file : entries_of(dir)) {
-                    if ((!is_set_file_name(file.filename().string()) || !is_plain_file(file)) && !is_gone(file)) {
-                        return file;
-                    }
-                }
+            if (fs::path foreign = first_foreign_in_folders(entry, is_key, is_set_file_name); !foreign.empty()) {
+                return foreign;
             }
         } else if (name == kScratchDir && is_real_dir(entry)) {
             ours = true;
