@@ -8,6 +8,7 @@
 ///   lock                      flock(2) target; held by whoever builds
 ///   objects/<kk>/<key>.o      one compiled mechanism, key = hash of everything that made it
 ///   libs/<key>/libglia-<package>.so  one linked package library, key = hash of its objects
+///   libs/<key>/libglia-<package>.set1.o  its objects as one, for set libraries (load_set.hpp)
 ///   sets/<key>/libglia-set.so  one library of a whole load set (load_set.hpp), key = hash of its
 ///                             package libraries' keys in load order
 ///   sets/<key>/members        those package libraries' keys (what `collect_garbage` checks)
@@ -58,6 +59,10 @@ fs::path object_path(const fs::path& root, const std::string& key);
 
 /// Where the cache keeps library `name` linked under key `key`: `libs/<key>/libglia-<name>.so`.
 fs::path library_path(const fs::path& root, const std::string& key, const std::string& name);
+
+/// Where the cache keeps the objects of package library `library` linked into one for set libraries
+/// (load_set.hpp): beside it, `libs/<key>/libglia-<package>.set1.o`; it goes when the library goes.
+fs::path load_set_part_path(const fs::path& library);
 
 /// Where the cache keeps the set library of key `key` (load_set.hpp): `sets/<key>/libglia-set.so`.
 fs::path load_set_path(const fs::path& root, const std::string& key);

@@ -33,18 +33,20 @@ std::vector<std::string> read_load_set_members(const fs::path& file);
 
 /// One package's part of a set library.
 struct LoadSetPart {
+    fs::path cached;                       ///< where the cache keeps it, once made (load_set_part_path)
     std::vector<std::string> partial_link; ///< links the package's objects into `object` (`-r`)
-    fs::path object;                       ///< the package's one relocatable object
+    fs::path object;                       ///< the package's one relocatable object, in scratch space
     std::vector<std::string> registration; ///< its mechanisms' registration functions: they stay global
     fs::path keep_file;                    ///< where `kept_global` is written for `localize`
     std::vector<std::string> localize;     ///< makes all but the symbols of `keep_file` local in `object`
 };
 
-/// What linking a set library in scratch folder `work` takes: each part (independent of the others),
-/// then `link`.
+/// What linking a set library in scratch folder `work` takes: each part the cache lacks (independent of
+/// the others), then `link`. A part is kept with its package library, so a change to one package makes
+/// only that package's part again.
 struct LoadSetSteps {
     std::vector<LoadSetPart> parts;
-    std::vector<std::string> link; ///< the shared library from the parts' objects
+    std::vector<std::string> link; ///< the shared library from the parts' cached objects
 };
 
 /// The steps that link the set library of `libraries` into `output` with `tc`, working in `work`.

@@ -527,6 +527,9 @@ fs::path link_load_set(const std::vector<PackageLibrary>& libraries, BuildContex
         unsigned parallel = ctx.options.jobs ? ctx.options.jobs : std::max(1u, std::thread::hardware_concurrency());
         run_parallel(steps.parts.size(), parallel, [&](size_t p) {
             const LoadSetPart& part = steps.parts[p];
+            if (!ctx.options.force && ctx.disk.exists(part.cached)) {
+                return;
+            }
             auto run = [&](const std::vector<std::string>& command) {
                 ctx.log_command(command);
                 ProcessResult r = ctx.runner.run(command, work, {});
@@ -540,11 +543,12 @@ fs::path link_load_set(const std::vector<PackageLibrary>& libraries, BuildContex
             }
             try {
                 ctx.disk.write(part.keep_file, kept_global(part));
+                if (run(part.localize)) {
+                    publish(part.object, part.cached, ctx.cache, ctx.disk);
+                }
             } catch (const Error& e) {
                 errors[p] = e.what();
-                return;
             }
-            run(part.localize);
         });
         for (const auto& e : errors) {
             error += e;

@@ -70,7 +70,10 @@ bool is_object_name(std::string_view name) {
     return name.ends_with(".o") && is_key(name.substr(0, name.size() - 2));
 }
 bool is_object_dir_name(std::string_view name) { return name.size() == 2 && is_hex(name); }
-bool is_library_name(std::string_view name) { return name.starts_with("libglia-") && name.ends_with(".so"); }
+constexpr std::string_view kSetPartSuffix = ".set1.o"; // the 1: the way parts are made (load_set.hpp)
+bool is_library_name(std::string_view name) {
+    return name.starts_with("libglia-") && (name.ends_with(".so") || name.ends_with(kSetPartSuffix));
+}
 bool is_scratch_name(std::string_view name) {
     size_t dot = name.rfind('.');
     return dot != std::string_view::npos && is_key(name.substr(0, dot)) && dot + 1 < name.size() &&
@@ -279,6 +282,10 @@ fs::path object_path(const fs::path& root, const std::string& key) {
 
 fs::path library_path(const fs::path& root, const std::string& key, const std::string& name) {
     return root / kLibsDir / key / ("libglia-" + name + ".so");
+}
+
+fs::path load_set_part_path(const fs::path& library) {
+    return library.parent_path() / (library.stem().string() + std::string(kSetPartSuffix));
 }
 
 fs::path load_set_path(const fs::path& root, const std::string& key) {

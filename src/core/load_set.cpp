@@ -85,6 +85,7 @@ LoadSetSteps load_set_steps(const std::vector<PackageLibrary>& libraries, const 
     for (size_t p = 0; p < members.size(); ++p) {
         const PackageLibrary& lib = *members[p];
         LoadSetPart part;
+        part.cached = load_set_part_path(lib.library);
         part.object = work / (std::to_string(p) + ".o");
         part.keep_file = work / (std::to_string(p) + ".keep");
         // -d: common symbols get their space now, so that they can be made local like the rest.
@@ -96,7 +97,7 @@ LoadSetSteps load_set_steps(const std::vector<PackageLibrary>& libraries, const 
             part.registration.push_back(registration_symbol(name.full()));
         }
         part.localize = {"objcopy", "--keep-global-symbols=" + part.keep_file.string(), part.object.string()};
-        steps.link.push_back(part.object.string());
+        steps.link.push_back(part.cached.string());
         steps.parts.push_back(std::move(part));
     }
     steps.link.insert(steps.link.end(), tc.libraries.begin(), tc.libraries.end());

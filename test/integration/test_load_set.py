@@ -71,11 +71,17 @@ print("ANSWERS", h.answer_glia__pa__wa__0(sec=s), h.answer_glia__pb__wb__0(sec=s
         self.assertIn("G 0.001 0.002", out)
         self.assertIn("ANSWERS 1.0 2.0", out)  # each package calls its own which_package
         self.assertNotIn("warning", out)
+        parts = {path: os.stat(path).st_mtime_ns for path in glob.glob(os.path.join(self.cache, "libs", "*", "*.set1.o"))}
         self.box.write("packages/pb/mods/kb.mod", density("kb", "0.005"))
         second, out = self.start()
         self.assertEqual(len(second), 1, out)
         self.assertNotEqual(first, second)
         self.assertIn("G 0.001 0.005", out)
+        # Only pb's part of the set library is made again; the others are reused as they were.
+        now = {path: os.stat(path).st_mtime_ns for path in glob.glob(os.path.join(self.cache, "libs", "*", "*.set1.o"))}
+        made = [os.path.basename(path) for path in now if path not in parts]
+        self.assertEqual(made, ["libglia-pb.set1.o"])
+        self.assertEqual({path: now[path] for path in parts}, parts)
         # gc keeps the set library in use and removes the one linked from a package library no longer in use.
         self.box.glia("cache", "--gc")
         self.assertEqual(sorted(glob.glob(os.path.join(self.cache, "sets", "*", "*.so"))),

@@ -55,6 +55,7 @@ BOOST_AUTO_TEST_CASE(each_package_keeps_only_its_registration_functions_global) 
     BOOST_REQUIRE(steps.parts.size() == 2u);
     BOOST_TEST(steps.parts[0].registration == (std::vector<std::string>{"_glia__a__x__0_reg", "_glia__a__z__0_reg"}));
     BOOST_TEST(steps.parts[1].registration == (std::vector<std::string>{"_glia__b__y__0_reg"}));
+    BOOST_TEST(steps.parts[0].cached == "/cache/libs/aaaaaaaaaaaaaaaa/libglia-a.set1.o"); // kept with its library
     BOOST_TEST(steps.parts[0].partial_link[1] == "-r");
     BOOST_TEST(steps.parts[0].localize[0] == "objcopy");
     BOOST_TEST(steps.link.back() == "-lnrniv");
