@@ -156,12 +156,12 @@ constexpr const char* kStringBuiltins[] = {"glia_kind", "glia_assets", "glia_pac
 } // namespace
 
 void add_info_builtins(BuiltinTable& table) {
+    table.push_back({"glia_generation", hoc_glia_generation}); // the argument-less one: first (hoc_api.hpp)
     table.push_back({"glia_exists", hoc_glia_exists});
     table.push_back({"glia_kind", hoc_glia_kind});
     table.push_back({"glia_assets", hoc_glia_assets});
     table.push_back({"glia_packages", hoc_glia_packages});
     table.push_back({"glia_version", hoc_glia_version});
-    table.push_back({"glia_generation", hoc_glia_generation});
     table.push_back({"glia_generation_address", hoc_glia_generation_address});
 }
 

@@ -300,11 +300,13 @@ extern "C" void glia_register() {
     }
     loaded = true;
     static BuiltinTable table;
+    // In this order in front of NEURON's names (put_first_in_lookup): those a model calls per section or
+    // cell first, the scopes' (called once per script) last.
     add_insert_builtins(table);
-    add_select_builtins(table);
     add_objects_builtins(table);
     add_params_builtins(table);
     add_info_builtins(table);
+    add_select_builtins(table);
     table.push_back({nullptr, nullptr});
     hoc_register_var(nullptr, nullptr, table.data());
     put_first_in_lookup(table);
