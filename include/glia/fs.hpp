@@ -5,10 +5,24 @@
 #include <boost/filesystem.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace glia {
 
 namespace fs = boost::filesystem;
+
+/// The last element of the path to a file, read off its text without copying: boost's filename()
+/// copies and compares path elements, too dear for the per-mod work of every NEURON start.
+inline std::string_view file_name_view(const fs::path& file) {
+    std::string_view text = file.native();
+    return text.substr(text.rfind('/') + 1); // npos + 1 is 0: no folder
+}
+
+/// The stem of the path to a file (its name up to the last dot), as boost's stem() gives it.
+inline std::string_view file_stem_view(const fs::path& file) {
+    std::string_view name = file_name_view(file);
+    return name.substr(0, name.rfind('.'));
+}
 
 /// The whole content of a file; throws glia::Error naming the file when it cannot be read.
 std::string read_file(const fs::path& path);

@@ -46,10 +46,12 @@ struct BuildContext {
     const BuildOptions& options;
     CommandRunner& runner;
     Disk& disk;
+    const std::string link_text; // the link command as one line: part of every library's key
     std::mutex log_mutex; // the log is called from the compiling threads
 
     BuildContext(const Toolchain& toolchain, const fs::path& root, const BuildOptions& build)
-        : tc(toolchain), cache(root), options(build), runner(*build.runner), disk(*build.disk) {}
+        : tc(toolchain), cache(root), options(build), runner(*build.runner), disk(*build.disk),
+          link_text(command_line(toolchain.link)) {}
 
     void log(const std::string& line) {
         if (options.log) {
@@ -259,23 +261,16 @@ void run_parallel(size_t count, unsigned jobs, const std::function<void(size_t)>
     }
 }
 
-// The key of library `name` linked from `objects` (cached objects, named by their keys) with `tc`.
-std::string library_key(const std::string& name, const std::vector<fs::path>& objects, const Toolchain& tc) {
+// The key of library `name` linked with the link command `link_text` from the cached objects of
+// `object_keys` (their keys, in order).
+std::string library_key(const std::string& name, const std::vector<std::string_view>& object_keys,
+                        std::string_view link_text) {
     Hasher h;
-    h.field("format", kBuildFormat).field("package", name).field("link", command_line(tc.link));
-    for (const auto& object : objects) {
-        h.field("object", object.stem().string());
+    h.field("format", kBuildFormat).field("package", name).field("link", link_text);
+    for (std::string_view key : object_keys) {
+        h.field("object", key);
     }
     return h.hex();
-}
-
-// The cached objects of `jobs`, in order.
-std::vector<fs::path> objects_of(std::span<ObjectJob> jobs) {
-    std::vector<fs::path> objects;
-    for (const auto& job : jobs) {
-        objects.push_back(job.object);
-    }
-    return objects;
 }
 
 // Links `objects` into `target` in a scratch folder and publishes it; false if that failed, and `error` says why.
@@ -322,7 +317,11 @@ struct LinkedLibrary {
 LinkedLibrary link_objects(const std::string& name, const std::vector<fs::path>& objects, BuildContext& ctx,
                            BuildStats& stats) {
     LinkedLibrary linked;
-    linked.key = library_key(name, objects, ctx.tc);
+    std::vector<std::string_view> keys;
+    for (const auto& object : objects) {
+        keys.push_back(file_stem_view(object)); // named by its key (object_path)
+    }
+    linked.key = library_key(name, keys, ctx.link_text);
     fs::path target = library_path(ctx.cache, linked.key, name);
     if (!ctx.options.force && ctx.disk.exists(target)) {
         linked.path = target;
@@ -383,7 +382,11 @@ void reuse_libraries(std::vector<std::span<ObjectJob>>& packages_jobs, const std
         if (jobs.empty()) {
             continue;
         }
-        std::string key = library_key(packages[p].name, objects_of(jobs), ctx.tc);
+        std::vector<std::string_view> keys;
+        for (const auto& job : jobs) {
+            keys.push_back(job.key);
+        }
+        std::string key = library_key(packages[p].name, keys, ctx.link_text);
         if (ctx.disk.exists(library_path(ctx.cache, key, packages[p].name))) {
             for (auto& job : jobs) {
                 job.ok = job.reused = true;
@@ -678,8 +681,20 @@ ProcessResult translate_mod(const Toolchain& tc, const fs::path& rewritten, cons
 }
 
 std::vector<const ModFile*> mods_in(const PackageLibrary& lib, const Package& package) {
-    std::set<MechanismName> in_library(lib.mechanisms.begin(), lib.mechanisms.end());
+    // A build lists a library's mechanisms in the package's order: then one walk along both finds them.
     std::vector<const ModFile*> mods;
+    auto next = lib.mechanisms.begin();
+    for (const auto& mod : package.mods) {
+        if (next != lib.mechanisms.end() && *next == mod.name) {
+            mods.push_back(&mod);
+            ++next;
+        }
+    }
+    if (next == lib.mechanisms.end()) {
+        return mods;
+    }
+    mods.clear(); // in another order: look each one up
+    std::set<MechanismName> in_library(lib.mechanisms.begin(), lib.mechanisms.end());
     for (const auto& mod : package.mods) {
         if (in_library.count(mod.name)) {
             mods.push_back(&mod);

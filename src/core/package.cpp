@@ -92,12 +92,12 @@ ModFile read_mod(const fs::path& path, MechanismName name, ScanMemo* memo) {
 
 // `mods/<asset>.mod` is variant 0, `mods/<asset>__<variant>.mod` is that variant.
 MechanismName name_by_convention(const std::string& package, const fs::path& file) {
-    std::string stem = file.stem().string();
-    MechanismName name{package, stem, std::string(kDefaultVariant)};
+    std::string_view stem = file_stem_view(file);
     size_t split = stem.find("__");
-    if (split != std::string::npos) {
-        name.asset = stem.substr(0, split);
-        name.variant = stem.substr(split + 2);
+    MechanismName name{package, std::string(stem.substr(0, split)),
+                       split == std::string_view::npos ? std::string(kDefaultVariant) : std::string(stem.substr(split + 2))};
+    if (name_problem(name.asset, NamePart::asset).empty() && name_problem(name.variant, NamePart::variant).empty()) {
+        return name; // the message below is only put together for a bad name
     }
     std::string context = file.string() + " (file names are <asset>.mod or <asset>__<variant>.mod)";
     check_name(name.asset, NamePart::asset, context);
@@ -271,10 +271,9 @@ std::vector<const ModFile*> registration_order(const Package& package) {
     for (const auto& mod : package.mods) {
         order.push_back(&mod);
     }
-    // std::string compares bytes as unsigned, as strcmp does: the order of `*.mod` in the C locale.
+    // std::string_view compares bytes as unsigned, as strcmp does: the order of `*.mod` in the C locale.
     std::sort(order.begin(), order.end(), [](const ModFile* a, const ModFile* b) {
-        std::string name_a = a->path.filename().string();
-        std::string name_b = b->path.filename().string();
+        std::string_view name_a = file_name_view(a->path), name_b = file_name_view(b->path);
         return name_a != name_b ? name_a < name_b : a->path.native() < b->path.native();
     });
     return order;
@@ -328,9 +327,12 @@ namespace {
 
 // Each asset and variant must come from one file.
 void sort_and_check_unique(Package& package) {
-    // Stable, so that of two files giving the same name the first one read is named first.
-    std::stable_sort(package.mods.begin(), package.mods.end(),
-                     [](const ModFile& a, const ModFile& b) { return a.name < b.name; });
+    // Stable, so that of two files giving the same name the first one read is named first. Mods are
+    // mostly read in order already: then the sort, which moves every mod, is not needed.
+    auto by_name = [](const ModFile& a, const ModFile& b) { return a.name < b.name; };
+    if (!std::is_sorted(package.mods.begin(), package.mods.end(), by_name)) {
+        std::stable_sort(package.mods.begin(), package.mods.end(), by_name);
+    }
     for (size_t i = 1; i < package.mods.size(); ++i) {
         const ModFile& first = package.mods[i - 1];
         const ModFile& again = package.mods[i];
