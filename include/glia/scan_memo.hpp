@@ -12,19 +12,26 @@
 #include "glia/fs.hpp"
 #include "glia/nmodl.hpp"
 
-#include <map>
+#include <deque>
+#include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 namespace glia {
 
 class ScanMemo {
   public:
-    /// Reads `file`; a missing, foreign or damaged file gives an empty memo.
+    /// Reads `file`; a missing, foreign or damaged file gives an empty memo. Each record is checked
+    /// now, but its scan is only taken apart when it is asked for (most starts need each once).
     static ScanMemo load(const fs::path& file);
 
     /// The scan of the file at `path` (as `stamp_key` gives it), if the stamp it had when it
     /// was scanned is `now` and had settled then; nullptr otherwise.
     const NmodlInfo* find(const std::string& path, const FileStamp& now);
+    /// As `find`, but hands the scan over instead of keeping it (the memo still saves it).
+    std::optional<NmodlInfo> take(const std::string& path, const FileStamp& now);
     /// Remembers the scan of `path`, read after taking `stamp` at `recorded_ns`.
     void put(const std::string& path, const FileStamp& stamp, int64_t recorded_ns, NmodlInfo info);
 
@@ -33,17 +40,21 @@ class ScanMemo {
     /// (a read-only cache, a full disk) only costs the next run a re-read.
     void save_if_changed(const fs::path& file) const;
 
-    /// How many `find` calls found nothing to vouch for (each such mod is then read).
+    /// How many `find` and `take` calls found nothing to vouch for (each such mod is then read).
     size_t misses() const { return misses_; }
 
   private:
     struct Entry {
         int64_t recorded_ns = 0;
         FileStamp stamp;
-        NmodlInfo info;
+        std::string_view record;       ///< its line in the file read (until `put` replaces it)
+        std::optional<NmodlInfo> info; ///< the scan: put, or taken from `record` by `find`
         bool used = false;
     };
-    std::map<std::string, Entry> entries_;
+    Entry* vouched(const std::string& path, const FileStamp& now);
+    std::unique_ptr<const std::string> text_; ///< the file read: records and their paths point into it
+    std::deque<std::string> put_paths_;       ///< the paths of entries `put` added
+    std::unordered_map<std::string_view, Entry> entries_;
     bool changed_ = false;
     size_t misses_ = 0;
 };

@@ -79,8 +79,8 @@ ModFile read_mod(const fs::path& path, MechanismName name, ScanMemo* memo) {
     int64_t read_at = now_ns();
     ModFile mod{std::move(name), path, {}, FileStamp::of(path)};
     std::string key = memo ? stamp_key(path) : std::string();
-    if (const NmodlInfo* known = memo ? memo->find(key, mod.stamp) : nullptr) {
-        mod.nmodl = *known;
+    if (std::optional<NmodlInfo> known = memo ? memo->take(key, mod.stamp) : std::nullopt) {
+        mod.nmodl = std::move(*known);
         return mod;
     }
     mod.nmodl = scan_nmodl(read_file(path), path.string());

@@ -2,6 +2,7 @@
 // The line format of glia's own cache files (the build manifest, the scan memo): one record per
 // line, fields separated by TAB. Paths holding a TAB or a line end are never recorded.
 
+#include <array>
 #include <charconv>
 #include <string>
 #include <string_view>
@@ -23,6 +24,19 @@ inline std::vector<std::string_view> fields(std::string_view line) {
         }
         line.remove_prefix(tab + 1);
     }
+}
+
+/// Splits `line` into exactly `N` TAB-separated fields without allocating; false if it has another count.
+template <size_t N> bool fields_exactly(std::string_view line, std::array<std::string_view, N>& out) {
+    for (size_t i = 0; i < N; ++i) {
+        size_t tab = line.find('\t');
+        out[i] = line.substr(0, tab);
+        if (tab == std::string_view::npos) {
+            return i + 1 == N;
+        }
+        line.remove_prefix(tab + 1);
+    }
+    return false; // more fields than N
 }
 
 /// Parses a whole field as a number.

@@ -6,6 +6,8 @@
 
 #include "record_text.hpp"
 
+#include <algorithm>
+
 // One record per line, fields separated by TAB (record_text.hpp); lists joined by US (0x1f):
 //
 //   memo   := "glia-scans" TAB version NL scan*
@@ -39,58 +41,104 @@ bool fits_all(const std::vector<std::string>& items) {
     return true;
 }
 
+// Checks the `scan` record `line` and reads its path, time and stamp, and with `info` its scan
+// too (loading checks every record; a scan is taken apart only when asked for). False if it is none.
+bool parse_record(std::string_view line, std::string_view& path, int64_t& recorded_ns, FileStamp& stamp,
+                  NmodlInfo* info) {
+    std::array<std::string_view, 14> f;
+    int kind = 0;
+    size_t name_offset = 0;
+    int name_line = 0;
+    if (!record::fields_exactly(line, f) || (f[13] != "0" && f[13] != "1") || f[0] != "scan" ||
+        !record::number(f[2], recorded_ns) || !FileStamp::parse(f[3], stamp) || !record::number(f[4], kind) ||
+        kind < 0 || kind > int(MechanismKind::nothing) || !record::number(f[6], name_offset) ||
+        !record::number(f[7], name_line)) {
+        return false;
+    }
+    path = f[1];
+    if (info) {
+        *info = NmodlInfo{MechanismKind(kind), std::string(f[5]), name_offset, name_line, split_list(f[8]),
+                          split_list(f[11]), split_list(f[12]), f[13] == "1", split_list(f[9]), split_list(f[10])};
+    }
+    return true;
+}
+
+// The scan in a record that loading checked.
+NmodlInfo scan_of(std::string_view record) {
+    NmodlInfo info;
+    std::string_view path;
+    int64_t recorded_ns = 0;
+    FileStamp stamp;
+    parse_record(record, path, recorded_ns, stamp, &info);
+    return info;
+}
+
+std::string record_of(std::string_view path, int64_t recorded_ns, const FileStamp& stamp, const NmodlInfo& info) {
+    return "scan\t" + std::string(path) + "\t" + std::to_string(recorded_ns) + "\t" + stamp.text() + "\t" +
+           std::to_string(int(info.kind)) + "\t" + info.name + "\t" + std::to_string(info.name_offset) + "\t" +
+           std::to_string(info.line) + "\t" + join_list(info.ions) + "\t" + join_list(info.functions) + "\t" +
+           join_list(info.includes) + "\t" + join_list(info.writes) + "\t" + join_list(info.nonspecific_currents) +
+           "\t" + (info.net_receive ? "1" : "0");
+}
+
 } // namespace
 
 fs::path scan_memo_path(const fs::path& root) { return root / "scans"; }
 
 ScanMemo ScanMemo::load(const fs::path& file) {
     ScanMemo memo;
-    std::string text;
+    auto text = std::make_unique<std::string>();
     try {
-        text = read_file(file);
+        *text = read_file(file);
     } catch (const Error&) {
         return memo; // none yet
     }
-    record::Lines lines(text);
+    record::Lines lines(*text);
     std::string_view line;
     if (!lines.next(line) || line != kHeader) {
         return memo;
     }
     ScanMemo parsed;
     while (lines.next(line)) {
-        auto f = record::fields(line);
         Entry entry;
-        int kind = 0;
-        if (f.size() != 14 || (f[13] != "0" && f[13] != "1") || f[0] != "scan" || !record::number(f[2], entry.recorded_ns) ||
-            !FileStamp::parse(f[3], entry.stamp) || !record::number(f[4], kind) || kind < 0 ||
-            kind > int(MechanismKind::nothing) || !record::number(f[6], entry.info.name_offset) ||
-            !record::number(f[7], entry.info.line)) {
+        std::string_view path;
+        if (!parse_record(line, path, entry.recorded_ns, entry.stamp, nullptr)) {
             return memo;
         }
-        entry.info.kind = MechanismKind(kind);
-        entry.info.name = f[5];
-        entry.info.ions = split_list(f[8]);
-        entry.info.functions = split_list(f[9]);
-        entry.info.includes = split_list(f[10]);
-        entry.info.writes = split_list(f[11]);
-        entry.info.nonspecific_currents = split_list(f[12]);
-        entry.info.net_receive = f[13] == "1";
-        parsed.entries_[std::string(f[1])] = std::move(entry);
+        entry.record = line;
+        parsed.entries_.insert_or_assign(path, std::move(entry));
     }
     if (!lines.complete()) {
         return memo;
     }
-    return parsed; // moved, not copied as a conditional expression would
+    parsed.text_ = std::move(text); // the records point into it: its characters stay where they are
+    return parsed;
 }
 
-const NmodlInfo* ScanMemo::find(const std::string& path, const FileStamp& now) {
+ScanMemo::Entry* ScanMemo::vouched(const std::string& path, const FileStamp& now) {
     auto it = entries_.find(path);
     if (it == entries_.end() || !now.exists || !it->second.stamp.vouches(it->second.recorded_ns, now)) {
         ++misses_;
         return nullptr;
     }
     it->second.used = true;
-    return &it->second.info;
+    return &it->second;
+}
+
+const NmodlInfo* ScanMemo::find(const std::string& path, const FileStamp& now) {
+    Entry* entry = vouched(path, now);
+    if (entry && !entry->info) {
+        entry->info = scan_of(entry->record);
+    }
+    return entry ? &*entry->info : nullptr;
+}
+
+std::optional<NmodlInfo> ScanMemo::take(const std::string& path, const FileStamp& now) {
+    Entry* entry = vouched(path, now);
+    if (!entry || entry->info) {
+        return entry ? entry->info : std::nullopt; // one put: kept for saving
+    }
+    return scan_of(entry->record); // its record is what gets saved
 }
 
 void ScanMemo::put(const std::string& path, const FileStamp& stamp, int64_t recorded_ns, NmodlInfo info) {
@@ -99,7 +147,11 @@ void ScanMemo::put(const std::string& path, const FileStamp& stamp, int64_t reco
         !fits_all(info.nonspecific_currents)) {
         return;
     }
-    entries_[path] = Entry{recorded_ns, stamp, std::move(info), true};
+    auto it = entries_.find(path);
+    if (it == entries_.end()) {
+        it = entries_.emplace(put_paths_.emplace_back(path), Entry{}).first;
+    }
+    it->second = Entry{recorded_ns, stamp, {}, std::move(info), true};
     changed_ = true;
 }
 
@@ -107,16 +159,17 @@ void ScanMemo::save_if_changed(const fs::path& file) const {
     if (!changed_) {
         return;
     }
-    std::string out = std::string(kHeader) + "\n";
+    std::vector<std::pair<std::string_view, const Entry*>> kept;
     for (const auto& [path, e] : entries_) {
-        if (!e.used && !(FileStamp::of(path) == e.stamp)) {
-            continue; // a file changed or gone since, in some other environment: forget it
+        if (e.used || FileStamp::of(std::string(path)) == e.stamp) {
+            kept.emplace_back(path, &e); // not a file changed or gone since, in some other environment
         }
-        out += "scan\t" + path + "\t" + std::to_string(e.recorded_ns) + "\t" + e.stamp.text() + "\t" +
-               std::to_string(int(e.info.kind)) + "\t" + e.info.name + "\t" + std::to_string(e.info.name_offset) +
-               "\t" + std::to_string(e.info.line) + "\t" + join_list(e.info.ions) + "\t" + join_list(e.info.functions) +
-               "\t" + join_list(e.info.includes) + "\t" + join_list(e.info.writes) + "\t" +
-               join_list(e.info.nonspecific_currents) + "\t" + (e.info.net_receive ? "1" : "0") + "\n";
+    }
+    std::sort(kept.begin(), kept.end());
+    std::string out = std::string(kHeader) + "\n";
+    for (const auto& [path, e] : kept) {
+        out += e->record.empty() ? record_of(path, e->recorded_ns, e->stamp, *e->info) : std::string(e->record);
+        out += "\n";
     }
     try {
         make_dirs(file.parent_path());
