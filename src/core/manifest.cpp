@@ -4,6 +4,8 @@
 
 #include "record_text.hpp"
 
+#include <array>
+
 // The manifest is a text file, one record per line, fields separated by TAB:
 //
 //   manifest := header record*
@@ -50,33 +52,28 @@ BuildManifest BuildManifest::load(const fs::path& file) {
     }
     BuildManifest parsed;
     while (lines.next(line)) {
-        auto f = record::fields(line);
-        if (f[0] == "mod" && f.size() == 8) {
-            ManifestMod mod;
-            mod.path = f[1];
-            mod.name = f[2];
-            mod.toolchain = f[3];
-            mod.object_key = f[6];
+        std::array<std::string_view, 8> f;
+        std::array<std::string_view, 5> l;
+        if (record::fields_exactly(line, f) && f[0] == "mod") {
+            ManifestMod mod{std::string(f[1]), std::string(f[2]), std::string(f[3]), 0, {}, std::string(f[6]), {}};
             size_t count = 0;
             if (!record::number(f[4], mod.recorded_ns) || !FileStamp::parse(f[5], mod.stamp) || !record::number(f[7], count)) {
                 return manifest;
             }
             for (size_t i = 0; i < count; ++i) {
                 std::string_view inc_line;
-                if (!lines.next(inc_line)) {
-                    return manifest;
-                }
-                auto g = record::fields(inc_line);
+                std::array<std::string_view, 3> g;
                 FileStamp stamp;
-                if (g.size() != 3 || g[0] != "inc" || !FileStamp::parse(g[2], stamp)) {
+                if (!lines.next(inc_line) || !record::fields_exactly(inc_line, g) || g[0] != "inc" ||
+                    !FileStamp::parse(g[2], stamp)) {
                     return manifest;
                 }
                 mod.includes.emplace_back(std::string(g[1]), stamp);
             }
-            std::string id = mod_id(mod.path, mod.name, mod.toolchain);
-            parsed.mods_[id] = std::move(mod);
-        } else if (f[0] == "lib" && f.size() == 5) {
-            ManifestLibrary lib{std::string(f[1]), std::string(f[2]), std::string(f[3]), std::string(f[4])};
+            // The file is written in the order of the ids: each goes in at the end, without a search.
+            parsed.mods_.insert_or_assign(parsed.mods_.end(), mod_id(mod.path, mod.name, mod.toolchain), std::move(mod));
+        } else if (record::fields_exactly(line, l) && l[0] == "lib") {
+            ManifestLibrary lib{std::string(l[1]), std::string(l[2]), std::string(l[3]), std::string(l[4])};
             parsed.libraries_[library_id(lib)] = std::move(lib);
         } else {
             return manifest;
