@@ -9,8 +9,10 @@
 #include "glia/scan_memo.hpp"
 
 #include <algorithm>
+#include <dirent.h>
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 
 namespace glia {
@@ -33,15 +35,24 @@ std::vector<fs::path> split_path_list(const std::string& list) {
     return entries;
 }
 
+// readdir(3) directly: its d_type tells a folder without the stat per entry boost's
+// directory_iterator makes; only a link (or a file system that does not tell) is stat'ed.
 std::vector<fs::path> subdirectories(const fs::path& dir) {
     std::vector<fs::path> dirs;
-    boost::system::error_code ec;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        if (fs::is_directory(it->path(), ec)) {
-            dirs.push_back(it->path());
+    std::unique_ptr<DIR, int (*)(DIR*)> listing(::opendir(dir.c_str()), ::closedir);
+    while (const struct dirent* entry = listing ? ::readdir(listing.get()) : nullptr) {
+        std::string_view name = entry->d_name;
+        if (name == "." || name == ".." || (entry->d_type != DT_DIR && entry->d_type != DT_LNK && entry->d_type != DT_UNKNOWN)) {
+            continue;
+        }
+        fs::path path = dir / std::string(name);
+        boost::system::error_code ec;
+        if (entry->d_type == DT_DIR || fs::is_directory(path, ec)) {
+            dirs.push_back(std::move(path));
         }
     }
-    std::sort(dirs.begin(), dirs.end());
+    // By their text: the names differ, the folder is the same.
+    std::sort(dirs.begin(), dirs.end(), [](const fs::path& a, const fs::path& b) { return a.native() < b.native(); });
     return dirs;
 }
 
@@ -141,16 +152,17 @@ Discovery discover_packages(const fs::path& relative_to, const PackageList* only
     fs::path memo_file = scan_memo_path(root);
     ScanMemo memo = own_cache ? ScanMemo::load(memo_file) : ScanMemo();
     std::map<std::string, fs::path> seen;
-    std::set<fs::path> visited;
+    std::set<std::pair<uint64_t, uint64_t>> visited; // device and inode of each folder read
     DeclarationMemo declarations = own_cache ? DeclarationMemo::load(declaration_memo_path(root)) : DeclarationMemo();
     // `load` reads a package that is not a plain folder (one installed with pip).
     using Wanted = std::function<bool(const std::string&)>;
     auto consider = [&](const fs::path& dir, const std::string& origin,
                         const std::function<Package(const Wanted&)>& load = {}) {
-        boost::system::error_code ec;
-        fs::path canonical = fs::canonical(dir, ec);
-        if (ec || !visited.insert(canonical).second) {
-            return; // unreadable, or reached twice (a symlink to a package already read)
+        // One folder reached by two paths (a symlink to a package already read) has one device and inode:
+        // one stat instead of making the path canonical (a stat of each of its folders).
+        FileStamp folder = FileStamp::of(dir);
+        if (!folder.exists || !visited.emplace(folder.device, folder.inode).second) {
+            return; // unreadable, or reached twice
         }
         try {
             std::function<bool(const std::string&)> wanted;
