@@ -41,10 +41,8 @@ bool fits_all(const std::vector<std::string>& items) {
     return true;
 }
 
-// Checks the `scan` record `line` and reads its path, time and stamp, and with `info` its scan
-// too (loading checks every record; a scan is taken apart only when asked for). False if it is none.
-bool parse_record(std::string_view line, std::string_view& path, int64_t& recorded_ns, FileStamp& stamp,
-                  NmodlInfo* info) {
+// Checks the `scan` record `line` and reads its path, time and stamp. False if it is none.
+bool check_record(std::string_view line, std::string_view& path, int64_t& recorded_ns, FileStamp& stamp) {
     std::array<std::string_view, 14> f;
     int kind = 0;
     size_t name_offset = 0;
@@ -56,20 +54,20 @@ bool parse_record(std::string_view line, std::string_view& path, int64_t& record
         return false;
     }
     path = f[1];
-    if (info) {
-        *info = NmodlInfo{MechanismKind(kind), std::string(f[5]), name_offset, name_line, split_list(f[8]),
-                          split_list(f[11]), split_list(f[12]), f[13] == "1", split_list(f[9]), split_list(f[10])};
-    }
     return true;
 }
 
-// The scan in a record that loading checked.
+// The scan in a record that check_record accepted (its time and stamp are not read again).
 NmodlInfo scan_of(std::string_view record) {
-    NmodlInfo info;
-    std::string_view path;
-    int64_t recorded_ns = 0;
-    FileStamp stamp;
-    parse_record(record, path, recorded_ns, stamp, &info);
+    std::array<std::string_view, 14> f;
+    record::fields_exactly(record, f);
+    NmodlInfo info{MechanismKind::density, std::string(f[5]), 0, 0, split_list(f[8]), split_list(f[11]),
+                   split_list(f[12]), f[13] == "1", split_list(f[9]), split_list(f[10])};
+    int kind = 0;
+    record::number(f[4], kind);
+    info.kind = MechanismKind(kind);
+    record::number(f[6], info.name_offset);
+    record::number(f[7], info.line);
     return info;
 }
 
@@ -102,7 +100,7 @@ ScanMemo ScanMemo::load(const fs::path& file) {
     while (lines.next(line)) {
         Entry entry;
         std::string_view path;
-        if (!parse_record(line, path, entry.recorded_ns, entry.stamp, nullptr)) {
+        if (!check_record(line, path, entry.recorded_ns, entry.stamp)) {
             return memo;
         }
         entry.record = line;
