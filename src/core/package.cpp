@@ -154,15 +154,37 @@ ModFile read_declared_mod(const fs::path& dir, const std::string& package, const
     return read_mod(file, name, memo);
 }
 
+// True if the manifest `text` holds only one entry, its first line (plain_first_name's): every other
+// line is blank or a comment. YAML reads it as {name: <that name>}, unless the name is one of YAML's nulls.
+bool only_a_name(std::string_view text, std::string_view name) {
+    size_t entries = 0;
+    for (const auto& line : split_lines(text)) {
+        size_t first = line.find_first_not_of(" \t\r");
+        entries += first != std::string::npos && line[first] != '#';
+    }
+    return entries == 1 && name != "null" && name != "Null" && name != "NULL";
+}
+
+// The mods of a manifest without `mods:`: the files in mods/ named by convention.
+void add_mods_by_convention(Package& package, ScanMemo* memo) {
+    for (const auto& file : mod_files_in(mods_dir(package.dir), package.dir)) {
+        package.mods.push_back(read_mod(file, name_by_convention(package.name, file), memo));
+    }
+}
+
 Package load_with_manifest(const fs::path& dir, ScanMemo* memo, const Wanted& wanted) {
     fs::path manifest = dir / kManifestName;
     std::string text = read_file(manifest);
-    if (wanted) {
-        if (std::string name = plain_first_name(text); !name.empty() && !wanted(name)) {
-            Package skipped;
-            skipped.dir = dir;
-            skipped.name = name;
-            return skipped; // not loaded: not even parsed
+    if (std::string name = plain_first_name(text); !name.empty()) {
+        Package package;
+        package.dir = dir;
+        package.name = name;
+        if (wanted && !wanted(name)) {
+            return package; // not loaded: not even parsed
+        }
+        if (only_a_name(text, name)) {
+            add_mods_by_convention(package, memo); // the most common manifest: no YAML parser needed
+            return package;
         }
     }
     YAML::Node root = parse_yaml(text, manifest);
@@ -192,9 +214,7 @@ Package load_with_manifest(const fs::path& dir, ScanMemo* memo, const Wanted& wa
         return package; // not loaded: its mods are neither listed nor read
     }
     if (!root["mods"]) {
-        for (const auto& file : mod_files_in(mods_dir(dir), dir)) {
-            package.mods.push_back(read_mod(file, name_by_convention(package.name, file), memo));
-        }
+        add_mods_by_convention(package, memo);
         return package;
     }
     YAML::Node mods = root["mods"];

@@ -36,6 +36,24 @@ BOOST_AUTO_TEST_CASE(reads_the_conventional_layout) {
     BOOST_TEST(p.mods[2].name.full() == "glia__lab__Kv1__fast");
 }
 
+// A manifest of only a `name:` line (and comments) is read without the YAML parser: it must mean
+// what YAML reads, and anything more goes to the parser.
+BOOST_AUTO_TEST_CASE(a_manifest_of_only_a_name_reads_as_yaml_reads_it) {
+    TempDir tmp;
+    tmp.write("p/glia-package.yaml", "# lab channels\nname: lab   # the package\r\n\n# end\n");
+    tmp.write("p/mods/Kv1.mod", kKdr);
+    Package p = load_package(tmp.path / "p");
+    BOOST_TEST(p.name == "lab");
+    BOOST_REQUIRE(p.mods.size() == 1u);
+    BOOST_TEST(p.mods[0].name.full() == "glia__lab__Kv1__0");
+    tmp.write("q/glia-package.yaml", "name: lab\n  more\n"); // a plain scalar over two lines: "lab more"
+    BOOST_CHECK_THROW(load_package(tmp.path / "q"), InvalidName);
+    tmp.write("r/glia-package.yaml", "name: null\n"); // YAML's null, not a name
+    BOOST_CHECK_THROW(load_package(tmp.path / "r"), ParseError);
+    tmp.write("s/glia-package.yaml", "name: lab\nversion: 2\n");
+    BOOST_TEST(load_package(tmp.path / "s").version == "2");
+}
+
 BOOST_AUTO_TEST_CASE(manifest_mods_override_the_convention) {
     TempDir tmp;
     tmp.write("p/glia-package.yaml", "name: lab\nmods:\n  - {file: src/k.mod, asset: Kdr, variant: slow}\n");
