@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <numeric>
 #include <set>
 #include <span>
 #include <thread>
@@ -349,6 +350,8 @@ std::vector<std::span<ObjectJob>> by_package(std::vector<ObjectJob>& jobs, const
 std::vector<ObjectJob> key_mods(const std::vector<Package>& packages, BuildManifest& manifest,
                                 const std::string& toolchain_id, const BuildContext& ctx, BuildStats& stats) {
     std::vector<ObjectJob> jobs;
+    jobs.reserve(std::accumulate(packages.begin(), packages.end(), size_t(0),
+                                 [](size_t n, const Package& package) { return n + package.mods.size(); }));
     for (const auto& package : packages) {
         for (const auto& mod : package.mods) {
             ObjectJob job;

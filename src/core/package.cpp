@@ -167,7 +167,9 @@ bool only_a_name(std::string_view text, std::string_view name) {
 
 // The mods of a manifest without `mods:`: the files in mods/ named by convention.
 void add_mods_by_convention(Package& package, ScanMemo* memo) {
-    for (const auto& file : mod_files_in(mods_dir(package.dir), package.dir)) {
+    std::vector<fs::path> files = mod_files_in(mods_dir(package.dir), package.dir);
+    package.mods.reserve(files.size());
+    for (const auto& file : files) {
         package.mods.push_back(read_mod(file, name_by_convention(package.name, file), memo));
     }
 }
