@@ -48,7 +48,9 @@ class ScanMemo {
         int64_t recorded_ns = 0;
         FileStamp stamp;
         std::string_view record;       ///< its line in the file read (until `put` replaces it)
-        std::optional<NmodlInfo> info; ///< the scan: put, or taken from `record` by `find`
+        /// The scan: put, or taken from `record` by `find`. Apart, so that the index of a loaded memo,
+        /// whose scans are mostly handed over by `take`, stays small (fewer pages touched at a start).
+        std::unique_ptr<NmodlInfo> info;
         bool used = false;
     };
     Entry* vouched(const std::string& path, const FileStamp& now);

@@ -126,15 +126,15 @@ ScanMemo::Entry* ScanMemo::vouched(const std::string& path, const FileStamp& now
 const NmodlInfo* ScanMemo::find(const std::string& path, const FileStamp& now) {
     Entry* entry = vouched(path, now);
     if (entry && !entry->info) {
-        entry->info = scan_of(entry->record);
+        entry->info = std::make_unique<NmodlInfo>(scan_of(entry->record));
     }
-    return entry ? &*entry->info : nullptr;
+    return entry ? entry->info.get() : nullptr;
 }
 
 std::optional<NmodlInfo> ScanMemo::take(const std::string& path, const FileStamp& now) {
     Entry* entry = vouched(path, now);
     if (!entry || entry->info) {
-        return entry ? entry->info : std::nullopt; // one put: kept for saving
+        return entry ? std::optional<NmodlInfo>(*entry->info) : std::nullopt; // one put: kept for saving
     }
     return scan_of(entry->record); // its record is what gets saved
 }
@@ -149,7 +149,7 @@ void ScanMemo::put(const std::string& path, const FileStamp& stamp, int64_t reco
     if (it == entries_.end()) {
         it = entries_.emplace(put_paths_.emplace_back(path), Entry{}).first;
     }
-    it->second = Entry{recorded_ns, stamp, {}, std::move(info), true};
+    it->second = Entry{recorded_ns, stamp, {}, std::make_unique<NmodlInfo>(std::move(info)), true};
     changed_ = true;
 }
 
