@@ -159,7 +159,7 @@ def timed(argv, env, cwd):
     if r.returncode != 0 or len(fields) != 5 or fields[0] != "rusage_spawn":
         sys.exit(f"{' '.join(argv)} failed:\n{err}")
     user, system, peak = (int(x) for x in fields[2:])
-    return (user + system) / 1e6, peak / 1024.0, "\n".join(lines[:-1])
+    return (user + system) / 1e6, peak / 1024.0, "\n".join(lines[:-1]).rstrip("\n")
 
 
 def nrniv(dll):

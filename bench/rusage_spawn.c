@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    fprintf(stderr, "rusage_spawn %d %ld %ld %ld\n", code,
+    /* On a line of its own, whether or not the command ended its last line. */
+    fprintf(stderr, "\nrusage_spawn %d %ld %ld %ld\n", code,
             (long)usage.ru_utime.tv_sec * 1000000L + (long)usage.ru_utime.tv_usec,
             (long)usage.ru_stime.tv_sec * 1000000L + (long)usage.ru_stime.tv_usec, usage.ru_maxrss);
     return code;

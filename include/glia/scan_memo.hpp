@@ -23,12 +23,20 @@ namespace glia {
 
 class ScanMemo {
   public:
+    ScanMemo() = default;
+    // Its index points into the text read and into `put_paths_`: moving keeps them where they are, a
+    // copy would not.
+    ScanMemo(const ScanMemo&) = delete;
+    ScanMemo& operator=(const ScanMemo&) = delete;
+    ScanMemo(ScanMemo&&) = default;
+    ScanMemo& operator=(ScanMemo&&) = default;
+
     /// Reads `file`; a missing, foreign or damaged file gives an empty memo. Each record is checked
     /// now, but its scan is only taken apart when it is asked for (most starts need each once).
     static ScanMemo load(const fs::path& file);
 
     /// The scan of the file at `path` (as `stamp_key` gives it), if the stamp it had when it
-    /// was scanned is `now` and had settled then; nullptr otherwise.
+    /// was scanned is `now` and had settled then; nullptr otherwise. Valid while the memo lives.
     const NmodlInfo* find(const std::string& path, const FileStamp& now);
     /// As `find`, but hands the scan over instead of keeping it (the memo still saves it).
     std::optional<NmodlInfo> take(const std::string& path, const FileStamp& now);

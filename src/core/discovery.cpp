@@ -152,17 +152,24 @@ Discovery discover_packages(const fs::path& relative_to, const PackageList* only
     fs::path memo_file = scan_memo_path(root);
     ScanMemo memo = own_cache ? ScanMemo::load(memo_file) : ScanMemo();
     std::map<std::string, fs::path> seen;
-    std::set<std::pair<uint64_t, uint64_t>> visited; // device and inode of each folder read
+    std::map<std::pair<uint64_t, uint64_t>, fs::path> visited; // device and inode of each folder read
     DeclarationMemo declarations = own_cache ? DeclarationMemo::load(declaration_memo_path(root)) : DeclarationMemo();
     // `load` reads a package that is not a plain folder (one installed with pip).
     using Wanted = std::function<bool(const std::string&)>;
     auto consider = [&](const fs::path& dir, const std::string& origin,
                         const std::function<Package(const Wanted&)>& load = {}) {
         // One folder reached by two paths (a symlink to a package already read) has one device and inode:
-        // one stat instead of making the path canonical (a stat of each of its folders).
+        // one stat instead of making the path canonical (a stat of each of its folders). Only when two
+        // share them are the paths made canonical: a bind mount, or a file system whose inode numbers
+        // are not unique, gives two folders one identity, and each is still read (and shadowed) as before.
         FileStamp folder = FileStamp::of(dir);
-        if (!folder.exists || !visited.emplace(folder.device, folder.inode).second) {
-            return; // unreadable, or reached twice
+        if (!folder.exists) {
+            return; // unreadable
+        }
+        auto [first, inserted] = visited.emplace(std::make_pair(folder.device, folder.inode), dir);
+        boost::system::error_code ec1, ec2;
+        if (!inserted && fs::canonical(first->second, ec1) == fs::canonical(dir, ec2) && !ec1 && !ec2) {
+            return; // reached twice
         }
         try {
             std::function<bool(const std::string&)> wanted;

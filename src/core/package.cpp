@@ -109,11 +109,17 @@ using Wanted = std::function<bool(const std::string&)>;
 
 /// The package name of a manifest whose first entry is a plain `name: <name>` line, or "" for any
 /// other layout (which the YAML parser then reads). Lets a package list skip a package without parsing.
+/// True for a manifest line YAML skips: blank, or a comment. A tab before it is not YAML's
+/// indentation (yaml-cpp refuses the file), so such a line is left for the parser to report.
+bool blank_or_comment(std::string_view line) {
+    size_t first = line.find_first_not_of(" \r");
+    return first == std::string_view::npos || line[first] == '#';
+}
+
 std::string plain_first_name(const std::string& text) {
     for (const auto& whole : split_lines(text)) {
         std::string_view line = whole;
-        size_t first = line.find_first_not_of(" \t\r");
-        if (first == std::string_view::npos || line[first] == '#') {
+        if (blank_or_comment(line)) {
             continue;
         }
         if (!line.starts_with("name: ")) {
@@ -159,8 +165,7 @@ ModFile read_declared_mod(const fs::path& dir, const std::string& package, const
 bool only_a_name(std::string_view text, std::string_view name) {
     size_t entries = 0;
     for (const auto& line : split_lines(text)) {
-        size_t first = line.find_first_not_of(" \t\r");
-        entries += first != std::string::npos && line[first] != '#';
+        entries += !blank_or_comment(line);
     }
     return entries == 1 && name != "null" && name != "Null" && name != "NULL";
 }

@@ -149,7 +149,16 @@ void ScanMemo::put(const std::string& path, const FileStamp& stamp, int64_t reco
     if (it == entries_.end()) {
         it = entries_.emplace(put_paths_.emplace_back(path), Entry{}).first;
     }
-    it->second = Entry{recorded_ns, stamp, {}, std::make_unique<NmodlInfo>(std::move(info)), true};
+    Entry& entry = it->second;
+    entry.recorded_ns = recorded_ns;
+    entry.stamp = stamp;
+    entry.record = {};
+    entry.used = true;
+    if (entry.info) {
+        *entry.info = std::move(info); // in place: a scan `find` handed out stays valid
+    } else {
+        entry.info = std::make_unique<NmodlInfo>(std::move(info));
+    }
     changed_ = true;
 }
 

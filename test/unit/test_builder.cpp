@@ -172,6 +172,31 @@ BOOST_AUTO_TEST_CASE(load_package_takes_what_the_memo_vouches_for_and_reads_the_
     BOOST_TEST(changed.mods[0].nmodl.ions.empty());
 }
 
+BOOST_AUTO_TEST_CASE(taken_and_replaced_scans_survive_saving_and_loading) {
+    TempDir dir;
+    fs::path a = dir.write("a.mod", kTwoIons);
+    fs::path b = dir.write("b.mod", "NEURON { POINT_PROCESS b }\n");
+    FileStamp sa = FileStamp::of(a), sb = FileStamp::of(b);
+    NmodlInfo ia = scan_nmodl(kTwoIons, "a.mod"), ib = scan_nmodl("NEURON { POINT_PROCESS b }\n", "b.mod");
+    fs::path file = dir.path / "cache" / "scans";
+    ScanMemo out;
+    out.put(stamp_key(a), sa, sa.mtime_ns + 3 * kStampMarginNs, ia);
+    out.put(stamp_key(b), sb, sb.mtime_ns + 3 * kStampMarginNs, ib);
+    out.save_if_changed(file);
+    ScanMemo in = ScanMemo::load(file);
+    BOOST_TEST(in.take(stamp_key(a), sa)->ions == ia.ions); // handed over: still saved from its record
+    const NmodlInfo* found = in.find(stamp_key(b), sb);
+    BOOST_REQUIRE(found);
+    NmodlInfo changed = ib;
+    changed.name = "bb";
+    in.put(stamp_key(b), sb, sb.mtime_ns + 3 * kStampMarginNs, changed); // over a loaded entry
+    BOOST_TEST(found->name == "bb"); // what find handed out stays valid, and is the new scan
+    in.save_if_changed(file);
+    ScanMemo again = ScanMemo::load(file);
+    BOOST_TEST(again.take(stamp_key(a), sa)->ions == ia.ions);
+    BOOST_TEST(again.take(stamp_key(b), sb)->name == "bb");
+}
+
 BOOST_AUTO_TEST_CASE(a_damaged_or_foreign_file_reads_as_empty) {
     TempDir dir;
     FileStamp stamp; // "1,1,1,1,1", settled long before it was recorded at 10 s

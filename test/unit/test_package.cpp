@@ -50,6 +50,8 @@ BOOST_AUTO_TEST_CASE(a_manifest_of_only_a_name_reads_as_yaml_reads_it) {
     BOOST_CHECK_THROW(load_package(tmp.path / "q"), InvalidName);
     tmp.write("r/glia-package.yaml", "name: null\n"); // YAML's null, not a name
     BOOST_CHECK_THROW(load_package(tmp.path / "r"), ParseError);
+    tmp.write("t/glia-package.yaml", "name: lab\n\t# a comment after a tab\n"); // yaml-cpp refuses the tab
+    BOOST_CHECK_THROW(load_package(tmp.path / "t"), ParseError);
     tmp.write("s/glia-package.yaml", "name: lab\nversion: 2\n");
     BOOST_TEST(load_package(tmp.path / "s").version == "2");
 }
