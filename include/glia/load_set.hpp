@@ -5,8 +5,10 @@
 /// per package. The packages stay as far apart as dlopen(RTLD_LOCAL) per package kept them: each
 /// package's objects are first linked into one relocatable object (`-r`), in which every symbol but the
 /// registration functions of its mechanisms is then made local (objcopy --keep-global-symbols). A
-/// function two packages both define stays two functions, and no package binds to another's symbols;
-/// only C++'s inline functions and templates (one definition by the language's rule) stay shared.
+/// function two packages both define stays two functions, and no package binds to another's symbols.
+/// C++'s inline functions, in-class methods and template instances (COMDAT groups) stay global, and the
+/// linker keeps the first package's copy of each: so the set library is linked only if every package that
+/// defines one defines it alike (check_shared_definitions); else each package loads its own library.
 /// The set library is cached under a key of its package libraries' keys in load order; anything that
 /// goes wrong with it leaves the start with the package libraries, as before.
 
@@ -33,6 +35,7 @@ std::vector<std::string> read_load_set_members(const fs::path& file);
 
 /// One package's part of a set library.
 struct LoadSetPart {
+    std::string package;                   ///< the package whose objects it joins
     fs::path cached;                       ///< where the cache keeps it, once made (load_set_part_path)
     std::vector<std::string> partial_link; ///< links the package's objects into `object` (`-r`)
     fs::path object;                       ///< the package's one relocatable object, in scratch space
@@ -59,6 +62,11 @@ LoadSetSteps load_set_steps(const std::vector<PackageLibrary>& libraries, const 
 /// packages, as it does across the mods of one package; a symbol made local in a copy it drops would leave
 /// the references to it dangling. Throws glia::Error if the object cannot be read as ELF.
 std::string kept_global(const LoadSetPart& part);
+
+/// Throws glia::Error, naming the symbol and the two packages, if two of `parts` (their cached objects)
+/// define a symbol of a section group differently: the set library would keep only the first package's
+/// definition, and the second package would run the first one's code.
+void check_shared_definitions(const std::vector<LoadSetPart>& parts);
 
 /// For a set library `library` that dlopen refused with `why`: remembers that in the cache's failure memo
 /// (under the lock, so no start tries it again) and removes it. Never throws: a cache it may not write

@@ -560,6 +560,7 @@ fs::path link_load_set(const std::vector<PackageLibrary>& libraries, BuildContex
             error += e;
         }
         if (error.empty()) {
+            check_shared_definitions(steps.parts);
             ctx.log_command(steps.link);
             ProcessResult r = ctx.runner.run(steps.link, work, {});
             if (!r.ok()) {

@@ -3,17 +3,20 @@
 #include "glia/cache.hpp"
 #include "glia/failure_memo.hpp"
 #include "glia/hash.hpp"
+#include "glia/elf_groups.hpp"
 #include "glia/error.hpp"
 
-#include <cstring>
-#include <elf.h>
+#include <cstdlib>
+#include <cxxabi.h>
+#include <map>
+#include <memory>
 
 namespace glia {
 
 namespace {
 
 // Bumped whenever the way set libraries are made changes, so old ones are not reused.
-constexpr const char* kLoadSetFormat = "glia-load-set-1";
+constexpr const char* kLoadSetFormat = "glia-load-set-2";
 constexpr std::string_view kMembersHeader = "glia-load-set-members 1\n";
 
 // The key of a package library: the name of its folder in the cache (cache.hpp's libs/<key>/).
@@ -85,6 +88,7 @@ LoadSetSteps load_set_steps(const std::vector<PackageLibrary>& libraries, const 
     for (size_t p = 0; p < members.size(); ++p) {
         const PackageLibrary& lib = *members[p];
         LoadSetPart part;
+        part.package = lib.package;
         part.cached = load_set_part_path(lib.library);
         part.object = work / (std::to_string(p) + ".o");
         part.keep_file = work / (std::to_string(p) + ".keep");
@@ -104,61 +108,40 @@ LoadSetSteps load_set_steps(const std::vector<PackageLibrary>& libraries, const 
     return steps;
 }
 
-namespace {
-
-// The names of the global symbols relocatable ELF object `data` defines in sections of a group.
-std::vector<std::string> symbols_in_groups(const std::string& data, const fs::path& file) {
-    auto bad = [&] { return Error(file.string() + " is not a whole 64-bit ELF object"); };
-    Elf64_Ehdr header{};
-    if (data.size() < sizeof header) {
-        throw bad();
-    }
-    std::memcpy(&header, data.data(), sizeof header);
-    if (std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 || header.e_ident[EI_CLASS] != ELFCLASS64 ||
-        header.e_shentsize != sizeof(Elf64_Shdr) || header.e_shoff + uint64_t(header.e_shnum) * sizeof(Elf64_Shdr) > data.size()) {
-        throw bad();
-    }
-    std::vector<Elf64_Shdr> sections(header.e_shnum);
-    std::memcpy(sections.data(), data.data() + header.e_shoff, sections.size() * sizeof(Elf64_Shdr));
-    std::vector<std::string> names;
-    for (const auto& table : sections) {
-        if (table.sh_type != SHT_SYMTAB) {
-            continue;
-        }
-        if (table.sh_link >= sections.size() || table.sh_offset + table.sh_size > data.size()) {
-            throw bad();
-        }
-        const Elf64_Shdr& strings = sections[table.sh_link];
-        if (strings.sh_offset + strings.sh_size > data.size()) {
-            throw bad();
-        }
-        std::string_view text(data.data() + strings.sh_offset, strings.sh_size);
-        for (uint64_t at = sizeof(Elf64_Sym); at + sizeof(Elf64_Sym) <= table.sh_size; at += sizeof(Elf64_Sym)) {
-            Elf64_Sym symbol{};
-            std::memcpy(&symbol, data.data() + table.sh_offset + at, sizeof symbol);
-            if (ELF64_ST_BIND(symbol.st_info) == STB_LOCAL || symbol.st_shndx == SHN_UNDEF ||
-                symbol.st_shndx >= sections.size() || !(sections[symbol.st_shndx].sh_flags & SHF_GROUP) ||
-                symbol.st_name >= text.size()) {
-                continue;
-            }
-            std::string_view name = text.substr(symbol.st_name);
-            names.emplace_back(name.substr(0, name.find('\0')));
-        }
-    }
-    return names;
-}
-
-} // namespace
-
 std::string kept_global(const LoadSetPart& part) {
     std::string keep;
     for (const auto& name : part.registration) {
         keep += name + "\n";
     }
-    for (const auto& name : symbols_in_groups(read_file(part.object), part.object)) {
+    for (const auto& [name, fingerprint] : group_definitions(read_file(part.object), part.object)) {
         keep += name + "\n";
     }
     return keep;
+}
+
+namespace {
+
+// `symbol` as the source spells it, if it is a C++ name the runtime can demangle.
+std::string readable(const std::string& symbol) {
+    int status = 0;
+    std::unique_ptr<char, decltype(&std::free)> name(abi::__cxa_demangle(symbol.c_str(), nullptr, nullptr, &status), &std::free);
+    return status == 0 && name ? std::string(name.get()) : symbol;
+}
+
+} // namespace
+
+void check_shared_definitions(const std::vector<LoadSetPart>& parts) {
+    std::map<std::string, std::pair<std::string, const LoadSetPart*>> first; // symbol: fingerprint, part
+    for (const LoadSetPart& part : parts) {
+        for (const auto& [name, fingerprint] : group_definitions(read_file(part.cached), part.cached)) {
+            auto [at, fresh] = first.try_emplace(name, fingerprint, &part);
+            if (!fresh && at->second.first != fingerprint) {
+                throw Error("packages '" + at->second.second->package + "' and '" + part.package + "' define " +
+                            readable(name) + " (" + name + ") differently; one library would run only the first's, " +
+                            "so each package loads its own library");
+            }
+        }
+    }
 }
 
 void give_up_load_set(const fs::path& cache, const fs::path& library, const std::string& why) {

@@ -7,9 +7,10 @@ import os
 import stat
 import sys
 import time
+import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import SharedCacheTestCase, density, main  # noqa: E402
+from harness import NEURON_MAJOR, SharedCacheTestCase, density, main  # noqa: E402
 
 # Two packages that both define the global C function `which_package`, as VERBATIM code in ModelDB mods
 # often does; each mechanism's FUNCTION answers what its own package's copy returns.
@@ -22,6 +23,22 @@ def helper_mod(suffix, answer):
     FUNCTION answer() {{
     VERBATIM
         _lanswer = which_package();
+    ENDVERBATIM
+    }}
+    """
+
+# A mechanism whose VERBATIM block defines the C++ inline function `which_inline` (NEURON 9 compiles mods
+# as C++), answering `answer`; called through a pointer, so that the compiler keeps it out of line.
+def inline_mod(suffix, answer):
+    return f"""
+    NEURON {{ SUFFIX {suffix} }}
+    VERBATIM
+    inline double which_inline() {{ return {answer}; }}
+    ENDVERBATIM
+    FUNCTION answer() {{
+    VERBATIM
+        double (*volatile call)() = which_inline;
+        _lanswer = call();
     ENDVERBATIM
     }}
     """
@@ -86,6 +103,24 @@ print("ANSWERS", h.answer_glia__pa__wa__0(sec=s), h.answer_glia__pb__wb__0(sec=s
         self.box.glia("cache", "--gc")
         self.assertEqual(sorted(glob.glob(os.path.join(self.cache, "sets", "*", "*.so"))),
                          [os.path.join(self.cache, second[0])])
+
+    @unittest.skipUnless(NEURON_MAJOR >= 9, "NEURON 8.2 compiles mods as C: no inline functions")
+    def test_packages_that_define_one_inline_function_differently_each_run_their_own(self):
+        pc = self.box.package("pc", {"ic.mod": inline_mod("ic", "1.0")})
+        pd = self.box.package("pd", {"id.mod": inline_mod("id", "2.0")})
+        code = MAPPED + """
+s = h.Section(name="s")
+h.glia_insert("ic", sec=s)
+h.glia_insert("id", sec=s)
+print("ANSWERS", h.answer_glia__pc__ic__0(sec=s), h.answer_glia__pd__id__0(sec=s))
+"""
+        out = self.box.python(code, env=dict(self.box.env, GLIA_PATH=f"{pc}:{pd}")).stdout
+        self.assertIn("ANSWERS 1.0 2.0", out)  # not the first package's which_inline twice
+        mapped = [line.split()[1] for line in out.splitlines() if line.startswith("MAPPED ")]
+        self.assertTrue(len(mapped) >= 2 and all(m.startswith("libs/") for m in mapped), out)
+        self.assertNotIn("warning", out)
+        with open(os.path.join(self.cache, "failures")) as f:  # why the set library was not linked
+            self.assertIn("packages 'pc' and 'pd' define which_inline() (_Z12which_inlinev) differently", f.read())
 
     def test_compile_links_the_default_set_and_nocompile_loads_it(self):
         self.box.write("packages/pb/mods/kd.mod", density("kd"))  # a set of its own

@@ -1,7 +1,10 @@
 #include "temp_dir.hpp"
 
+#include "glia/elf_groups.hpp"
+#include "glia/error.hpp"
 #include "glia/fs.hpp"
 #include "glia/load_set.hpp"
+#include "glia/process.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -59,6 +62,59 @@ BOOST_AUTO_TEST_CASE(each_package_keeps_only_its_registration_functions_global) 
     BOOST_TEST(steps.parts[0].partial_link[1] == "-r");
     BOOST_TEST(steps.parts[0].localize[0] == "objcopy");
     BOOST_TEST(steps.link.back() == "-lnrniv");
+}
+
+namespace {
+// Compiles C++ `source` with the system compiler into `dir`/`stem`.o, as the part of package `stem`.
+LoadSetPart compiled_part(const fs::path& dir, const std::string& stem, const std::string& source) {
+    write_file_atomic(dir / (stem + ".cpp"), source);
+    ProcessResult r = run_process({"c++", "-c", "-fPIC", "-O2", stem + ".cpp", "-o", stem + ".o"}, dir);
+    BOOST_REQUIRE_MESSAGE(r.ok(), r.output);
+    LoadSetPart part;
+    part.package = stem;
+    part.cached = dir / (stem + ".o");
+    return part;
+}
+
+// Two inline functions, kept out of line by calls through pointers: `shared_helper` answers `answer`,
+// `same_helper` is alike in every object.
+std::string helpers(const std::string& answer, const std::string& user) {
+    return "inline int shared_helper() { return " + answer + "; }\n"
+           "inline int same_helper() { static int calls = 0; return 42 + calls++; }\n"
+           "int " + user + "() { int (*volatile f)() = shared_helper; int (*volatile g)() = same_helper; return f() + g(); }\n";
+}
+} // namespace
+
+BOOST_AUTO_TEST_CASE(packages_that_define_an_inline_function_differently_are_not_linked_into_one_library) {
+    TempDir dir;
+    LoadSetPart a = compiled_part(dir.path, "a", helpers("1", "use_a"));
+    LoadSetPart b = compiled_part(dir.path, "b", helpers("2", "use_b"));
+    LoadSetPart c = compiled_part(dir.path, "c", helpers("1", "use_c")); // a's definitions, its own caller
+    auto in_a = group_definitions(read_file(a.cached), a.cached);
+    auto in_b = group_definitions(read_file(b.cached), b.cached);
+    BOOST_REQUIRE(in_a.count("_Z13shared_helperv") && in_b.count("_Z13shared_helperv"));
+    BOOST_REQUIRE(in_a.count("_Z11same_helperv") && in_a.count("_ZZ11same_helpervE5calls"));
+    BOOST_TEST(in_a["_Z13shared_helperv"] != in_b["_Z13shared_helperv"]);
+    BOOST_TEST(in_a["_Z11same_helperv"] == in_b["_Z11same_helperv"]);
+    BOOST_TEST(in_a.count("_Z5use_av") == 0u); // an ordinary function is in no group
+    BOOST_CHECK_NO_THROW(check_shared_definitions({a, c}));
+    try {
+        check_shared_definitions({a, c, b});
+        BOOST_FAIL("a and b define shared_helper differently");
+    } catch (const Error& e) {
+        std::string why = e.what();
+        BOOST_TEST(why.find("packages 'a' and 'b' define shared_helper() (_Z13shared_helperv) differently") != std::string::npos, why);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_truncated_object_is_an_error) {
+    TempDir dir;
+    LoadSetPart a = compiled_part(dir.path, "a", helpers("1", "use_a"));
+    std::string whole = read_file(a.cached);
+    BOOST_CHECK_THROW(group_definitions(whole.substr(0, whole.size() / 2), a.cached), Error);
+    BOOST_CHECK_THROW(group_definitions(whole.substr(0, 40), a.cached), Error);
+    write_file_atomic(a.cached, whole.substr(0, whole.size() - 1));
+    BOOST_CHECK_THROW(check_shared_definitions({a, a}), Error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
