@@ -103,6 +103,7 @@ void clear_cache(const fs::path& root);
 struct GarbageCollected {
     size_t objects = 0;
     size_t libraries = 0;
+    size_t set_libraries = 0; ///< set folders (sets/<key>/, load_set.hpp)
     uintmax_t bytes = 0;
 };
 

@@ -25,7 +25,8 @@ int cmd_cache(const Args& args) {
         std::cout << "glia: cleared " << root.string() << std::endl;
     } else if (vm.count("gc")) {
         GarbageCollected removed = collect_garbage(root);
-        std::cout << "glia: removed " << removed.objects << " objects and " << removed.libraries << " libraries ("
+        std::cout << "glia: removed " << removed.objects << " objects, " << removed.libraries << " libraries and "
+                  << removed.set_libraries << " set libraries ("
                   << (removed.bytes + 1023) / 1024 << " KiB) from " << root.string() << std::endl;
     } else {
         std::cout << root.string() << std::endl;

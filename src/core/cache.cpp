@@ -383,21 +383,24 @@ void remove_library_dir(const fs::path& dir) {
 }
 
 // Removes one set folder sets/<key>/ likewise: the library first, so a library never lacks its members file.
+// Only plain files: a link in its place is not glia's.
 void remove_set_dir(const fs::path& dir) {
     boost::system::error_code ec;
-    fs::remove(dir / kSetLibraryName, ec);
+    if (is_plain_file(dir / kSetLibraryName)) {
+        fs::remove(dir / kSetLibraryName, ec);
+    }
     for (const auto& file : entries_of(dir)) {
-        if (is_set_file_name(file.filename().string())) {
+        if (is_set_file_name(file.filename().string()) && is_plain_file(file)) {
             fs::remove(file, ec);
         }
     }
     fs::remove(dir, ec);
 }
 
-// Offers each set folder under sets/ to `remove` (which removes it or not).
+// Offers each set folder under sets/ to `remove` (which removes it or not); a link is not followed.
 void remove_sets(const fs::path& root, const std::function<void(const fs::path&)>& remove) {
     for (const auto& dir : entries_of(root / kSetsDir)) {
-        if (is_key(dir.filename().string())) {
+        if (is_key(dir.filename().string()) && is_real_dir(dir)) {
             remove(dir);
         }
     }
@@ -435,7 +438,7 @@ void clear_cache(const fs::path& root) {
         }
     });
     for (const auto& dir : entries_of(root / kLibsDir)) {
-        if (is_key(dir.filename().string())) {
+        if (is_key(dir.filename().string()) && is_real_dir(dir)) {
             remove_library_dir(dir);
         }
     }
@@ -460,7 +463,7 @@ uintmax_t disk_size(const fs::path& path) {
     uintmax_t total = 0;
     for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
         boost::system::error_code ignored;
-        if (fs::is_regular_file(it->path(), ignored)) {
+        if (is_plain_file(it->path())) {
             uintmax_t size = fs::file_size(it->path(), ignored);
             total += ignored ? 0 : size;
         }
@@ -502,7 +505,7 @@ GarbageCollected collect_garbage(const fs::path& root) {
         }
     });
     for (const auto& dir : entries_of(root / kLibsDir)) {
-        if (is_key(dir.filename().string()) && !libraries.count(dir.filename().string())) {
+        if (is_key(dir.filename().string()) && is_real_dir(dir) && !libraries.count(dir.filename().string())) {
             removed.bytes += disk_size(dir);
             remove_library_dir(dir);
             ++removed.libraries;
@@ -510,13 +513,14 @@ GarbageCollected collect_garbage(const fs::path& root) {
     }
     remove_sets(root, [&](const fs::path& dir) {
         std::vector<std::string> members = read_load_set_members(dir / kSetMembersName);
-        bool in_use = !members.empty() && std::all_of(members.begin(), members.end(), [&](const std::string& key) {
+        // A folder without its library (a link that failed after the members file was written) is not in use.
+        bool in_use = is_plain_file(dir / kSetLibraryName) && !members.empty() && std::all_of(members.begin(), members.end(), [&](const std::string& key) {
             return libraries.count(key) > 0;
         });
         if (!in_use) {
             removed.bytes += disk_size(dir);
             remove_set_dir(dir);
-            ++removed.libraries;
+            ++removed.set_libraries;
         }
     });
     if (manifest.changed()) {

@@ -223,7 +223,7 @@ class Builder(GliaTestCase):
         self.box.write("packages/gc/mods/B.mod", density("b", g="0.002"))
         self.box.glia("compile", "gc")
         out = self.box.glia("cache", "--gc").stdout
-        self.assertIn("removed 1 objects and 1 libraries", out)
+        self.assertIn("removed 1 objects, 1 libraries and 0 set libraries", out)
         self.assertEqual(stats(self.box.glia("compile", "gc").stdout), (0, 2, 0), "gc keeps what is in use")
         self.box.glia("cache", "--clear")
         self.assertFalse(os.path.exists(os.path.join(cache, "objects")))

@@ -2,7 +2,9 @@
 
 #include "glia/elf_groups.hpp"
 #include "glia/error.hpp"
+#include "glia/cache.hpp"
 #include "glia/fs.hpp"
+#include "glia/manifest.hpp"
 #include "glia/load_set.hpp"
 #include "glia/process.hpp"
 
@@ -115,6 +117,41 @@ BOOST_AUTO_TEST_CASE(a_truncated_object_is_an_error) {
     BOOST_CHECK_THROW(group_definitions(whole.substr(0, 40), a.cached), Error);
     write_file_atomic(a.cached, whole.substr(0, whole.size() - 1));
     BOOST_CHECK_THROW(check_shared_definitions({a, a}), Error);
+}
+
+BOOST_AUTO_TEST_CASE(a_set_folder_that_is_a_link_out_of_the_cache_is_neither_followed_nor_emptied) {
+    TempDir dir;
+    fs::path outside = dir.path / "outside";
+    make_dirs(outside);
+    write_file_atomic(outside / "libglia-set.so", "not glia's");
+    write_file_atomic(outside / "members", "glia-load-set-members 1\n");
+    fs::path cache = dir.path / "cache";
+    { CacheLock made(cache); } // marks the folder as glia's cache
+    make_dirs(cache / "sets");
+    make_dirs(cache / "libs");
+    fs::create_directory_symlink(outside, cache / "sets" / "0123456789abcdef");
+    fs::create_directory_symlink(outside, cache / "libs" / "0123456789abcdef");
+    GarbageCollected removed = collect_garbage(cache);
+    BOOST_TEST(removed.set_libraries == 0u);
+    BOOST_TEST(removed.libraries == 0u);
+    BOOST_TEST(removed.bytes == 0u);
+    clear_cache(cache);
+    BOOST_TEST(fs::exists(outside / "libglia-set.so"));
+    BOOST_TEST(fs::exists(outside / "members"));
+}
+
+BOOST_AUTO_TEST_CASE(gc_removes_a_set_folder_without_its_library) {
+    TempDir dir;
+    fs::path cache = dir.path / "cache";
+    { CacheLock made(cache); }
+    BuildManifest manifest;
+    manifest.put_library({dir.path.string(), "a", "aaaaaaaaaaaaaaaa", "8.2.2"}); // its one member, in use
+    manifest.save(manifest_path(cache));
+    fs::path members = load_set_members_path(cache, "0123456789abcdef");
+    make_dirs(members.parent_path());
+    write_file_atomic(members, "glia-load-set-members 1\naaaaaaaaaaaaaaaa\n"); // its library was never published
+    BOOST_TEST(collect_garbage(cache).set_libraries == 1u);
+    BOOST_TEST(!fs::exists(members.parent_path()));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
