@@ -125,6 +125,9 @@ int cmd_compile(const Args& args) {
     }
     std::cout << "glia: " << result.stats.compiled << " compiled, " << result.stats.reused << " up to date, "
               << result.stats.linked << " linked";
+    if (result.stats.sets_linked) {
+        std::cout << ", 1 set library linked"; // the one library a NEURON start opens for all the packages
+    }
     if (failed) {
         std::cout << ", " << failed << " failed";
     }

@@ -506,9 +506,80 @@ PackageLibrary link_package(const Package& package, std::span<ObjectJob> jobs, B
     return lib;
 }
 
+// What went wrong making a set library, and whether that is worth remembering: only when a tool
+// (the c++ driver, objcopy) refused the objects, not when the cache failed it (full, read-only, its
+// scratch folder removed) or glia itself did (a failed publish): the rule mods follow (tools_refused).
+struct SetLinkFailure {
+    std::string error;
+    std::string first; // the first thing that went wrong, in one line
+    bool tools_refused = true;
+
+    void tool_failed(const std::vector<std::string>& command, const std::string& output) {
+        error += command_line(command) + ":\n" + output;
+        std::string said = output.substr(0, output.find('\n'));
+        note(command.front() + (said.empty() ? " failed" : " failed: " + said));
+    }
+    void objects_refused(const Error& e) {
+        error += std::string(e.what()) + "\n";
+        note(e.what());
+    }
+    void caught(const Error& e) {
+        error += std::string(e.what()) + "\n";
+        note(e.what());
+        tools_refused = false;
+    }
+    void add(const SetLinkFailure& other) {
+        error += other.error;
+        note(other.first);
+        tools_refused = tools_refused && other.tools_refused;
+    }
+    void note(const std::string& what) {
+        if (first.empty()) {
+            first = what.substr(0, what.find('\n'));
+        }
+    }
+};
+
+// Makes the parts of `steps` the cache lacks (in parallel), in scratch folder `work`.
+SetLinkFailure make_load_set_parts(const LoadSetSteps& steps, const fs::path& work, BuildContext& ctx) {
+    std::vector<SetLinkFailure> failures(steps.parts.size());
+    unsigned parallel = ctx.options.jobs ? ctx.options.jobs : std::max(1u, std::thread::hardware_concurrency());
+    run_parallel(steps.parts.size(), parallel, [&](size_t p) {
+        const LoadSetPart& part = steps.parts[p];
+        if (!ctx.options.force && ctx.disk.exists(part.cached)) {
+            return;
+        }
+        auto run = [&](const std::vector<std::string>& command) {
+            ctx.log_command(command);
+            ProcessResult r = ctx.runner.run(command, work, {});
+            if (!r.ok()) {
+                failures[p].tool_failed(command, r.output);
+            }
+            return r.ok();
+        };
+        if (!run(part.partial_link)) {
+            return;
+        }
+        try {
+            ctx.disk.write(part.keep_file, kept_global(part));
+            if (run(part.localize)) {
+                publish(part.object, part.cached, ctx.cache, ctx.disk);
+            }
+        } catch (const Error& e) {
+            failures[p].caught(e);
+        }
+    });
+    SetLinkFailure all;
+    for (const auto& failure : failures) {
+        all.add(failure);
+    }
+    return all;
+}
+
 // Stage 5b (load_set.hpp): the one library of the whole load set, from the objects of the package libraries
 // just made, unless the cache has it or, with `reuse_failures`, it failed before. Empty if there is none:
-// the packages' own libraries load then, so a failure here is remembered (once), never reported.
+// the packages' own libraries load then. A failure the tools made is remembered (once); the CLI, which does
+// not reuse failures, says in one line why there is no set library.
 fs::path link_load_set(const std::vector<PackageLibrary>& libraries, BuildContext& ctx, BuildStats& stats) {
     std::string key = load_set_key(libraries);
     if (key.empty()) {
@@ -524,69 +595,63 @@ fs::path link_load_set(const std::vector<PackageLibrary>& libraries, BuildContex
         return {};
     }
     fs::path work = scratch_path(ctx.cache, key);
-    std::string error;
+    fs::path members = load_set_members_path(ctx.cache, key);
+    SetLinkFailure failure;
     try {
         ctx.disk.remove_all(work);
         ctx.disk.make_dirs(work);
         LoadSetSteps steps = load_set_steps(libraries, ctx.tc, work, work / target.filename());
-        std::vector<std::string> errors(steps.parts.size());
-        unsigned parallel = ctx.options.jobs ? ctx.options.jobs : std::max(1u, std::thread::hardware_concurrency());
-        run_parallel(steps.parts.size(), parallel, [&](size_t p) {
-            const LoadSetPart& part = steps.parts[p];
-            if (!ctx.options.force && ctx.disk.exists(part.cached)) {
-                return;
-            }
-            auto run = [&](const std::vector<std::string>& command) {
-                ctx.log_command(command);
-                ProcessResult r = ctx.runner.run(command, work, {});
-                if (!r.ok()) {
-                    errors[p] = command_line(command) + ":\n" + r.output;
-                }
-                return r.ok();
-            };
-            if (!run(part.partial_link)) {
-                return;
-            }
+        failure = make_load_set_parts(steps, work, ctx);
+        if (failure.error.empty()) {
             try {
-                ctx.disk.write(part.keep_file, kept_global(part));
-                if (run(part.localize)) {
-                    publish(part.object, part.cached, ctx.cache, ctx.disk);
-                }
+                check_shared_definitions(steps.parts);
             } catch (const Error& e) {
-                errors[p] = e.what();
+                failure.objects_refused(e); // the same objects clash again at every start
             }
-        });
-        for (const auto& e : errors) {
-            error += e;
         }
-        if (error.empty()) {
-            check_shared_definitions(steps.parts);
+        if (failure.error.empty()) {
             ctx.log_command(steps.link);
             ProcessResult r = ctx.runner.run(steps.link, work, {});
             if (!r.ok()) {
-                error = command_line(steps.link) + ":\n" + r.output;
+                failure.tool_failed(steps.link, r.output);
             }
         }
-        if (error.empty()) {
+        if (failure.error.empty()) {
             ctx.disk.make_dirs(target.parent_path());
-            ctx.disk.write(load_set_members_path(ctx.cache, key), load_set_members(libraries)); // before the library
+            ctx.disk.write(members, load_set_members(libraries)); // before the library
             publish(work / target.filename(), target, ctx.cache, ctx.disk);
             ++stats.sets_linked;
         }
     } catch (const Error& e) {
-        error = e.what();
+        failure.caught(e);
     }
-    ctx.disk.remove_all(work);
-    if (error.empty()) {
+    if (failure.error.empty()) {
+        ctx.disk.remove_all(work);
         memo.forget(key);
         memo.save_if_changed(memo_file);
         return target;
     }
-    if (ctx.options.verbose) {
-        ctx.log("the load set's one library could not be linked; the packages' own libraries load instead:\n" + error);
+    // The tools name only scratch files: the cache's own trouble, or a scratch folder removed under them
+    // (`glia cache --clear`), is not the objects' fault.
+    std::string trouble = cache_trouble(ctx.cache, failure.error);
+    bool remember = failure.tools_refused && trouble.empty() && ctx.disk.exists(work);
+    ctx.disk.remove_all(work);
+    if (!ctx.disk.exists(target)) {
+        ctx.disk.remove_all(members); // written before the library: no members file without it
     }
-    memo.put_load_set(key, error);
-    memo.save_if_changed(memo_file);
+    if (!ctx.options.reuse_failures) {
+        std::string why = trouble.empty() ? failure.first : trouble;
+        ctx.log("warning: the set library of the packages was not linked (each package's own library loads "
+                "instead): " + why + (ctx.options.verbose ? "" : " (--verbose shows the tools' output)"));
+    }
+    if (ctx.options.verbose) {
+        ctx.log("the load set's one library could not be linked; the packages' own libraries load instead:\n" +
+                failure.error);
+    }
+    if (remember) {
+        memo.put_load_set(key, failure.error);
+        memo.save_if_changed(memo_file);
+    }
     return {};
 }
 

@@ -124,7 +124,7 @@ print("ANSWERS", h.answer_glia__pc__ic__0(sec=s), h.answer_glia__pd__id__0(sec=s
 
     def test_compile_links_the_default_set_and_nocompile_loads_it(self):
         self.box.write("packages/pb/mods/kd.mod", density("kd"))  # a set of its own
-        self.box.glia("compile")
+        self.assertIn(", 1 set library linked", self.box.glia("compile").stdout)
         mapped, out = self.start(env=dict(self.box.env, GLIA_NOCOMPILE="1"))
         self.assertEqual(len(mapped), 1, out)
         self.assertTrue(mapped[0].startswith("sets/"), out)
