@@ -2,6 +2,7 @@
 
 #include "glia/cache.hpp"
 #include "glia/failure_memo.hpp"
+#include "glia/file_stamp.hpp"
 #include "glia/hash.hpp"
 #include "glia/elf_groups.hpp"
 #include "glia/error.hpp"
@@ -144,9 +145,17 @@ void check_shared_definitions(const std::vector<LoadSetPart>& parts) {
     }
 }
 
-void give_up_load_set(const fs::path& cache, const fs::path& library, const std::string& why) {
+void give_up_load_set(const fs::path& cache, const fs::path& library, const FileStamp& opened, const std::string& why) {
+    // Gone (the cache cleared: nothing to remember, and the lock would make the cache anew) or linked
+    // again since (by `glia compile`): not the library dlopen refused.
+    if (!opened.exists || FileStamp::of(library) != opened) {
+        return;
+    }
     try {
         CacheLock lock(cache);
+        if (FileStamp::of(library) != opened) {
+            return; // relinked while this start waited for the lock
+        }
         fs::path memo_file = failure_memo_path(cache);
         FailureMemo memo = FailureMemo::load(memo_file);
         memo.put_load_set(library.parent_path().filename().string(), why);

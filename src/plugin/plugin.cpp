@@ -128,15 +128,19 @@ BuildResult build_found(const std::vector<Package>& packages) {
 }
 
 /// The load set's one library (load_set.hpp), opened; nullptr if there is none or it does not load (then
-/// it is remembered, so later starts do not try it again, and the package libraries load as before).
+/// it is remembered, so later starts do not try it again, unless under GLIA_NOCOMPILE; the package
+/// libraries load as before).
 void* open_set_library(const BuildResult& built, std::string& refused) {
     if (built.set_library.empty()) {
         return nullptr;
     }
+    FileStamp opened = FileStamp::of(built.set_library);
     void* handle = dlopen(built.set_library.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
         refused = dlerror();
-        give_up_load_set(cache_root(), built.set_library, refused);
+        if (!env_switch("GLIA_NOCOMPILE")) { // a frozen cache is not written: the start only falls back
+            give_up_load_set(cache_root(), built.set_library, opened, refused);
+        }
     }
     return handle;
 }

@@ -2,6 +2,7 @@
 
 #include "glia/elf_groups.hpp"
 #include "glia/error.hpp"
+#include "glia/failure_memo.hpp"
 #include "glia/cache.hpp"
 #include "glia/fs.hpp"
 #include "glia/manifest.hpp"
@@ -152,6 +153,28 @@ BOOST_AUTO_TEST_CASE(gc_removes_a_set_folder_without_its_library) {
     write_file_atomic(members, "glia-load-set-members 1\naaaaaaaaaaaaaaaa\n"); // its library was never published
     BOOST_TEST(collect_garbage(cache).set_libraries == 1u);
     BOOST_TEST(!fs::exists(members.parent_path()));
+}
+
+BOOST_AUTO_TEST_CASE(a_set_library_gone_or_linked_again_is_not_given_up) {
+    TempDir dir;
+    fs::path cache = dir.path / "cache";
+    fs::path library = load_set_path(cache, "0123456789abcdef");
+    // Missing when dlopen tried it (the cache cleared): the cleared cache is not made anew.
+    give_up_load_set(cache, library, FileStamp::of(library), "No such file or directory");
+    BOOST_TEST(!fs::exists(cache));
+    // Linked again after dlopen refused it: the new library stays and nothing is remembered.
+    { CacheLock made(cache); }
+    make_dirs(library.parent_path());
+    write_file_atomic(library, "refused");
+    FileStamp opened = FileStamp::of(library);
+    write_file_atomic(library, "linked again"); // a new file, by rename: another inode
+    give_up_load_set(cache, library, opened, "refused");
+    BOOST_TEST(fs::exists(library));
+    BOOST_TEST(!FailureMemo::load(failure_memo_path(cache)).load_set_failed("0123456789abcdef"));
+    // The very file dlopen refused is given up.
+    give_up_load_set(cache, library, FileStamp::of(library), "refused");
+    BOOST_TEST(!fs::exists(library));
+    BOOST_TEST(FailureMemo::load(failure_memo_path(cache)).load_set_failed("0123456789abcdef"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
