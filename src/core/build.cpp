@@ -576,26 +576,10 @@ SetLinkFailure make_load_set_parts(const LoadSetSteps& steps, const fs::path& wo
     return all;
 }
 
-// Stage 5b (load_set.hpp): the one library of the whole load set, from the objects of the package libraries
-// just made, unless the cache has it or, with `reuse_failures`, it failed before. Empty if there is none:
-// the packages' own libraries load then. A failure the tools made is remembered (once); the CLI, which does
-// not reuse failures, says in one line why there is no set library.
-fs::path link_load_set(const std::vector<PackageLibrary>& libraries, BuildContext& ctx, BuildStats& stats) {
-    std::string key = load_set_key(libraries);
-    if (key.empty()) {
-        return {};
-    }
-    fs::path target = load_set_path(ctx.cache, key);
-    if (!ctx.options.force && ctx.disk.exists(target)) {
-        return target;
-    }
-    fs::path memo_file = failure_memo_path(ctx.cache);
-    FailureMemo memo = FailureMemo::load(memo_file);
-    if (ctx.options.reuse_failures && memo.load_set_failed(key)) {
-        return {};
-    }
-    fs::path work = scratch_path(ctx.cache, key);
-    fs::path members = load_set_members_path(ctx.cache, key);
+// Links the set library of `libraries` in scratch folder `work` and publishes it at `target`, with its
+// `members` file; what went wrong, if anything.
+SetLinkFailure link_set_in(const fs::path& work, const std::vector<PackageLibrary>& libraries, const fs::path& target,
+                           const fs::path& members, BuildContext& ctx) {
     SetLinkFailure failure;
     try {
         ctx.disk.remove_all(work);
@@ -620,10 +604,36 @@ fs::path link_load_set(const std::vector<PackageLibrary>& libraries, BuildContex
             ctx.disk.make_dirs(target.parent_path());
             ctx.disk.write(members, load_set_members(libraries)); // before the library
             publish(work / target.filename(), target, ctx.cache, ctx.disk);
-            ++stats.sets_linked;
         }
     } catch (const Error& e) {
         failure.caught(e);
+    }
+    return failure;
+}
+
+// Stage 5b (load_set.hpp): the one library of the whole load set, from the objects of the package libraries
+// just made, unless the cache has it or, with `reuse_failures`, it failed before. Empty if there is none:
+// the packages' own libraries load then. A failure the tools made is remembered (once); the CLI, which does
+// not reuse failures, says in one line why there is no set library.
+fs::path link_load_set(const std::vector<PackageLibrary>& libraries, BuildContext& ctx, BuildStats& stats) {
+    std::string key = load_set_key(libraries);
+    if (key.empty()) {
+        return {};
+    }
+    fs::path target = load_set_path(ctx.cache, key);
+    if (!ctx.options.force && ctx.disk.exists(target)) {
+        return target;
+    }
+    fs::path memo_file = failure_memo_path(ctx.cache);
+    FailureMemo memo = FailureMemo::load(memo_file);
+    if (ctx.options.reuse_failures && memo.load_set_failed(key)) {
+        return {};
+    }
+    fs::path work = scratch_path(ctx.cache, key);
+    fs::path members = load_set_members_path(ctx.cache, key);
+    SetLinkFailure failure = link_set_in(work, libraries, target, members, ctx);
+    if (failure.error.empty()) {
+        ++stats.sets_linked;
     }
     if (failure.error.empty()) {
         ctx.disk.remove_all(work);
