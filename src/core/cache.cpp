@@ -411,8 +411,8 @@ void remove_sets(const fs::path& root, const std::function<void(const fs::path&)
 void remove_objects(const fs::path& root, const std::function<void(const fs::path&)>& remove) {
     boost::system::error_code ec;
     for (const auto& dir : entries_of(root / kObjectsDir)) {
-        if (!is_object_dir_name(dir.filename().string())) {
-            continue;
+        if (!is_object_dir_name(dir.filename().string()) || !is_real_dir(dir)) {
+            continue; // a link is not followed out of the cache
         }
         for (const auto& file : entries_of(dir)) {
             if (is_object_name(file.filename().string())) {

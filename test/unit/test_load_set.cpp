@@ -132,6 +132,9 @@ BOOST_AUTO_TEST_CASE(a_set_folder_that_is_a_link_out_of_the_cache_is_neither_fol
     make_dirs(cache / "libs");
     fs::create_directory_symlink(outside, cache / "sets" / "0123456789abcdef");
     fs::create_directory_symlink(outside, cache / "libs" / "0123456789abcdef");
+    write_file_atomic(outside / "0123456789abcdef.o", "not glia's either");
+    make_dirs(cache / "objects");
+    fs::create_directory_symlink(outside, cache / "objects" / "01");
     GarbageCollected removed = collect_garbage(cache);
     BOOST_TEST(removed.set_libraries == 0u);
     BOOST_TEST(removed.libraries == 0u);
@@ -139,6 +142,7 @@ BOOST_AUTO_TEST_CASE(a_set_folder_that_is_a_link_out_of_the_cache_is_neither_fol
     clear_cache(cache);
     BOOST_TEST(fs::exists(outside / "libglia-set.so"));
     BOOST_TEST(fs::exists(outside / "members"));
+    BOOST_TEST(fs::exists(outside / "0123456789abcdef.o"));
 }
 
 BOOST_AUTO_TEST_CASE(gc_removes_a_set_folder_without_its_library) {
