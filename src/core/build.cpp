@@ -435,13 +435,17 @@ std::vector<size_t> objects_to_build(std::vector<ObjectJob>& jobs, BuildManifest
     return todo;
 }
 
+// How many tools run at once: `jobs`, or one per core.
+unsigned parallel_jobs(const BuildOptions& options) {
+    return options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+}
+
 // Stage 4: compiles the objects of `todo`, in parallel, logging a progress line for each.
 void compile_objects(std::vector<ObjectJob>& jobs, const std::vector<size_t>& todo, BuildContext& ctx,
                      BuildStats& stats) {
-    unsigned parallel = ctx.options.jobs ? ctx.options.jobs : std::max(1u, std::thread::hardware_concurrency());
     std::atomic<size_t> done{0};
     std::vector<BuildStats> per_job(todo.size());
-    run_parallel(todo.size(), parallel, [&](size_t t) {
+    run_parallel(todo.size(), parallel_jobs(ctx.options), [&](size_t t) {
         ObjectJob& job = jobs[todo[t]];
         build_object(job, ctx, per_job[t]);
         if (ctx.options.log) {
@@ -543,8 +547,7 @@ struct SetLinkFailure {
 // Makes the parts of `steps` the cache lacks (in parallel), in scratch folder `work`.
 SetLinkFailure make_load_set_parts(const LoadSetSteps& steps, const fs::path& work, BuildContext& ctx) {
     std::vector<SetLinkFailure> failures(steps.parts.size());
-    unsigned parallel = ctx.options.jobs ? ctx.options.jobs : std::max(1u, std::thread::hardware_concurrency());
-    run_parallel(steps.parts.size(), parallel, [&](size_t p) {
+    run_parallel(steps.parts.size(), parallel_jobs(ctx.options), [&](size_t p) {
         const LoadSetPart& part = steps.parts[p];
         if (!ctx.options.force && ctx.disk.exists(part.cached)) {
             return;
@@ -634,8 +637,6 @@ fs::path link_load_set(const std::vector<PackageLibrary>& libraries, BuildContex
     SetLinkFailure failure = link_set_in(work, libraries, target, members, ctx);
     if (failure.error.empty()) {
         ++stats.sets_linked;
-    }
-    if (failure.error.empty()) {
         ctx.disk.remove_all(work);
         memo.forget(key);
         memo.save_if_changed(memo_file);
