@@ -3,8 +3,10 @@ directory, a missing compiler or nocmodl. Each must give a clear message, leave 
 corrupt in the cache, keep NEURON running, and let the next run recover.
 
 What "nothing trusted is corrupt" means here (cache.hpp): every file under objects/ is a complete
-relocatable ELF object, every file under libs/ a complete shared library that dlopen accepts, the
-manifest parses (the next run uses it), and no other file sits in those trees.
+relocatable ELF object; under libs/, every library is a complete shared library that dlopen accepts
+and every set part (.set1.o) a complete relocatable object; under sets/, every set library is a
+complete shared library that dlopen accepts, beside its members file; the manifest parses (the next
+run uses it); and no other file sits in those trees.
 """
 
 import atexit
@@ -118,14 +120,20 @@ class FaultCase(GliaTestCase):
     def assert_trusted(self, cache):
         """Everything the cache would trust is complete (see the module docstring)."""
         problems, libraries = [], []
-        for part, kind, suffix in (("objects", 1, ".o"), ("libs", 3, ".so")):
+        # For each tree, what a file's name says it is: ELF kind 1 (relocatable), 3 (shared), or
+        # None for the set's members file, which is text.
+        trees = {"objects": lambda name: 1 if name.endswith(".o") else "stray",
+                 "libs": lambda name: 1 if name.endswith(".set1.o") else 3 if name.endswith(".so") else "stray",
+                 "sets": lambda name: 3 if name == "libglia-set.so" else None if name == "members" else "stray"}
+        for part, kind_of in trees.items():
             for dirpath, _, files in os.walk(os.path.join(cache, part)):
                 for name in files:
                     path = os.path.join(dirpath, name)
-                    if not name.endswith(suffix):
+                    kind = kind_of(name)
+                    if kind == "stray":
                         problems.append(f"{path}: stray file in {part}/")
                         continue
-                    wrong = elf_complete(path, kind)
+                    wrong = elf_complete(path, kind) if kind else None
                     if wrong:
                         problems.append(f"{path}: {wrong}")
                     elif kind == 3:
