@@ -182,9 +182,14 @@ std::vector<void*> open_libraries(const BuildResult& built, const std::vector<Pa
     }
     if (!set_refused.empty() && all_opened) {
         // Each package's library loads, yet their set library did not: glia's own fault, told once.
+        // Under GLIA_NOCOMPILE nothing was remembered (open_set_library): the next start tries it again.
+        std::string next = env_switch("GLIA_NOCOMPILE")
+                               ? "GLIA_NOCOMPILE leaves the cache as it is, so a start without it will try again"
+                               : "glia will not try it again until '" + advice::shell_command(Remedy{Remedy::Kind::build}) +
+                                     "' links it anew";
         notes.problems.push_back("warning: the library of all packages, " + built.set_library.string() +
                                  ", could not be loaded (" + set_refused + "); the packages' own libraries were " +
-                                 "loaded instead, and glia will not try it again");
+                                 "loaded instead; " + next);
     }
     return handles;
 }
