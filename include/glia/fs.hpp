@@ -4,6 +4,7 @@
 
 #include <boost/filesystem.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,11 @@ inline std::string_view file_stem_view(const fs::path& file) {
 
 /// The whole content of a file; throws glia::Error naming the file when it cannot be read.
 std::string read_file(const fs::path& path);
+
+/// The whole content of a file, or nothing if there is no such file; throws glia::Error naming the
+/// file when it is there but cannot be read. For files whose absence is normal (a Python
+/// distribution without entry points): an exception per missing file is dear at every start.
+std::optional<std::string> read_file_if_present(const fs::path& path);
 
 /// Writes `content` to `path` atomically: a temporary file beside it, then rename.
 /// A reader sees the old content or the new, never a part; throws glia::Error on failure.

@@ -17,11 +17,10 @@ namespace glia {
 
 // One allocation of the file's size and read(2) into it: NEURON's start reads the cache's memos (hundreds of
 // KB with many mods), and a stream copied through a growing buffer cost a page fault per fresh page, twice.
-std::string read_file(const fs::path& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        throw Error(path.string() + ": cannot read: " + std::strerror(errno));
-    }
+namespace {
+
+/// The content of the open file `fd`, which it closes.
+std::string read_and_close(int fd) {
     struct stat status {};
     std::string content;
     content.resize(::fstat(fd, &status) == 0 && status.st_size > 0 ? static_cast<size_t>(status.st_size) + 1 : 4096);
@@ -42,6 +41,27 @@ std::string read_file(const fs::path& path) {
     ::close(fd);
     content.resize(used);
     return content;
+}
+
+} // namespace
+
+std::string read_file(const fs::path& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        throw Error(path.string() + ": cannot read: " + std::strerror(errno));
+    }
+    return read_and_close(fd);
+}
+
+std::optional<std::string> read_file_if_present(const fs::path& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && (errno == ENOENT || errno == ENOTDIR)) {
+        return std::nullopt;
+    }
+    if (fd < 0) {
+        throw Error(path.string() + ": cannot read: " + std::strerror(errno));
+    }
+    return read_and_close(fd);
 }
 
 namespace {

@@ -222,13 +222,16 @@ std::vector<GliaDistribution> glia_distributions(const PythonSite& site, std::ve
     std::sort(dist_infos.begin(), dist_infos.end());
     std::vector<GliaDistribution> found;
     for (const auto& dist_info : dist_infos) {
-        std::string text;
+        std::optional<std::string> text;
         try {
-            text = read_file(dist_info / "entry_points.txt");
+            text = read_file_if_present(dist_info / "entry_points.txt");
         } catch (const Error&) {
-            continue; // no entry points: not a Glia package
+            continue; // unreadable: as good as none
         }
-        auto entries = glia_entry_points(text);
+        if (!text) {
+            continue; // no entry points (most distributions): not a Glia package
+        }
+        auto entries = glia_entry_points(*text);
         if (entries.empty()) {
             continue;
         }
