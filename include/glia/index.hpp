@@ -8,6 +8,7 @@
 #include "glia/package.hpp"
 
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,13 +41,16 @@ struct BuiltinMechanism {
 const std::vector<BuiltinMechanism>& neuron_builtins();
 
 /// Assets by name, each with its candidates sorted by (package, variant).
+/// The candidates are one vector sorted by (asset, package, variant) rather than a map of vectors: the
+/// index stays in memory for the whole NEURON run, and with thousands of mechanisms installed a map
+/// node per asset was about half of it.
 class Index {
   public:
     /// Indexes `packages` and `builtins`. SUFFIX-nothing mods are not resolvable and are left out.
     Index(const std::vector<Package>& packages, const std::vector<BuiltinMechanism>& builtins = neuron_builtins());
 
-    /// The candidates for `asset`, or nullptr if no package provides it.
-    const std::vector<Candidate>* find(std::string_view asset) const;
+    /// The candidates for `asset`; none if no package provides it.
+    std::span<const Candidate> find(std::string_view asset) const;
     /// The candidate with this full name (or built-in name), or nullptr.
     const Candidate* find_full(const MechanismName& name) const;
     /// Every asset name, sorted.
@@ -66,7 +70,7 @@ class Index {
     const Unbuilt* find_unbuilt(const MechanismName& name) const;
 
   private:
-    std::map<std::string, std::vector<Candidate>, std::less<>> assets_;
+    std::vector<Candidate> candidates_; ///< by (asset, package, variant)
     std::map<std::string, std::vector<Unbuilt>, std::less<>> unbuilt_;
 };
 

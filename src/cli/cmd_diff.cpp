@@ -236,7 +236,7 @@ SidePairs pairs_to_compare(const DiffRequest& r, const Discovery& found) {
     }
     const Candidate& chosen = scopes.resolve(index, names[0]);
     DiffSide a = side(chosen, names[0]);
-    for (const auto& c : *index.find(chosen.name.asset)) {
+    for (const auto& c : index.find(chosen.name.asset)) {
         if (c.name.full() != chosen.name.full() && c.name.package != kNeuronPackage) {
             pairs.emplace_back(a, side(c, c.name.full()));
         }

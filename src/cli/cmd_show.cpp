@@ -177,11 +177,9 @@ struct PackageRow {
 std::vector<PackageRow> package_rows(const Index& index, const std::string& name, const Package* package) {
     auto others = [&](const std::string& asset) {
         std::vector<std::string> out;
-        if (const auto* candidates = index.find(asset)) {
-            for (const auto& c : *candidates) {
-                if (c.name.package != name && std::find(out.begin(), out.end(), c.name.package) == out.end()) {
-                    out.push_back(c.name.package);
-                }
+        for (const auto& c : index.find(asset)) {
+            if (c.name.package != name && std::find(out.begin(), out.end(), c.name.package) == out.end()) {
+                out.push_back(c.name.package);
             }
         }
         return out;

@@ -4,6 +4,7 @@
 #include "glia/text.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <set>
 
 namespace glia {
@@ -33,35 +34,47 @@ std::string Candidate::neuron_name() const {
     return name.package == kNeuronPackage ? name.asset : name.full();
 }
 
+namespace {
+
+/// The order of the index: by asset, then package, then variant.
+bool by_asset(const Candidate& a, const Candidate& b) {
+    return std::tie(a.name.asset, a.name.package, a.name.variant) < std::tie(b.name.asset, b.name.package, b.name.variant);
+}
+
+} // namespace
+
 Index::Index(const std::vector<Package>& packages, const std::vector<BuiltinMechanism>& builtins) {
+    size_t count = builtins.size();
+    for (const auto& package : packages) {
+        count += package.mods.size();
+    }
+    candidates_.reserve(count);
     for (const auto& package : packages) {
         for (const auto& mod : package.mods) {
             if (mod.nmodl.kind != MechanismKind::nothing) {
-                assets_[mod.name.asset].push_back(Candidate{mod.name, mod.nmodl.kind});
+                candidates_.push_back(Candidate{mod.name, mod.nmodl.kind});
             }
         }
     }
     for (const auto& builtin : builtins) {
-        assets_[builtin.name].push_back(
+        candidates_.push_back(
             Candidate{MechanismName{std::string(kNeuronPackage), builtin.name, std::string(kDefaultVariant)}, builtin.kind});
     }
-    for (auto& [asset, candidates] : assets_) {
-        std::sort(candidates.begin(), candidates.end(),
-                  [](const Candidate& a, const Candidate& b) { return a.name < b.name; });
-    }
+    std::sort(candidates_.begin(), candidates_.end(), by_asset);
+    candidates_.shrink_to_fit(); // SUFFIX-nothing mods left out
 }
 
-const std::vector<Candidate>* Index::find(std::string_view asset) const {
-    auto it = assets_.find(asset);
-    return it == assets_.end() ? nullptr : &it->second;
+std::span<const Candidate> Index::find(std::string_view asset) const {
+    auto first = std::partition_point(candidates_.begin(), candidates_.end(),
+                                      [&](const Candidate& c) { return c.name.asset < asset; });
+    auto last = std::partition_point(first, candidates_.end(), [&](const Candidate& c) { return c.name.asset == asset; });
+    return {first, last};
 }
 
 const Candidate* Index::find_full(const MechanismName& name) const {
-    if (const auto* candidates = find(name.asset)) {
-        for (const auto& candidate : *candidates) {
-            if (candidate.name == name) {
-                return &candidate;
-            }
+    for (const auto& candidate : find(name.asset)) {
+        if (candidate.name == name) {
+            return &candidate;
         }
     }
     return nullptr;
@@ -69,18 +82,18 @@ const Candidate* Index::find_full(const MechanismName& name) const {
 
 std::vector<std::string> Index::asset_names() const {
     std::vector<std::string> names;
-    for (const auto& [asset, candidates] : assets_) {
-        names.push_back(asset);
+    for (const auto& c : candidates_) {
+        if (names.empty() || names.back() != c.name.asset) {
+            names.push_back(c.name.asset);
+        }
     }
     return names;
 }
 
 std::vector<std::string> Index::package_names() const {
     std::set<std::string> names;
-    for (const auto& [asset, candidates] : assets_) {
-        for (const auto& c : candidates) {
-            names.insert(c.name.package);
-        }
+    for (const auto& c : candidates_) {
+        names.insert(c.name.package);
     }
     return {names.begin(), names.end()};
 }
@@ -116,14 +129,7 @@ const Unbuilt* Index::find_unbuilt(const MechanismName& name) const {
 }
 
 bool Index::has_package(std::string_view package) const {
-    for (const auto& [asset, candidates] : assets_) {
-        for (const auto& c : candidates) {
-            if (c.name.package == package) {
-                return true;
-            }
-        }
-    }
-    return false;
+    return std::any_of(candidates_.begin(), candidates_.end(), [&](const Candidate& c) { return c.name.package == package; });
 }
 
 } // namespace glia

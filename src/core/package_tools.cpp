@@ -621,11 +621,10 @@ std::map<std::string, std::string> functions_of(const std::vector<Package>& inst
 
 // The packages besides `package` that provide the asset of `mod`, as "a, b"; empty if none.
 std::string other_providers(const ImportedMod& mod, const Index& index, const std::string& package) {
-    const auto* candidates = index.find(mod.name.asset);
     std::set<std::string> others;
-    for (size_t i = 0; candidates && i < candidates->size(); ++i) {
-        if ((*candidates)[i].name.package != package) {
-            others.insert((*candidates)[i].name.package);
+    for (const auto& c : index.find(mod.name.asset)) {
+        if (c.name.package != package) {
+            others.insert(c.name.package);
         }
     }
     return join({others.begin(), others.end()}, ", ");

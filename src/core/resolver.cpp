@@ -96,9 +96,9 @@ const Candidate& resolve(const Index& index, std::string_view name, const Constr
                            "' provides asset '" + full.asset + "' in variant '" + full.variant +
                            "' (see '" + Remedy{Remedy::Kind::list_packages} + "')", {.asset = std::string(name)});
     }
-    const auto* candidates = index.find(name);
+    std::span<const Candidate> candidates = index.find(name);
     const auto* unbuilt = index.unbuilt(name);
-    if (!candidates && !unbuilt) {
+    if (candidates.empty() && !unbuilt) {
         throw ResolveError("unknown mechanism '" + std::string(name) + "': no installed package provides it" +
                            did_you_mean(name, index.asset_names()) + " (see '" + Remedy{Remedy::Kind::list_packages} +
                            "' for every asset)", {.asset = std::string(name)});
@@ -112,10 +112,8 @@ const Candidate& resolve(const Index& index, std::string_view name, const Constr
             matching.push_back(&c);
         }
     };
-    if (candidates) {
-        for (const auto& c : *candidates) {
-            consider(c);
-        }
+    for (const auto& c : candidates) {
+        consider(c);
     }
     if (unbuilt) {
         for (const auto& u : *unbuilt) {

@@ -9,11 +9,9 @@ namespace {
 
 /// True if `asset` has a candidate from `package` (in `variant`, or any when it is empty).
 bool provides(const Index& index, std::string_view asset, std::string_view package, std::string_view variant) {
-    if (const auto* candidates = index.find(asset)) {
-        for (const auto& c : *candidates) {
-            if (c.name.package == package && (variant.empty() || c.name.variant == variant)) {
-                return true;
-            }
+    for (const auto& c : index.find(asset)) {
+        if (c.name.package == package && (variant.empty() || c.name.variant == variant)) {
+            return true;
         }
     }
     return false;
@@ -263,9 +261,8 @@ Explanation ScopeStack::explain(const Index& index, std::string_view asset, cons
             ex.candidates.push_back(*ex.resolved);
             return ex;
         }
-        if (const auto* candidates = index.find(asset)) {
-            ex.candidates = *candidates;
-        }
+        std::span<const Candidate> candidates = index.find(asset);
+        ex.candidates.assign(candidates.begin(), candidates.end());
         ex.contributions = contributions(index, asset, call);
         for (const auto& c : ex.contributions) {
             Constraint next = ex.combined.overridden_by(c.constraint);
@@ -289,10 +286,8 @@ Explanation ScopeStack::explain(const Index& index, std::string_view asset, cons
 void check_selection(const Index& index, std::string_view asset, const Constraint& constraint) {
     check_choice_given(asset, constraint);
     // Installed but not built counts as installed: resolving it then says why it is not built.
-    std::vector<Candidate> candidates;
-    if (const auto* loaded = index.find(asset)) {
-        candidates = *loaded;
-    }
+    std::span<const Candidate> loaded = index.find(asset);
+    std::vector<Candidate> candidates(loaded.begin(), loaded.end());
     if (const auto* unbuilt = index.unbuilt(asset)) {
         for (const auto& u : *unbuilt) {
             candidates.push_back(u.candidate);

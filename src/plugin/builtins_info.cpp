@@ -48,8 +48,8 @@ std::string exists_impl(bool& exists) {
         if (is_full_name(asset)) {
             auto name = try_parse_full_name(asset);
             exists = name && index.find_full(*name) && want.admits(*name);
-        } else if (const auto* candidates = index.find(asset)) {
-            for (const auto& c : *candidates) {
+        } else {
+            for (const auto& c : index.find(asset)) {
                 exists = exists || want.admits(c.name);
             }
         }
@@ -101,7 +101,7 @@ std::string assets_impl(std::string& list) {
         }
         std::vector<std::string> names;
         for (const auto& asset : index.asset_names()) {
-            for (const auto& c : *index.find(asset)) {
+            for (const auto& c : index.find(asset)) {
                 if (c.name.package == package) {
                     names.push_back(asset);
                     break;

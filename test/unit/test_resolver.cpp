@@ -95,7 +95,7 @@ BOOST_AUTO_TEST_CASE(neuron_builtins_are_package_NEURON) {
 
 BOOST_AUTO_TEST_CASE(suffix_nothing_mods_are_not_assets) {
     Index index = sample_index();
-    BOOST_TEST(!index.find("helpers"));
+    BOOST_TEST(index.find("helpers").empty());
 }
 
 BOOST_AUTO_TEST_CASE(stronger_constraints_override_field_by_field) {
