@@ -257,9 +257,10 @@ void index_loaded(std::vector<Package>& packages, const std::set<MechanismName>&
 }
 
 /// Builds what is stale, checks every name the libraries would register (preflight), reports what
-/// will not load and indexes what will; returns what to register. Whatever is not loaded is taken
-/// out of the index, so the resolver never picks a mechanism NEURON does not have.
-std::vector<Registration> plan_load() {
+/// will not load and indexes what will; returns the registration functions to call, in order (only
+/// them: the list is alive while NEURON registers, at the start's peak). Whatever is not loaded is
+/// taken out of the index, so the resolver never picks a mechanism NEURON does not have.
+std::vector<void (*)()> plan_load() {
     const ModelDir& model = state().model;
     std::optional<PackageList> only = model_package_list(model.dir); // the model's `load:` or GLIA_LOAD
     Discovery found = discover_packages(model.dir, only ? &*only : nullptr);
@@ -283,18 +284,21 @@ std::vector<Registration> plan_load() {
     std::vector<Registration> plan = plan_registrations(built, found.packages, handles, checked, notes);
     report_problems(notes.problems);
     std::set<MechanismName> loading;
+    std::vector<void (*)()> registrations;
+    registrations.reserve(plan.size());
     for (const auto& registration : plan) {
         loading.insert(registration.name);
+        registrations.push_back(registration.reg);
     }
     index_loaded(found.packages, loading, notes);
-    return plan;
+    return registrations;
 }
 
 /// Registers what plan_load let through. The discovery, the build's result and the memos are gone by
 /// then: NEURON's registration reuses their memory instead of adding to the process's peak.
 void load_packages() {
-    for (const auto& registration : plan_load()) {
-        registration.reg();
+    for (auto reg : plan_load()) {
+        reg();
     }
 }
 
