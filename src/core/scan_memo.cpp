@@ -32,6 +32,13 @@ std::vector<std::string> split_list(std::string_view text) {
     return text.empty() ? std::vector<std::string>() : split(text, kListSeparator);
 }
 
+// The fields of a `scan` record, in the order of the grammar above: one list for reading and writing.
+enum Field : size_t {
+    kTag, kPath, kRecordedNs, kStamp, kKind, kName, kNameOffset, kLine, kIons, kFunctions, kIncludes, kWrites,
+    kNonspecificCurrents, kNetReceive, kFieldCount
+};
+using Fields = std::array<std::string_view, kFieldCount>;
+
 bool fits_all(const std::vector<std::string>& items) {
     for (const auto& item : items) {
         if (item.empty() || !record::fits(item)) {
@@ -43,40 +50,61 @@ bool fits_all(const std::vector<std::string>& items) {
 
 // Checks the `scan` record `line` and reads its path, time and stamp. False if it is none.
 bool check_record(std::string_view line, std::string_view& path, int64_t& recorded_ns, FileStamp& stamp) {
-    std::array<std::string_view, 14> f;
+    Fields f;
     int kind = 0;
     size_t name_offset = 0;
     int name_line = 0;
-    if (!record::fields_exactly(line, f) || (f[13] != "0" && f[13] != "1") || f[0] != "scan" ||
-        !record::number(f[2], recorded_ns) || !FileStamp::parse(f[3], stamp) || !record::number(f[4], kind) ||
-        kind < 0 || kind > int(MechanismKind::nothing) || !record::number(f[6], name_offset) ||
-        !record::number(f[7], name_line)) {
+    if (!record::fields_exactly(line, f) || (f[kNetReceive] != "0" && f[kNetReceive] != "1") || f[kTag] != "scan" ||
+        !record::number(f[kRecordedNs], recorded_ns) || !FileStamp::parse(f[kStamp], stamp) ||
+        !record::number(f[kKind], kind) || kind < 0 || kind > int(MechanismKind::nothing) ||
+        !record::number(f[kNameOffset], name_offset) || !record::number(f[kLine], name_line)) {
         return false;
     }
-    path = f[1];
+    path = f[kPath];
     return true;
 }
 
 // The scan in a record that check_record accepted (its time and stamp are not read again).
 NmodlInfo scan_of(std::string_view record) {
-    std::array<std::string_view, 14> f;
+    Fields f;
     record::fields_exactly(record, f);
-    NmodlInfo info{MechanismKind::density, std::string(f[5]), 0, 0, split_list(f[8]), split_list(f[11]),
-                   split_list(f[12]), f[13] == "1", split_list(f[9]), split_list(f[10])};
+    NmodlInfo info;
     int kind = 0;
-    record::number(f[4], kind);
+    record::number(f[kKind], kind);
     info.kind = MechanismKind(kind);
-    record::number(f[6], info.name_offset);
-    record::number(f[7], info.line);
+    info.name = f[kName];
+    record::number(f[kNameOffset], info.name_offset);
+    record::number(f[kLine], info.line);
+    info.ions = split_list(f[kIons]);
+    info.writes = split_list(f[kWrites]);
+    info.nonspecific_currents = split_list(f[kNonspecificCurrents]);
+    info.net_receive = f[kNetReceive] == "1";
+    info.functions = split_list(f[kFunctions]);
+    info.includes = split_list(f[kIncludes]);
     return info;
 }
 
 std::string record_of(std::string_view path, int64_t recorded_ns, const FileStamp& stamp, const NmodlInfo& info) {
-    return "scan\t" + std::string(path) + "\t" + std::to_string(recorded_ns) + "\t" + stamp.text() + "\t" +
-           std::to_string(int(info.kind)) + "\t" + info.name + "\t" + std::to_string(info.name_offset) + "\t" +
-           std::to_string(info.line) + "\t" + join_list(info.ions) + "\t" + join_list(info.functions) + "\t" +
-           join_list(info.includes) + "\t" + join_list(info.writes) + "\t" + join_list(info.nonspecific_currents) +
-           "\t" + (info.net_receive ? "1" : "0");
+    std::array<std::string, kFieldCount> f;
+    f[kTag] = "scan";
+    f[kPath] = path;
+    f[kRecordedNs] = std::to_string(recorded_ns);
+    f[kStamp] = stamp.text();
+    f[kKind] = std::to_string(int(info.kind));
+    f[kName] = info.name;
+    f[kNameOffset] = std::to_string(info.name_offset);
+    f[kLine] = std::to_string(info.line);
+    f[kIons] = join_list(info.ions);
+    f[kFunctions] = join_list(info.functions);
+    f[kIncludes] = join_list(info.includes);
+    f[kWrites] = join_list(info.writes);
+    f[kNonspecificCurrents] = join_list(info.nonspecific_currents);
+    f[kNetReceive] = info.net_receive ? "1" : "0";
+    std::string line = f[0];
+    for (size_t i = 1; i < kFieldCount; ++i) {
+        line += '\t' + f[i];
+    }
+    return line;
 }
 
 } // namespace
