@@ -35,6 +35,7 @@ struct ModFailure {
 struct PackageLibrary {
     std::string package;
     fs::path library;                     ///< empty if nothing in the package built
+    std::string key;                      ///< the library's key (its folder libs/<key>/ in the cache)
     std::vector<MechanismName> mechanisms;///< what the library registers
     std::vector<fs::path> objects;        ///< the cached object of each of `mechanisms`, in that order
     std::vector<ModFailure> failures;     ///< what it left out
@@ -77,6 +78,7 @@ struct BuildStats {
 struct BuildResult {
     std::vector<PackageLibrary> libraries; ///< one per package, in the order given
     fs::path set_library;                  ///< all of `libraries` in one (load_set.hpp); empty if none
+    std::string set_key;                   ///< its key (load_set_key), with it
     BuildStats stats;
     bool ok() const;                       ///< true if no mechanism failed
 };

@@ -69,10 +69,10 @@ std::string kept_global(const LoadSetPart& part);
 /// definition, and the second package would run the first one's code.
 void check_shared_definitions(const std::vector<LoadSetPart>& parts);
 
-/// For a set library `library` that dlopen refused with `why`, stamped `opened` just before dlopen: remembers
-/// that in the cache's failure memo (under the lock, so no start tries it again) and removes it; nothing if
-/// it was missing then or is not that file any more (cleared, or linked again meanwhile). Never throws: a
-/// cache it may not write only means the next start tries the library once more.
-void give_up_load_set(const fs::path& cache, const fs::path& library, const FileStamp& opened, const std::string& why);
+/// For the set library of key `key` in `cache` that dlopen refused with `why`, stamped `opened` just before
+/// dlopen: remembers that in the cache's failure memo (under the lock, so no start tries it again) and
+/// removes it; nothing if it was missing then or is not that file any more (cleared, or linked again
+/// meanwhile). Never throws: a cache it may not write only means the next start tries the library once more.
+void give_up_load_set(const fs::path& cache, const std::string& key, const FileStamp& opened, const std::string& why);
 
 } // namespace glia

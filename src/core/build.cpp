@@ -499,6 +499,7 @@ PackageLibrary link_package(const Package& package, std::span<ObjectJob> jobs, B
     LinkedLibrary linked = link_objects(package.name, lib.objects, ctx, stats);
     if (!linked.path.empty()) {
         lib.library = linked.path;
+        lib.key = linked.key;
         manifest.put_library({stamp_key(package.dir), package.name, linked.key, ctx.tc.neuron_version});
         return lib;
     }
@@ -618,8 +619,8 @@ SetLinkFailure link_set_in(const fs::path& work, const std::vector<PackageLibrar
 // just made, unless the cache has it or, with `reuse_failures`, it failed before. Empty if there is none:
 // the packages' own libraries load then. A failure the tools made is remembered (once); the CLI, which does
 // not reuse failures, says in one line why there is no set library.
-fs::path link_load_set(const std::vector<PackageLibrary>& libraries, BuildContext& ctx, BuildStats& stats) {
-    std::string key = load_set_key(libraries);
+fs::path link_load_set(const std::string& key, const std::vector<PackageLibrary>& libraries, BuildContext& ctx,
+                       BuildStats& stats) {
     if (key.empty()) {
         return {};
     }
@@ -696,7 +697,9 @@ BuildResult build_packages_once(const std::vector<Package>& packages, BuildConte
         result.libraries.push_back(link_package(packages[p], packages_jobs[p], manifest, ctx, result.stats));
     }
     if (ctx.options.link && ctx.options.link_set) {
-        result.set_library = link_load_set(result.libraries, ctx, result.stats);
+        std::string key = load_set_key(result.libraries);
+        result.set_library = link_load_set(key, result.libraries, ctx, result.stats);
+        result.set_key = result.set_library.empty() ? std::string() : key;
     }
     save_manifest(manifest, ctx);
     cache_removed = lock.removed();
@@ -793,9 +796,11 @@ BuildResult last_built(const std::vector<Package>& packages, const fs::path& cac
         lib.package = package.name;
         std::string dir = stamp_key(package.dir);
         fs::path target;
+        std::string key;
         for (const auto& [id, last] : manifest.libraries()) {
             if (last.package_dir == dir && last.package == package.name && last.neuron == neuron_target_version()) {
                 target = library_path(cache, last.key, package.name);
+                key = last.key;
             }
         }
         boost::system::error_code ec;
@@ -812,6 +817,7 @@ BuildResult last_built(const std::vector<Package>& packages, const fs::path& cac
         }
         if (found) {
             lib.library = target;
+            lib.key = key;
             // The old build loads all the same, but say so: results may differ from the mods on disk.
             int64_t built_ns = FileStamp::of(target).mtime_ns;
             std::string newer;
@@ -834,6 +840,7 @@ BuildResult last_built(const std::vector<Package>& packages, const fs::path& cac
     boost::system::error_code ec;
     if (!set_key.empty() && fs::exists(load_set_path(cache, set_key), ec)) {
         result.set_library = load_set_path(cache, set_key);
+        result.set_key = set_key;
     }
     return result;
 }

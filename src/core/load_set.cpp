@@ -20,9 +20,6 @@ namespace {
 constexpr const char* kLoadSetFormat = "glia-load-set-2";
 constexpr std::string_view kMembersHeader = "glia-load-set-members 1\n";
 
-// The key of a package library: the name of its folder in the cache (cache.hpp's libs/<key>/).
-std::string library_key_of(const PackageLibrary& lib) { return lib.library.parent_path().filename().string(); }
-
 // The libraries that go into the set: those that were built.
 std::vector<const PackageLibrary*> members_of(const std::vector<PackageLibrary>& libraries) {
     std::vector<const PackageLibrary*> members;
@@ -44,7 +41,7 @@ std::string load_set_key(const std::vector<PackageLibrary>& libraries) {
     Hasher h;
     h.field("format", kLoadSetFormat);
     for (const PackageLibrary* lib : members) {
-        h.field("package", lib->package).field("library", library_key_of(*lib));
+        h.field("package", lib->package).field("library", lib->key);
     }
     return h.hex();
 }
@@ -52,7 +49,7 @@ std::string load_set_key(const std::vector<PackageLibrary>& libraries) {
 std::string load_set_members(const std::vector<PackageLibrary>& libraries) {
     std::string text(kMembersHeader);
     for (const PackageLibrary* lib : members_of(libraries)) {
-        text += library_key_of(*lib) + "\n";
+        text += lib->key + "\n";
     }
     return text;
 }
@@ -145,7 +142,8 @@ void check_shared_definitions(const std::vector<LoadSetPart>& parts) {
     }
 }
 
-void give_up_load_set(const fs::path& cache, const fs::path& library, const FileStamp& opened, const std::string& why) {
+void give_up_load_set(const fs::path& cache, const std::string& key, const FileStamp& opened, const std::string& why) {
+    fs::path library = load_set_path(cache, key);
     // Gone (the cache cleared: nothing to remember, and the lock would make the cache anew) or linked
     // again since (by `glia compile`): not the library dlopen refused.
     if (!opened.exists || FileStamp::of(library) != opened) {
@@ -158,7 +156,7 @@ void give_up_load_set(const fs::path& cache, const fs::path& library, const File
         }
         fs::path memo_file = failure_memo_path(cache);
         FailureMemo memo = FailureMemo::load(memo_file);
-        memo.put_load_set(library.parent_path().filename().string(), why);
+        memo.put_load_set(key, why);
         memo.save_if_changed(memo_file);
         boost::system::error_code ec;
         fs::remove(library, ec);

@@ -139,7 +139,7 @@ void* open_set_library(const BuildResult& built, std::string& refused) {
     if (!handle) {
         refused = dlerror();
         if (!env_switch("GLIA_NOCOMPILE")) { // a frozen cache is not written: the start only falls back
-            give_up_load_set(cache_root(), built.set_library, opened, refused);
+            give_up_load_set(cache_root(), built.set_key, opened, refused);
         }
     }
     return handle;

@@ -21,6 +21,7 @@ PackageLibrary library(const std::string& package, const std::string& key, std::
     PackageLibrary lib;
     lib.package = package;
     lib.library = "/cache/libs/" + key + "/libglia-" + package + ".so";
+    lib.key = key;
     for (const auto& asset : assets) {
         lib.mechanisms.push_back(MechanismName{package, asset, "0"});
         lib.objects.push_back("/cache/objects/" + asset + ".o");
@@ -164,7 +165,7 @@ BOOST_AUTO_TEST_CASE(a_set_library_gone_or_linked_again_is_not_given_up) {
     fs::path cache = dir.path / "cache";
     fs::path library = load_set_path(cache, "0123456789abcdef");
     // Missing when dlopen tried it (the cache cleared): the cleared cache is not made anew.
-    give_up_load_set(cache, library, FileStamp::of(library), "No such file or directory");
+    give_up_load_set(cache, "0123456789abcdef", FileStamp::of(library), "No such file or directory");
     BOOST_TEST(!fs::exists(cache));
     // Linked again after dlopen refused it: the new library stays and nothing is remembered.
     { CacheLock made(cache); }
@@ -172,11 +173,11 @@ BOOST_AUTO_TEST_CASE(a_set_library_gone_or_linked_again_is_not_given_up) {
     write_file_atomic(library, "refused");
     FileStamp opened = FileStamp::of(library);
     write_file_atomic(library, "linked again"); // a new file, by rename: another inode
-    give_up_load_set(cache, library, opened, "refused");
+    give_up_load_set(cache, "0123456789abcdef", opened, "refused");
     BOOST_TEST(fs::exists(library));
     BOOST_TEST(!FailureMemo::load(failure_memo_path(cache)).load_set_failed("0123456789abcdef"));
     // The very file dlopen refused is given up.
-    give_up_load_set(cache, library, FileStamp::of(library), "refused");
+    give_up_load_set(cache, "0123456789abcdef", FileStamp::of(library), "refused");
     BOOST_TEST(!fs::exists(library));
     BOOST_TEST(FailureMemo::load(failure_memo_path(cache)).load_set_failed("0123456789abcdef"));
 }
