@@ -7,6 +7,7 @@
 
 #include "glia/discovery.hpp"
 #include "glia/error.hpp"
+#include "glia/fs.hpp"
 #include "glia/names.hpp"
 #include "glia/nmodl.hpp"
 #include "glia/package.hpp"
@@ -30,6 +31,20 @@ std::string scan_message(std::string_view text) {
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(bad_input)
+
+BOOST_AUTO_TEST_CASE(a_file_that_may_be_missing_is_nothing_only_when_it_is_missing) {
+    TempDir dir;
+    fs::path file = dir.path / "entry_points.txt";
+    BOOST_TEST(!read_file_if_present(file).has_value());
+    BOOST_TEST(!read_file_if_present(dir.path / "no-folder" / "entry_points.txt").has_value());
+    fs::create_symlink(dir.path / "gone", dir.path / "dangling");
+    BOOST_TEST(!read_file_if_present(dir.path / "dangling").has_value());
+    write_file_atomic(file, "[glia.packages]\n");
+    BOOST_TEST(read_file_if_present(file).value() == "[glia.packages]\n");
+    BOOST_TEST(read_file_if_present(file / "x").has_value() == false); // a file where a folder should be
+    write_file_atomic(dir.path / "empty", "");
+    BOOST_TEST(read_file_if_present(dir.path / "empty").value().empty()); // there, and empty: not missing
+}
 
 BOOST_AUTO_TEST_CASE(empty_mod_files_say_so) {
     BOOST_TEST(scan_message("").rfind("x.mod:1: the file is empty", 0) == 0);
