@@ -107,8 +107,6 @@ MechanismName name_by_convention(const std::string& package, const fs::path& fil
 
 using Wanted = std::function<bool(const std::string&)>;
 
-/// The package name of a manifest whose first entry is a plain `name: <name>` line, or "" for any
-/// other layout (which the YAML parser then reads). Lets a package list skip a package without parsing.
 /// True for a manifest line YAML skips: blank, or a comment. A tab before it is not YAML's
 /// indentation (yaml-cpp refuses the file), so such a line is left for the parser to report.
 bool blank_or_comment(std::string_view line) {
@@ -116,6 +114,8 @@ bool blank_or_comment(std::string_view line) {
     return first == std::string_view::npos || line[first] == '#';
 }
 
+/// The package name of a manifest whose first entry is a plain `name: <name>` line, or "" for any
+/// other layout (which the YAML parser then reads). Lets a package list skip a package without parsing.
 std::string plain_first_name(const std::string& text) {
     for (const auto& whole : split_lines(text)) {
         std::string_view line = whole;
