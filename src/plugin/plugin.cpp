@@ -109,9 +109,12 @@ struct LoadNotes {
     std::map<MechanismName, std::pair<std::string, std::string>> why_not;
 };
 
-/// Builds what is stale (nothing under GLIA_NOCOMPILE: the libraries last built).
+/// True under GLIA_NOCOMPILE: a start builds nothing and writes nothing into the cache.
+bool compiling_off() { return env_switch("GLIA_NOCOMPILE"); }
+
+/// Builds what is stale (nothing when compiling is off: the libraries last built).
 BuildResult build_found(const std::vector<Package>& packages) {
-    if (env_switch("GLIA_NOCOMPILE")) {
+    if (compiling_off()) {
         // Compute nodes without a compiler, or a frozen cache: no toolchain needed.
         return last_built(packages, cache_root());
     }
@@ -128,7 +131,7 @@ BuildResult build_found(const std::vector<Package>& packages) {
 }
 
 /// The load set's one library (load_set.hpp), opened; nullptr if there is none or it does not load (then
-/// it is remembered, so later starts do not try it again, unless under GLIA_NOCOMPILE; the package
+/// it is remembered, so later starts do not try it again, unless compiling is off; the package
 /// libraries load as before).
 void* open_set_library(const BuildResult& built, std::string& refused) {
     if (built.set_library.empty()) {
@@ -138,7 +141,7 @@ void* open_set_library(const BuildResult& built, std::string& refused) {
     void* handle = dlopen(built.set_library.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
         refused = dlerror();
-        if (!env_switch("GLIA_NOCOMPILE")) { // a frozen cache is not written: the start only falls back
+        if (!compiling_off()) { // a frozen cache is not written: the start only falls back
             give_up_load_set(cache_root(), built.set_key, opened, refused);
         }
     }
@@ -182,9 +185,10 @@ std::vector<void*> open_libraries(const BuildResult& built, const std::vector<Pa
     }
     if (!set_refused.empty() && all_opened) {
         // Each package's library loads, yet their set library did not: glia's own fault, told once.
-        // Under GLIA_NOCOMPILE nothing was remembered (open_set_library): the next start tries it again.
-        std::string next = env_switch("GLIA_NOCOMPILE")
-                               ? "GLIA_NOCOMPILE leaves the cache as it is, so a start without it will try again"
+        // With compiling off nothing was remembered (open_set_library): the next start tries it again.
+        std::string next = compiling_off()
+                               ? advice::shell_command(Remedy{Remedy::Kind::compiling_off_setting}) +
+                                     " leaves the cache as it is, so a start without it will try again"
                                : "glia will not try it again until '" + advice::shell_command(Remedy{Remedy::Kind::build}) +
                                      "' links it anew";
         notes.problems.push_back("warning: the library of all packages, " + built.set_library.string() +
