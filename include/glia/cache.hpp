@@ -67,6 +67,10 @@ fs::path load_set_part_path(const fs::path& library);
 /// Where the cache keeps the set library of key `key` (load_set.hpp): `sets/<key>/libglia-set.so`.
 fs::path load_set_path(const fs::path& root, const std::string& key);
 
+/// Removes the set library of key `key` (load_set_path), its members file kept: only a plain file in a
+/// real folder of the cache, never a link or what one points to.
+void remove_set_library(const fs::path& root, const std::string& key);
+
 /// The list of package libraries a set library was linked from: `sets/<key>/members`.
 fs::path load_set_members_path(const fs::path& root, const std::string& key);
 

@@ -292,6 +292,14 @@ fs::path load_set_path(const fs::path& root, const std::string& key) {
     return root / kSetsDir / key / kSetLibraryName;
 }
 
+void remove_set_library(const fs::path& root, const std::string& key) {
+    fs::path library = load_set_path(root, key);
+    boost::system::error_code ec;
+    if (is_real_dir(root / kSetsDir) && is_real_dir(library.parent_path()) && is_plain_file(library)) {
+        fs::remove(library, ec);
+    }
+}
+
 fs::path load_set_members_path(const fs::path& root, const std::string& key) {
     return root / kSetsDir / key / kSetMembersName;
 }

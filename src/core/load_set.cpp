@@ -158,8 +158,7 @@ void give_up_load_set(const fs::path& cache, const std::string& key, const FileS
         FailureMemo memo = FailureMemo::load(memo_file);
         memo.put_load_set(key, why);
         memo.save_if_changed(memo_file);
-        boost::system::error_code ec;
-        fs::remove(library, ec);
+        remove_set_library(cache, key);
     } catch (const std::exception&) {
         // A cache this process may not write: the next start tries the set library again, and falls back again.
     }
