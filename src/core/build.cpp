@@ -795,14 +795,13 @@ BuildResult last_built(const std::vector<Package>& packages, const fs::path& cac
         PackageLibrary lib;
         lib.package = package.name;
         std::string dir = stamp_key(package.dir);
-        fs::path target;
         std::string key;
         for (const auto& [id, last] : manifest.libraries()) {
             if (last.package_dir == dir && last.package == package.name && last.neuron == neuron_target_version()) {
-                target = library_path(cache, last.key, package.name);
                 key = last.key;
             }
         }
+        fs::path target = key.empty() ? fs::path() : library_path(cache, key, package.name);
         boost::system::error_code ec;
         bool found = !target.empty() && fs::exists(target, ec);
         for (const auto& mod : package.mods) {
