@@ -9,8 +9,13 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace glia {
+
+/// The global symbols `data` (the object `file`) defines in section groups, in the order of its symbol
+/// table. Throws glia::Error if `data` is not a whole 64-bit ELF object.
+std::vector<std::string> group_symbols(const std::string& data, const fs::path& file);
 
 /// For each global symbol `data` (the object `file`) defines in a section group, a fingerprint of the
 /// whole group: each member section's type, flags, size and bytes, and each relocation of a member (its

@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <elf.h>
+#include <functional>
 #include <vector>
 
 namespace glia {
@@ -76,9 +77,18 @@ ElfObject read_object(const std::string& data, const fs::path& file) {
     return object;
 }
 
-// For each section in a group, the index of its group's section; 0 for a section in none.
-std::vector<uint64_t> group_of_sections(const ElfObject& object) {
-    std::vector<uint64_t> group_of(object.sections.size(), 0);
+bool is_relocations(const Elf64_Shdr& section) { return section.sh_type == SHT_REL || section.sh_type == SHT_RELA; }
+
+// The object's section groups, found in one pass over its sections.
+struct Groups {
+    std::vector<uint64_t> group_of; // for each section, the index of its group's section; 0 for none
+    std::map<uint64_t, std::vector<uint64_t>> members;     // each group's sections but relocations, in order
+    std::map<uint64_t, std::vector<uint64_t>> relocations; // the relocation sections that apply to its members
+};
+
+Groups find_groups(const ElfObject& object) {
+    Groups groups;
+    groups.group_of.assign(object.sections.size(), 0);
     for (uint64_t g = 0; g < object.sections.size(); ++g) {
         if (object.sections[g].sh_type != SHT_GROUP) {
             continue;
@@ -87,13 +97,22 @@ std::vector<uint64_t> group_of_sections(const ElfObject& object) {
         for (size_t at = sizeof(Elf32_Word); at + sizeof(Elf32_Word) <= words.size(); at += sizeof(Elf32_Word)) {
             Elf32_Word member = 0;
             std::memcpy(&member, words.data() + at, sizeof member);
-            if (member >= group_of.size()) {
+            if (member >= groups.group_of.size()) {
                 throw object.bad();
             }
-            group_of[member] = g;
+            groups.group_of[member] = g;
         }
     }
-    return group_of;
+    for (uint64_t s = 0; s < object.sections.size(); ++s) {
+        const Elf64_Shdr& section = object.sections[s];
+        if (groups.group_of[s] != 0 && !is_relocations(section)) {
+            groups.members[groups.group_of[s]].push_back(s);
+        }
+        if (is_relocations(section) && section.sh_info < groups.group_of.size() && groups.group_of[section.sh_info] != 0) {
+            groups.relocations[groups.group_of[section.sh_info]].push_back(s);
+        }
+    }
+    return groups;
 }
 
 // The bytes that define local symbol `symbol` outside the group: a section's whole contents for a
@@ -143,33 +162,27 @@ void add_relocations(Hasher& h, const ElfObject& object, const Elf64_Shdr& table
 }
 
 // The fingerprint of group section `group`: its members' contents, then the relocations that apply to them.
-std::string group_fingerprint(const ElfObject& object, const std::vector<uint64_t>& group_of, uint64_t group) {
+std::string group_fingerprint(const ElfObject& object, const Groups& groups, uint64_t group) {
     Hasher h;
-    for (uint64_t s = 0; s < object.sections.size(); ++s) {
-        const Elf64_Shdr& member = object.sections[s];
-        if (group_of[s] != group || member.sh_type == SHT_REL || member.sh_type == SHT_RELA) {
-            continue;
+    if (auto members = groups.members.find(group); members != groups.members.end()) {
+        for (uint64_t s : members->second) {
+            const Elf64_Shdr& member = object.sections[s];
+            h.field("section", object.section_name(s)).field("type", std::to_string(member.sh_type));
+            h.field("flags", std::to_string(member.sh_flags)).field("size", std::to_string(member.sh_size));
+            h.field("bytes", object.bytes(member));
         }
-        h.field("section", object.section_name(s)).field("type", std::to_string(member.sh_type));
-        h.field("flags", std::to_string(member.sh_flags)).field("size", std::to_string(member.sh_size));
-        h.field("bytes", object.bytes(member));
     }
-    for (const auto& table : object.sections) {
-        if ((table.sh_type == SHT_REL || table.sh_type == SHT_RELA) && table.sh_info < group_of.size() &&
-            group_of[table.sh_info] == group) {
-            add_relocations(h, object, table, group_of, group);
+    if (auto tables = groups.relocations.find(group); tables != groups.relocations.end()) {
+        for (uint64_t t : tables->second) {
+            add_relocations(h, object, object.sections[t], groups.group_of, group);
         }
     }
     return h.hex();
 }
 
-} // namespace
-
-std::map<std::string, std::string> group_definitions(const std::string& data, const fs::path& file) {
-    ElfObject object = read_object(data, file);
-    std::vector<uint64_t> group_of = group_of_sections(object);
-    std::map<uint64_t, std::string> fingerprints; // by group, each made once
-    std::map<std::string, std::string> definitions;
+// Calls `each(name, group)` for every global symbol the object defines in a section of a group.
+void for_each_group_symbol(const ElfObject& object, const Groups& groups,
+                           const std::function<void(std::string_view, uint64_t)>& each) {
     for (uint64_t t = 0; t < object.sections.size(); ++t) {
         if (object.sections[t].sh_type != SHT_SYMTAB) {
             continue;
@@ -179,17 +192,35 @@ std::map<std::string, std::string> group_definitions(const std::string& data, co
         for (size_t i = 1; i < symbols.size(); ++i) {
             const Elf64_Sym& symbol = symbols[i];
             if (ELF64_ST_BIND(symbol.st_info) == STB_LOCAL || symbol.st_shndx == SHN_UNDEF ||
-                symbol.st_shndx >= group_of.size() || group_of[symbol.st_shndx] == 0) {
+                symbol.st_shndx >= groups.group_of.size() || groups.group_of[symbol.st_shndx] == 0) {
                 continue;
             }
-            uint64_t group = group_of[symbol.st_shndx];
-            auto [at, fresh] = fingerprints.try_emplace(group);
-            if (fresh) {
-                at->second = group_fingerprint(object, group_of, group);
-            }
-            definitions[std::string(object.string_in(strings, symbol.st_name))] = at->second;
+            each(object.string_in(strings, symbol.st_name), groups.group_of[symbol.st_shndx]);
         }
     }
+}
+
+} // namespace
+
+std::vector<std::string> group_symbols(const std::string& data, const fs::path& file) {
+    ElfObject object = read_object(data, file);
+    std::vector<std::string> names;
+    for_each_group_symbol(object, find_groups(object), [&](std::string_view name, uint64_t) { names.emplace_back(name); });
+    return names;
+}
+
+std::map<std::string, std::string> group_definitions(const std::string& data, const fs::path& file) {
+    ElfObject object = read_object(data, file);
+    Groups groups = find_groups(object);
+    std::map<uint64_t, std::string> fingerprints; // by group, each made once
+    std::map<std::string, std::string> definitions;
+    for_each_group_symbol(object, groups, [&](std::string_view name, uint64_t group) {
+        auto [at, fresh] = fingerprints.try_emplace(group);
+        if (fresh) {
+            at->second = group_fingerprint(object, groups, group);
+        }
+        definitions[std::string(name)] = at->second;
+    });
     return definitions;
 }
 

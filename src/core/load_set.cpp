@@ -111,7 +111,7 @@ std::string kept_global(const LoadSetPart& part) {
     for (const auto& name : part.registration) {
         keep += name + "\n";
     }
-    for (const auto& [name, fingerprint] : group_definitions(read_file(part.object), part.object)) {
+    for (const auto& name : group_symbols(read_file(part.object), part.object)) {
         keep += name + "\n";
     }
     return keep;
