@@ -522,9 +522,9 @@ GarbageCollected collect_garbage(const fs::path& root) {
     remove_sets(root, [&](const fs::path& dir) {
         std::vector<std::string> members = read_load_set_members(dir / kSetMembersName);
         // A folder without its library (a link that failed after the members file was written) is not in use.
-        bool in_use = is_plain_file(dir / kSetLibraryName) && !members.empty() && std::all_of(members.begin(), members.end(), [&](const std::string& key) {
-            return libraries.count(key) > 0;
-        });
+        bool in_use = is_plain_file(dir / kSetLibraryName) && !members.empty() &&
+                      std::all_of(members.begin(), members.end(),
+                                  [&](const std::string& key) { return libraries.count(key) > 0; });
         if (!in_use) {
             removed.bytes += disk_size(dir);
             remove_set_dir(dir);

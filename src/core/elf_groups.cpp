@@ -108,7 +108,8 @@ Groups find_groups(const ElfObject& object) {
         if (groups.group_of[s] != 0 && !is_relocations(section)) {
             groups.members[groups.group_of[s]].push_back(s);
         }
-        if (is_relocations(section) && section.sh_info < groups.group_of.size() && groups.group_of[section.sh_info] != 0) {
+        bool applies_to_group = section.sh_info < groups.group_of.size() && groups.group_of[section.sh_info] != 0;
+        if (is_relocations(section) && applies_to_group) {
             groups.relocations[groups.group_of[section.sh_info]].push_back(s);
         }
     }
