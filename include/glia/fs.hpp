@@ -33,6 +33,11 @@ std::string read_file(const fs::path& path);
 /// distribution without entry points): an exception per missing file is dear at every start.
 std::optional<std::string> read_file_if_present(const fs::path& path);
 
+/// The content of a file glia keeps only as a shortcut (a memo in the cache): empty when it is missing
+/// or cannot be read, which the memo's reader takes as "nothing remembered". Never throws: most starts
+/// meet a memo that is not there yet, and an exception each is dear.
+std::string read_memo_text(const fs::path& path);
+
 /// Writes `content` to `path` atomically: a temporary file beside it, then rename.
 /// A reader sees the old content or the new, never a part; throws glia::Error on failure.
 void write_file_atomic(const fs::path& path, const std::string& content);

@@ -22,12 +22,7 @@ fs::path failure_memo_path(const fs::path& root) { return root / "failures"; }
 
 FailureMemo FailureMemo::load(const fs::path& file) {
     FailureMemo memo;
-    std::string text;
-    try {
-        text = read_file(file);
-    } catch (const Error&) {
-        return memo; // none yet: the usual case
-    }
+    std::string text = read_memo_text(file); // none yet: the usual case
     if (!text.starts_with(kHeader)) {
         return memo;
     }

@@ -64,6 +64,14 @@ std::optional<std::string> read_file_if_present(const fs::path& path) {
     return read_and_close(fd);
 }
 
+std::string read_memo_text(const fs::path& path) {
+    try {
+        return read_file_if_present(path).value_or(std::string());
+    } catch (const Error&) {
+        return {};
+    }
+}
+
 namespace {
 // What to do when a file cannot be written into `dir`; the old file is still there.
 std::string write_advice(const fs::path& dir) {

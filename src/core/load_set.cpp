@@ -55,12 +55,7 @@ std::string load_set_members(const std::vector<PackageLibrary>& libraries) {
 }
 
 std::vector<std::string> read_load_set_members(const fs::path& file) {
-    std::string text;
-    try {
-        text = read_file(file);
-    } catch (const std::exception&) {
-        return {};
-    }
+    std::string text = read_memo_text(file);
     if (!text.starts_with(kMembersHeader)) {
         return {};
     }

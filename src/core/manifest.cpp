@@ -39,12 +39,7 @@ std::string mod_id(std::string_view path, std::string_view name, std::string_vie
 
 BuildManifest BuildManifest::load(const fs::path& file) {
     BuildManifest manifest;
-    std::string text;
-    try {
-        text = read_file(file);
-    } catch (const Error&) {
-        return manifest; // no manifest yet
-    }
+    std::string text = read_memo_text(file);
     record::Lines lines(text);
     std::string_view line;
     if (!lines.next(line) || line != std::string(kHeader) + "\t" + std::to_string(kFormatVersion)) {

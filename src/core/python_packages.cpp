@@ -323,12 +323,7 @@ fs::path declaration_memo_path(const fs::path& root) { return root / "python-pac
 // where mods joins "file US asset US variant" with RS.
 DeclarationMemo DeclarationMemo::load(const fs::path& file) {
     DeclarationMemo memo;
-    std::string text;
-    try {
-        text = read_file(file);
-    } catch (const Error&) {
-        return memo;
-    }
+    std::string text = read_memo_text(file);
     record::Lines lines(text);
     std::string_view line;
     if (!lines.next(line) || line != kMemoHeader) {

@@ -113,12 +113,7 @@ fs::path scan_memo_path(const fs::path& root) { return root / "scans"; }
 
 ScanMemo ScanMemo::load(const fs::path& file) {
     ScanMemo memo;
-    auto text = std::make_unique<std::string>();
-    try {
-        *text = read_file(file);
-    } catch (const Error&) {
-        return memo; // none yet
-    }
+    auto text = std::make_unique<std::string>(read_memo_text(file));
     record::Lines lines(*text);
     std::string_view line;
     if (!lines.next(line) || line != kHeader) {
