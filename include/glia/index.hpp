@@ -7,6 +7,7 @@
 #include "glia/nmodl.hpp"
 #include "glia/package.hpp"
 
+#include <functional>
 #include <map>
 #include <span>
 #include <string>
@@ -46,8 +47,10 @@ const std::vector<BuiltinMechanism>& neuron_builtins();
 /// node per asset was about half of it.
 class Index {
   public:
-    /// Indexes `packages` and `builtins`. SUFFIX-nothing mods are not resolvable and are left out.
-    Index(const std::vector<Package>& packages, const std::vector<BuiltinMechanism>& builtins = neuron_builtins());
+    /// Indexes `packages` and `builtins`. SUFFIX-nothing mods are not resolvable and are left out, and
+    /// so is every mod `included` refuses (if given).
+    Index(const std::vector<Package>& packages, const std::vector<BuiltinMechanism>& builtins = neuron_builtins(),
+          const std::function<bool(const ModFile&)>& included = {});
 
     /// The candidates for `asset`; none if no package provides it.
     std::span<const Candidate> find(std::string_view asset) const;

@@ -43,7 +43,8 @@ bool by_asset(const Candidate& a, const Candidate& b) {
 
 } // namespace
 
-Index::Index(const std::vector<Package>& packages, const std::vector<BuiltinMechanism>& builtins) {
+Index::Index(const std::vector<Package>& packages, const std::vector<BuiltinMechanism>& builtins,
+             const std::function<bool(const ModFile&)>& included) {
     size_t count = builtins.size();
     for (const auto& package : packages) {
         count += package.mods.size();
@@ -51,7 +52,7 @@ Index::Index(const std::vector<Package>& packages, const std::vector<BuiltinMech
     candidates_.reserve(count);
     for (const auto& package : packages) {
         for (const auto& mod : package.mods) {
-            if (mod.nmodl.kind != MechanismKind::nothing) {
+            if (mod.nmodl.kind != MechanismKind::nothing && (!included || included(mod))) {
                 candidates_.push_back(Candidate{mod.name, mod.nmodl.kind});
             }
         }

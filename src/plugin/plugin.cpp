@@ -237,25 +237,22 @@ std::vector<Registration> plan_registrations(const BuildResult& built, const std
     return plan;
 }
 
-/// The index of what loaded. What did not load leaves the index's candidates, but the index keeps why,
-/// so resolving it says "installed but not built" instead of "unknown".
-void index_loaded(std::vector<Package>& packages, const std::set<MechanismName>& loaded, const LoadNotes& notes) {
-    std::vector<ModFile> not_loaded;
-    for (auto& package : packages) {
+/// The index of what loaded. What did not load is not among the index's candidates, but the index keeps
+/// why, so resolving it says "installed but not built" instead of "unknown".
+void index_loaded(const std::vector<Package>& packages, const std::set<MechanismName>& loaded, const LoadNotes& notes) {
+    auto is_loaded = [&](const ModFile& mod) { return loaded.count(mod.name) > 0; };
+    Index& index = state().index.emplace(packages, neuron_builtins(), is_loaded);
+    for (const auto& package : packages) {
         for (const auto& mod : package.mods) {
-            if (!loaded.count(mod.name)) {
-                not_loaded.push_back(mod);
+            if (is_loaded(mod)) {
+                continue;
             }
-        }
-        std::erase_if(package.mods, [&](const ModFile& mod) { return !loaded.count(mod.name); });
-    }
-    Index& index = state().index.emplace(packages);
-    for (const auto& mod : not_loaded) {
-        auto why = notes.why_not.find(mod.name);
-        if (why != notes.why_not.end()) {
-            index.add_unbuilt(mod, why->second.first, why->second.second);
-        } else {
-            index.add_unbuilt(mod, "load", "it was not loaded (see the warnings glia printed as NEURON started)");
+            auto why = notes.why_not.find(mod.name);
+            if (why != notes.why_not.end()) {
+                index.add_unbuilt(mod, why->second.first, why->second.second);
+            } else {
+                index.add_unbuilt(mod, "load", "it was not loaded (see the warnings glia printed as NEURON started)");
+            }
         }
     }
 }
@@ -271,8 +268,6 @@ std::vector<void (*)()> plan_load() {
     LoadNotes notes{found.problems, {}}; // reported together at the end, known ones in one line
     if (!model.dir.empty()) {
         check_lock_in(model.dir, found.packages); // a model with a glia.lock runs only as locked
-    } else {
-        state().unchecked_packages = found.packages; // checked at the first glia call
     }
     BuildResult built = build_found(found.packages);
     std::vector<const ModFile*> candidates;
@@ -295,6 +290,9 @@ std::vector<void (*)()> plan_load() {
         registrations.push_back(registration.reg);
     }
     index_loaded(found.packages, loading, notes);
+    if (model.dir.empty()) {
+        state().unchecked_packages = std::move(found.packages); // checked at the first glia call
+    }
     return registrations;
 }
 
