@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,17 @@
 #include <vector>
 
 namespace glia {
+
+/// What the manifest holds of one mod, as `find` hands it out: views into the manifest (or into the
+/// ManifestMod it was made from), valid while that lives unchanged. A start looks up every installed
+/// mod, so the manifest it reads is not taken apart into strings.
+struct ManifestModView {
+    std::string_view path;
+    std::string_view object_key;
+    int64_t recorded_ns = 0;
+    FileStamp stamp;
+    std::vector<std::pair<std::string_view, FileStamp>> includes;
+};
 
 /// What was learnt when one mod was hashed.
 struct ManifestMod {
@@ -28,6 +40,8 @@ struct ManifestMod {
     FileStamp stamp;          ///< the mod file's stamp
     std::string object_key;   ///< the object's cache key
     std::vector<std::pair<std::string, FileStamp>> includes; ///< each included file (absolute) and its stamp
+    /// This entry as `find` would hand it out.
+    ManifestModView view() const;
 };
 
 /// Which library a package directory was last linked into, for one NEURON version (a cache shared
@@ -48,14 +62,15 @@ class BuildManifest {
     /// Writes atomically (temporary file + rename).
     void save(const fs::path& file) const;
 
-    /// The entry for `path` built as `name` with `toolchain`, or nullptr.
-    const ManifestMod* find(const std::string& path, const std::string& name, const std::string& toolchain) const;
+    /// The entry for `path` built as `name` with `toolchain`, if there is one.
+    std::optional<ManifestModView> find(std::string_view path, std::string_view name, std::string_view toolchain) const;
     /// Adds or replaces the entry of the same (path, name, toolchain).
     void put(ManifestMod mod);
     /// Adds or replaces the library of the same (package_dir, package, neuron).
     void put_library(ManifestLibrary library);
 
-    const std::map<std::string, ManifestMod>& mods() const { return mods_; }
+    /// Every mod entry, by (path, name, toolchain).
+    std::vector<ManifestMod> mods() const;
     const std::map<std::string, ManifestLibrary>& libraries() const { return libraries_; }
     /// Keeps only the entries `keep` accepts.
     void prune(const std::function<bool(const ManifestMod&)>& keep_mod,
@@ -64,7 +79,19 @@ class BuildManifest {
     bool changed() const { return changed_; }
 
   private:
-    std::map<std::string, ManifestMod> mods_;
+    /// A mod entry of the file read, as views into it (its include lines follow its own line).
+    struct Read {
+        std::string_view path, name, toolchain, object_key, include_lines;
+        int64_t recorded_ns = 0;
+        FileStamp stamp;
+        size_t include_count = 0;
+        ManifestMod owned() const;
+    };
+    /// `read_`'s entries that `put` has not replaced and `prune` has not taken out, in order.
+    template <class Visit> void for_each_read(Visit visit) const;
+    std::unique_ptr<const std::string> text_; ///< the file read: `read_` points into it
+    std::vector<Read> read_;                  ///< by (path, name, toolchain), as the file lists them
+    std::map<std::string, ManifestMod> mods_; ///< entries put since (they replace read ones of their id)
     std::map<std::string, ManifestLibrary> libraries_;
     bool changed_ = false;
 };
@@ -72,6 +99,6 @@ class BuildManifest {
 /// True if every stamp recorded in `entry` still matches the file system and every file had
 /// settled when it was recorded: then its object key can be used without reading anything.
 /// `mod_now` is the mod file's stamp if the caller has just taken it (discovery does).
-bool manifest_entry_current(const ManifestMod& entry, const FileStamp* mod_now = nullptr);
+bool manifest_entry_current(const ManifestModView& entry, const FileStamp* mod_now = nullptr);
 
 } // namespace glia

@@ -31,8 +31,7 @@ struct ObjectJob {
     std::string path;   // the mod file, absolute
     std::string source; // the rewritten mod text (read only when the stamps do not vouch for the key)
     bool have_source = false;
-    std::string key;
-    fs::path object;
+    std::string key; // its object is object_path(cache, key)
     bool ok = false;
     bool reused = false;
     bool scratch_lost = false; // the failure came from its scratch folder vanishing (not from the mod)
@@ -111,7 +110,6 @@ void hash_job(ObjectJob& job, const std::string& toolchain_id, const BuildContex
     }
     h.field("toolchain", toolchain_id);
     job.key = h.hex();
-    job.object = object_path(ctx.cache, job.key);
     entry.object_key = job.key;
 }
 
@@ -218,7 +216,7 @@ void compile_object(ObjectJob& job, BuildContext& ctx, BuildStats& stats) {
         return fail("compile", r.output + (cxx ? kCxxNote : ""));
     }
     ++stats.compiled;
-    publish(work / (full + ".o"), job.object, ctx.cache, ctx.disk);
+    publish(work / (full + ".o"), object_path(ctx.cache, job.key), ctx.cache, ctx.disk);
     ctx.disk.remove_all(work);
     job.ok = true;
 }
@@ -357,11 +355,12 @@ std::vector<ObjectJob> key_mods(const std::vector<Package>& packages, BuildManif
             ObjectJob job;
             job.mod = &mod;
             job.path = stamp_key(mod.path);
-            const ManifestMod* known =
-                ctx.options.force ? nullptr : manifest.find(job.path, mod.name.full(), toolchain_id);
+            std::optional<ManifestModView> known;
+            if (!ctx.options.force) {
+                known = manifest.find(job.path, mod.name.full(), toolchain_id);
+            }
             if (known && manifest_entry_current(*known, mod.stamp.exists ? &mod.stamp : nullptr)) {
                 job.key = known->object_key;
-                job.object = object_path(ctx.cache, job.key);
             } else {
                 ManifestMod entry;
                 hash_job(job, toolchain_id, ctx, entry);
@@ -410,7 +409,7 @@ std::vector<size_t> objects_to_build(std::vector<ObjectJob>& jobs, BuildManifest
         if (jobs[i].reused) {
             continue;
         }
-        if (!ctx.options.force && ctx.disk.exists(jobs[i].object)) {
+        if (!ctx.options.force && ctx.disk.exists(object_path(ctx.cache, jobs[i].key))) {
             jobs[i].ok = jobs[i].reused = true;
             ++stats.reused;
             continue;
@@ -488,7 +487,7 @@ PackageLibrary link_package(const Package& package, std::span<ObjectJob> jobs, B
     for (const auto& job : jobs) {
         if (job.ok) {
             lib.mechanisms.push_back(job.mod->name);
-            lib.objects.push_back(job.object);
+            lib.objects.push_back(object_path(ctx.cache, job.key));
         } else {
             lib.failures.push_back(job.failure);
         }

@@ -277,7 +277,16 @@ CacheLock::CacheLock(const fs::path& root) : lock_([&] {
 }()) {}
 
 fs::path object_path(const fs::path& root, const std::string& key) {
-    return root / kObjectsDir / key.substr(0, 2) / (key + ".o");
+    // One string, not a path joined part by part: a start names the object of every installed mod.
+    std::string path;
+    path.reserve(root.native().size() + std::string_view(kObjectsDir).size() + 2 * key.size() + 8);
+    path.append(root.native());
+    if (!path.empty() && path.back() != '/') {
+        path.append("/"); // as `root / kObjectsDir` joins them
+    }
+    path.append(kObjectsDir).append("/").append(key, 0, 2);
+    path.append("/").append(key).append(".o");
+    return fs::path(std::move(path));
 }
 
 fs::path library_path(const fs::path& root, const std::string& key, const std::string& name) {
@@ -495,7 +504,7 @@ GarbageCollected collect_garbage(const fs::path& root) {
                        return fs::is_directory(lib.package_dir, e);
                    });
     std::set<std::string> objects, libraries;
-    for (const auto& [id, mod] : manifest.mods()) {
+    for (const auto& mod : manifest.mods()) {
         objects.insert(mod.object_key + ".o");
     }
     for (const auto& [id, lib] : manifest.libraries()) {

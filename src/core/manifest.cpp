@@ -4,7 +4,9 @@
 
 #include "record_text.hpp"
 
+#include <algorithm>
 #include <array>
+#include <tuple>
 
 // The manifest is a text file, one record per line, fields separated by TAB:
 //
@@ -35,38 +37,77 @@ std::string mod_id(std::string_view path, std::string_view name, std::string_vie
     return id;
 }
 
+// Reads an `inc` line: its path and stamp. False if it is none.
+bool include_line(std::string_view line, std::string_view& path, FileStamp& stamp) {
+    std::array<std::string_view, 3> g;
+    if (!record::fields_exactly(line, g) || g[0] != "inc" || !FileStamp::parse(g[2], stamp)) {
+        return false;
+    }
+    path = g[1];
+    return true;
+}
+
+// The order of mod entries: by (path, name, toolchain), the order of their ids, since none holds a TAB.
+template <class A, class B> bool id_less(const A& a, const B& b) {
+    return std::tie(a.path, a.name, a.toolchain) < std::tie(b.path, b.name, b.toolchain);
+}
+
+struct Id {
+    std::string_view path, name, toolchain;
+};
+
 } // namespace
+
+ManifestModView ManifestMod::view() const {
+    ManifestModView v{path, object_key, recorded_ns, stamp, {}};
+    for (const auto& [file, file_stamp] : includes) {
+        v.includes.emplace_back(file, file_stamp);
+    }
+    return v;
+}
+
+ManifestMod BuildManifest::Read::owned() const {
+    ManifestMod mod{std::string(path), std::string(name), std::string(toolchain), recorded_ns, stamp,
+                    std::string(object_key), {}};
+    record::Lines lines(include_lines);
+    std::string_view line, file;
+    FileStamp file_stamp;
+    while (lines.next(line) && include_line(line, file, file_stamp)) {
+        mod.includes.emplace_back(std::string(file), file_stamp);
+    }
+    return mod;
+}
 
 BuildManifest BuildManifest::load(const fs::path& file) {
     BuildManifest manifest;
-    std::string text = read_memo_text(file);
-    record::Lines lines(text);
+    auto text = std::make_unique<const std::string>(read_memo_text(file));
+    record::Lines lines(*text);
     std::string_view line;
     if (!lines.next(line) || line != std::string(kHeader) + "\t" + std::to_string(kFormatVersion)) {
         return manifest;
     }
     BuildManifest parsed;
+    parsed.read_.reserve(text->size() / 128); // a mod line is longer: no growing for most files
     while (lines.next(line)) {
         std::array<std::string_view, 8> f;
         std::array<std::string_view, 5> l;
         if (record::fields_exactly(line, f) && f[0] == "mod") {
-            ManifestMod mod{std::string(f[1]), std::string(f[2]), std::string(f[3]), 0, {}, std::string(f[6]), {}};
-            size_t count = 0;
-            if (!record::number(f[4], mod.recorded_ns) || !FileStamp::parse(f[5], mod.stamp) || !record::number(f[7], count)) {
+            Read mod{f[1], f[2], f[3], f[6], {}, 0, {}, 0};
+            if (!record::number(f[4], mod.recorded_ns) || !FileStamp::parse(f[5], mod.stamp) ||
+                !record::number(f[7], mod.include_count)) {
                 return manifest;
             }
-            for (size_t i = 0; i < count; ++i) {
-                std::string_view inc_line;
-                std::array<std::string_view, 3> g;
-                FileStamp stamp;
-                if (!lines.next(inc_line) || !record::fields_exactly(inc_line, g) || g[0] != "inc" ||
-                    !FileStamp::parse(g[2], stamp)) {
+            const char* first = nullptr;
+            for (size_t i = 0; i < mod.include_count; ++i) {
+                std::string_view inc_line, inc_path;
+                FileStamp inc_stamp;
+                if (!lines.next(inc_line) || !include_line(inc_line, inc_path, inc_stamp)) {
                     return manifest;
                 }
-                mod.includes.emplace_back(std::string(g[1]), stamp);
+                first = first ? first : inc_line.data();
+                mod.include_lines = {first, size_t(inc_line.data() + inc_line.size() + 1 - first)};
             }
-            // The file is written in the order of the ids: each goes in at the end, without a search.
-            parsed.mods_.insert_or_assign(parsed.mods_.end(), mod_id(mod.path, mod.name, mod.toolchain), std::move(mod));
+            parsed.read_.push_back(mod);
         } else if (record::fields_exactly(line, l) && l[0] == "lib") {
             ManifestLibrary lib{std::string(l[1]), std::string(l[2]), std::string(l[3]), std::string(l[4])};
             parsed.libraries_[library_id(lib)] = std::move(lib);
@@ -77,12 +118,38 @@ BuildManifest BuildManifest::load(const fs::path& file) {
     if (!lines.complete()) {
         return manifest; // a last line without its newline was cut short
     }
-    return parsed; // moved: `complete() ? parsed : manifest` copied every entry
+    // The file is written in this order; one edited by hand is put back in it.
+    auto less = [](const Read& a, const Read& b) { return id_less(a, b); };
+    if (!std::is_sorted(parsed.read_.begin(), parsed.read_.end(), less)) {
+        std::stable_sort(parsed.read_.begin(), parsed.read_.end(), less);
+    }
+    parsed.text_ = std::move(text); // the entries point into it: its characters stay where they are
+    return parsed;
+}
+
+template <class Visit> void BuildManifest::for_each_read(Visit visit) const {
+    for (size_t i = 0; i < read_.size(); ++i) {
+        const Read& mod = read_[i];
+        bool superseded = i + 1 < read_.size() && !id_less(mod, read_[i + 1]); // a later line of the same id
+        if (!superseded && !mods_.count(mod_id(mod.path, mod.name, mod.toolchain))) {
+            visit(mod);
+        }
+    }
+}
+
+std::vector<ManifestMod> BuildManifest::mods() const {
+    std::map<std::string, ManifestMod> all = mods_;
+    for_each_read([&](const Read& mod) { all.emplace(mod_id(mod.path, mod.name, mod.toolchain), mod.owned()); });
+    std::vector<ManifestMod> out;
+    for (auto& [id, mod] : all) {
+        out.push_back(std::move(mod));
+    }
+    return out;
 }
 
 void BuildManifest::save(const fs::path& file) const {
     std::string out = std::string(kHeader) + "\t" + std::to_string(kFormatVersion) + "\n";
-    for (const auto& [id, mod] : mods_) {
+    for (const auto& mod : mods()) {
         out += "mod\t" + mod.path + "\t" + mod.name + "\t" + mod.toolchain + "\t" + std::to_string(mod.recorded_ns) +
                "\t" + mod.stamp.text() + "\t" + mod.object_key + "\t" + std::to_string(mod.includes.size()) +
                "\n";
@@ -96,10 +163,29 @@ void BuildManifest::save(const fs::path& file) const {
     write_file_atomic(file, out);
 }
 
-const ManifestMod* BuildManifest::find(const std::string& path, const std::string& name,
-                                       const std::string& toolchain) const {
-    auto it = mods_.find(mod_id(path, name, toolchain));
-    return it == mods_.end() ? nullptr : &it->second;
+std::optional<ManifestModView> BuildManifest::find(std::string_view path, std::string_view name,
+                                                   std::string_view toolchain) const {
+    if (!mods_.empty()) {
+        auto put = mods_.find(mod_id(path, name, toolchain));
+        if (put != mods_.end()) {
+            return put->second.view();
+        }
+    }
+    Id id{path, name, toolchain};
+    // The last line of this id, as loading a map from the file kept it.
+    auto it = std::upper_bound(read_.begin(), read_.end(), id, [](const Id& a, const Read& b) { return id_less(a, b); });
+    if (it == read_.begin() || id_less(*std::prev(it), id)) {
+        return std::nullopt;
+    }
+    const Read& mod = *std::prev(it);
+    ManifestModView view{mod.path, mod.object_key, mod.recorded_ns, mod.stamp, {}};
+    record::Lines lines(mod.include_lines);
+    std::string_view line, file;
+    FileStamp file_stamp;
+    while (lines.next(line) && include_line(line, file, file_stamp)) {
+        view.includes.emplace_back(file, file_stamp);
+    }
+    return view;
 }
 
 void BuildManifest::put(ManifestMod mod) {
@@ -131,6 +217,10 @@ void BuildManifest::put_library(ManifestLibrary library) {
 
 void BuildManifest::prune(const std::function<bool(const ManifestMod&)>& keep_mod,
                           const std::function<bool(const ManifestLibrary&)>& keep_library) {
+    // Taken apart into strings first: pruning is the cache's collection, not a start.
+    for_each_read([&](const Read& mod) { mods_.emplace(mod_id(mod.path, mod.name, mod.toolchain), mod.owned()); });
+    read_.clear();
+    text_.reset();
     for (auto it = mods_.begin(); it != mods_.end();) {
         if (keep_mod(it->second)) {
             ++it;
@@ -149,12 +239,13 @@ void BuildManifest::prune(const std::function<bool(const ManifestMod&)>& keep_mo
     }
 }
 
-bool manifest_entry_current(const ManifestMod& entry, const FileStamp* mod_now) {
-    if (!entry.stamp.exists || !entry.stamp.vouches(entry.recorded_ns, mod_now ? *mod_now : FileStamp::of(entry.path))) {
+bool manifest_entry_current(const ManifestModView& entry, const FileStamp* mod_now) {
+    if (!entry.stamp.exists ||
+        !entry.stamp.vouches(entry.recorded_ns, mod_now ? *mod_now : FileStamp::of(std::string(entry.path)))) {
         return false;
     }
     for (const auto& [path, stamp] : entry.includes) {
-        if (!stamp.vouches(entry.recorded_ns, FileStamp::of(path))) {
+        if (!stamp.vouches(entry.recorded_ns, FileStamp::of(std::string(path)))) {
             return false;
         }
     }

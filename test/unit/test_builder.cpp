@@ -59,7 +59,7 @@ BOOST_AUTO_TEST_CASE(round_trips_through_its_file) {
     out.save(dir.path / "manifest");
     BuildManifest in = BuildManifest::load(dir.path / "manifest");
     BOOST_TEST(!in.changed());
-    const ManifestMod* e = in.find(m.string(), "glia__p__a__0", "tc");
+    std::optional<ManifestModView> e = in.find(m.string(), "glia__p__a__0", "tc");
     BOOST_REQUIRE(e);
     BOOST_TEST(e->object_key == "0123456789abcdef0123456789abcdef");
     BOOST_REQUIRE(e->includes.size() == 2u);
@@ -89,16 +89,53 @@ BOOST_AUTO_TEST_CASE(trusts_only_settled_unchanged_files) {
     fs::path m = dir.write("a.mod", "NEURON { SUFFIX a }\n");
     fs::path inc = dir.write("a.inc", "x\n");
     int64_t later = now_ns() + 3 * kStampMarginNs; // as if hashed well after the last write
-    BOOST_TEST(manifest_entry_current(entry_for(m, {inc}, later)));
+    BOOST_TEST(manifest_entry_current(entry_for(m, {inc}, later).view()));
     // Hashed right after the write: a rewrite within the same timestamp could hide, so re-hash.
-    BOOST_TEST(!manifest_entry_current(entry_for(m, {inc}, now_ns())));
+    BOOST_TEST(!manifest_entry_current(entry_for(m, {inc}, now_ns()).view()));
     ManifestMod e = entry_for(m, {inc}, later);
     dir.write("a.inc", "changed\n");
-    BOOST_TEST(!manifest_entry_current(e));
+    BOOST_TEST(!manifest_entry_current(e.view()));
     e = entry_for(m, {inc}, later);
     fs::path replaced = dir.write("b.mod", "NEURON { SUFFIX a }\n");
     fs::rename(replaced, m); // same size, new inode
-    BOOST_TEST(!manifest_entry_current(e));
+    BOOST_TEST(!manifest_entry_current(e.view()));
+}
+
+BOOST_AUTO_TEST_CASE(an_entry_put_replaces_the_one_read_and_both_kinds_are_saved) {
+    TempDir dir;
+    fs::path a = dir.write("a.mod", "NEURON { SUFFIX a }\n");
+    fs::path b = dir.write("b.mod", "NEURON { SUFFIX b }\n");
+    // Written out of order by hand, with a second line for one id: read in order, the last line of an id wins.
+    std::string stamp_a = FileStamp::of(a).text(), stamp_b = FileStamp::of(b).text();
+    dir.write("manifest", "glia-manifest\t2\n"
+                          "mod\t" + b.string() + "\tglia__p__b__0\ttc\t1\t" + stamp_b + "\tkb\t0\n"
+                          "mod\t" + a.string() + "\tglia__p__a__0\ttc\t1\t" + stamp_a + "\told\t0\n"
+                          "mod\t" + a.string() + "\tglia__p__a__0\ttc\t1\t" + stamp_a + "\tka\t1\n"
+                          "inc\t" + (dir.path / "a.inc").string() + "\t-\n");
+    BuildManifest m = BuildManifest::load(dir.path / "manifest");
+    BOOST_REQUIRE(m.find(a.string(), "glia__p__a__0", "tc"));
+    BOOST_TEST(m.find(a.string(), "glia__p__a__0", "tc")->object_key == "ka");
+    BOOST_TEST(m.find(a.string(), "glia__p__a__0", "tc")->includes.size() == 1u);
+    BOOST_TEST(m.find(b.string(), "glia__p__b__0", "tc")->object_key == "kb");
+    BOOST_TEST(!m.find(b.string(), "glia__p__a__0", "tc"));
+    BOOST_TEST(m.mods().size() == 2u);
+    ManifestMod replaced = entry_for(b, {}, now_ns());
+    replaced.name = "glia__p__b__0";
+    replaced.object_key = "kb2";
+    m.put(replaced);
+    BOOST_TEST(m.find(b.string(), "glia__p__b__0", "tc")->object_key == "kb2");
+    m.save(dir.path / "manifest");
+    BuildManifest again = BuildManifest::load(dir.path / "manifest");
+    std::vector<ManifestMod> mods = again.mods();
+    BOOST_REQUIRE(mods.size() == 2u);
+    BOOST_TEST(mods[0].object_key == "ka");
+    BOOST_TEST(mods[0].includes.size() == 1u);
+    BOOST_TEST(mods[1].object_key == "kb2");
+    again.prune([&](const ManifestMod& mod) { return mod.object_key == "ka"; }, [](const ManifestLibrary&) { return true; });
+    BOOST_TEST(again.changed());
+    BOOST_TEST(again.mods().size() == 1u);
+    BOOST_TEST(!again.find(b.string(), "glia__p__b__0", "tc"));
+    BOOST_TEST(again.find(a.string(), "glia__p__a__0", "tc")->object_key == "ka");
 }
 
 BOOST_AUTO_TEST_CASE(never_records_paths_it_could_not_read_back) {
