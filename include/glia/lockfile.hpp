@@ -107,5 +107,7 @@ std::vector<LockProblem> verify_lock(const Lock& lock, const std::vector<Package
 /// If `dir` holds a glia.lock, checks it against the discovered `packages` and throws LockMismatch
 /// naming every changed or missing mechanism. Does nothing (and reads nothing) without a lock.
 void check_lock_in(const fs::path& dir, const std::vector<Package>& packages);
+/// As above, with the packages discovered by `discover` only if there is a lock to check.
+void check_lock_in(const fs::path& dir, const std::function<const std::vector<Package>&()>& discover);
 
 } // namespace glia

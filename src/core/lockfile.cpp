@@ -285,13 +285,17 @@ std::vector<LockProblem> verify_lock(const Lock& lock, const std::vector<Package
 }
 
 void check_lock_in(const fs::path& dir, const std::vector<Package>& packages) {
+    check_lock_in(dir, [&]() -> const std::vector<Package>& { return packages; });
+}
+
+void check_lock_in(const fs::path& dir, const std::function<const std::vector<Package>&()>& discover) {
     fs::path path = dir / kLockName;
     boost::system::error_code ec;
     if (!fs::exists(path, ec)) {
         return;
     }
     Lock lock = read_lock(path);
-    auto problems = verify_lock(lock, packages);
+    auto problems = verify_lock(lock, discover());
     if (problems.empty()) {
         return;
     }

@@ -49,8 +49,14 @@ const fs::path& model_folder() {
     s.model_folder = fs::path();
     try {
         s.model_folder = confirm_model_dir(s.model, fs::current_path());
-        if (s.model.dir.empty() && s.index) {
-            check_lock_in(*s.model_folder, s.unchecked_packages); // the check the load could not make
+        if (s.model.dir.empty() && s.index && s.unchecked_lock) {
+            // The check the load could not make, of the packages it loaded.
+            const std::optional<PackageList>& only = *s.unchecked_lock;
+            Discovery found;
+            check_lock_in(*s.model_folder, [&]() -> const std::vector<Package>& {
+                found = discover_packages(s.model.dir, only ? &*only : nullptr);
+                return found.packages;
+            });
         }
     } catch (const std::exception& e) {
         s.model_folder = fs::path();
@@ -58,7 +64,7 @@ const fs::path& model_folder() {
         s.load_error = e.what();
         report(std::string("error: ") + e.what());
     }
-    s.unchecked_packages.clear();
+    s.unchecked_lock.reset();
     if (!s.model.confirmed) {
         load_preferences(); // deferred by glia_register until the folder was known
     }
@@ -291,7 +297,7 @@ std::vector<void (*)()> plan_load() {
     }
     index_loaded(found.packages, loading, notes);
     if (model.dir.empty()) {
-        state().unchecked_packages = std::move(found.packages); // checked at the first glia call
+        state().unchecked_lock = std::move(only); // checked at the first glia call
     }
     return registrations;
 }

@@ -5,6 +5,7 @@
 #include "glia/index.hpp"
 #include "glia/model_dir.hpp"
 #include "glia/package.hpp"
+#include "glia/package_list.hpp"
 #include "glia/resolver.hpp"
 
 #include <optional>
@@ -18,7 +19,11 @@ struct PluginState {
     std::string load_error;
     ModelDir model;                          ///< the model folder as known at load (glia/model_dir.hpp)
     std::optional<fs::path> model_folder;    ///< set by the first glia call; empty path if it failed
-    std::vector<Package> unchecked_packages; ///< as discovered, when the load could not check the lock
+    /// Set when the load could not check the model's lock (its folder was not known yet): the package
+    /// list the load discovered with (the model's `load:` or GLIA_LOAD), for the first glia call's check.
+    /// The packages are not kept for it: with thousands of mods that is much of the heap, for a lock
+    /// few folders have; the check discovers them again, and only if there is a lock.
+    std::optional<std::optional<PackageList>> unchecked_lock;
 };
 
 PluginState& state();
