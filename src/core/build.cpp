@@ -374,10 +374,13 @@ std::vector<ObjectJob> key_mods(const std::vector<Package>& packages, BuildManif
 }
 
 // Stage 2: a package whose library the cache holds needs none of its objects, not even a stat of them.
-void reuse_libraries(std::vector<std::span<ObjectJob>>& packages_jobs, const std::vector<Package>& packages,
-                     const BuildContext& ctx, BuildStats& stats) {
+// Returns the key of each package's library found so (empty where there is none).
+std::vector<std::string> reuse_libraries(std::vector<std::span<ObjectJob>>& packages_jobs,
+                                         const std::vector<Package>& packages, const BuildContext& ctx,
+                                         BuildStats& stats) {
+    std::vector<std::string> reused(packages.size());
     if (ctx.options.force || !ctx.options.link) {
-        return;
+        return reused;
     }
     for (size_t p = 0; p < packages.size(); ++p) {
         std::span<ObjectJob> jobs = packages_jobs[p];
@@ -394,8 +397,10 @@ void reuse_libraries(std::vector<std::span<ObjectJob>>& packages_jobs, const std
                 job.ok = job.reused = true;
                 ++stats.reused;
             }
+            reused[p] = std::move(key);
         }
     }
+    return reused;
 }
 
 // Stage 3: which jobs must compile (their object is not in the cache); each is read and hashed
@@ -480,8 +485,9 @@ void remember_failures(const std::vector<ObjectJob>& jobs, const std::vector<siz
 }
 
 // Stage 5: one library per package from the objects that built; what did not is the library's failures.
-PackageLibrary link_package(const Package& package, std::span<ObjectJob> jobs, BuildManifest& manifest,
-                            BuildContext& ctx, BuildStats& stats) {
+// `reused_key`: the key of the package's library stage 2 found in the cache, if it did.
+PackageLibrary link_package(const Package& package, std::span<ObjectJob> jobs, const std::string& reused_key,
+                            BuildManifest& manifest, BuildContext& ctx, BuildStats& stats) {
     PackageLibrary lib;
     lib.package = package.name;
     for (const auto& job : jobs) {
@@ -495,7 +501,13 @@ PackageLibrary link_package(const Package& package, std::span<ObjectJob> jobs, B
     if (lib.objects.empty() || !ctx.options.link) {
         return lib;
     }
-    LinkedLibrary linked = link_objects(package.name, lib.objects, ctx, stats);
+    LinkedLibrary linked;
+    if (reused_key.empty()) {
+        linked = link_objects(package.name, lib.objects, ctx, stats);
+    } else { // the same key link_objects would make, and stage 2 saw the library
+        linked.key = reused_key;
+        linked.path = library_path(ctx.cache, reused_key, package.name);
+    }
     if (!linked.path.empty()) {
         lib.library = linked.path;
         lib.key = linked.key;
@@ -687,13 +699,13 @@ BuildResult build_packages_once(const std::vector<Package>& packages, BuildConte
     BuildManifest manifest = BuildManifest::load(manifest_path(ctx.cache));
     std::vector<ObjectJob> jobs = key_mods(packages, manifest, toolchain_id, ctx, result.stats);
     std::vector<std::span<ObjectJob>> packages_jobs = by_package(jobs, packages);
-    reuse_libraries(packages_jobs, packages, ctx, result.stats);
+    std::vector<std::string> reused = reuse_libraries(packages_jobs, packages, ctx, result.stats);
     std::optional<FailureMemo> failures;
     std::vector<size_t> todo = objects_to_build(jobs, manifest, failures, toolchain_id, ctx, result.stats);
     compile_objects(jobs, todo, ctx, result.stats);
     remember_failures(jobs, todo, std::move(failures), ctx.cache);
     for (size_t p = 0; p < packages.size(); ++p) {
-        result.libraries.push_back(link_package(packages[p], packages_jobs[p], manifest, ctx, result.stats));
+        result.libraries.push_back(link_package(packages[p], packages_jobs[p], reused[p], manifest, ctx, result.stats));
     }
     if (ctx.options.link && ctx.options.link_set) {
         std::string key = load_set_key(result.libraries);
