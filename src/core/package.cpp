@@ -179,9 +179,9 @@ void add_mods_by_convention(Package& package, ScanMemo* memo) {
     }
 }
 
-Package load_with_manifest(const fs::path& dir, ScanMemo* memo, const Wanted& wanted) {
+// The package in `dir` whose manifest holds `text`.
+Package load_with_manifest(const fs::path& dir, const std::string& text, ScanMemo* memo, const Wanted& wanted) {
     fs::path manifest = dir / kManifestName;
-    std::string text = read_file(manifest);
     if (std::string name = plain_first_name(text); !name.empty()) {
         Package package;
         package.dir = dir;
@@ -373,9 +373,9 @@ void sort_and_check_unique(Package& package) {
 } // namespace
 
 Package load_package(const fs::path& dir, ScanMemo* memo, const Wanted& wanted) {
-    boost::system::error_code ec;
-    Package package =
-        fs::exists(dir / kManifestName, ec) ? load_with_manifest(dir, memo, wanted) : load_legacy(dir, memo, wanted);
+    // Read without a stat first: a start reads every installed package.
+    std::optional<std::string> manifest = read_file_if_present(dir / kManifestName);
+    Package package = manifest ? load_with_manifest(dir, *manifest, memo, wanted) : load_legacy(dir, memo, wanted);
     sort_and_check_unique(package);
     return package;
 }
