@@ -173,7 +173,8 @@ std::optional<ManifestModView> BuildManifest::find(std::string_view path, std::s
     }
     Id id{path, name, toolchain};
     // The last line of this id, as loading a map from the file kept it.
-    auto it = std::upper_bound(read_.begin(), read_.end(), id, [](const Id& a, const Read& b) { return id_less(a, b); });
+    auto it = std::upper_bound(read_.begin(), read_.end(), id,
+                               [](const Id& a, const Read& b) { return id_less(a, b); });
     if (it == read_.begin() || id_less(*std::prev(it), id)) {
         return std::nullopt;
     }

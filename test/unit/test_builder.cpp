@@ -131,7 +131,8 @@ BOOST_AUTO_TEST_CASE(an_entry_put_replaces_the_one_read_and_both_kinds_are_saved
     BOOST_TEST(mods[0].object_key == "ka");
     BOOST_TEST(mods[0].includes.size() == 1u);
     BOOST_TEST(mods[1].object_key == "kb2");
-    again.prune([&](const ManifestMod& mod) { return mod.object_key == "ka"; }, [](const ManifestLibrary&) { return true; });
+    again.prune([&](const ManifestMod& mod) { return mod.object_key == "ka"; },
+                [](const ManifestLibrary&) { return true; });
     BOOST_TEST(again.changed());
     BOOST_TEST(again.mods().size() == 1u);
     BOOST_TEST(!again.find(b.string(), "glia__p__b__0", "tc"));

@@ -116,7 +116,8 @@ BOOST_AUTO_TEST_CASE(a_version_1_lock_is_refused_with_the_command_that_relocks) 
     BOOST_TEST(message.find("'glia lock Kv1 glia__example__Na__0' in " + (t.path / "model").string()) !=
                    std::string::npos,
                message);
-    BOOST_CHECK_THROW(check_lock_in(t.path / "model", std::vector<Package>{}), ParseError); // the plugin refuses to load
+    // The plugin refuses to load.
+    BOOST_CHECK_THROW(check_lock_in(t.path / "model", std::vector<Package>{}), ParseError);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
