@@ -128,16 +128,17 @@ std::string c_string_escaped(const std::string& text) {
     return out;
 }
 
-// nocmodl copies the path of the file it translates into C (or C++) string literals (ivoc_help,
-// nmodl_filename) as is: a `"` or `\` in the scratch directory's path (a cache under a folder
-// named so) would break the C. Such paths are escaped in the generated file.
-void escape_work_path(const fs::path& source, const fs::path& work, Disk& disk) {
-    std::string raw = work.string();
-    std::string escaped = c_string_escaped(raw);
-    if (escaped == raw) {
-        return;
+// nocmodl copies the path of the file it translates into C (or C++) string literals as is: the
+// mechanism's file, which NEURON's MechanismType.file() tells, and its ivoc_help line. That path is the
+// scratch folder's, gone after the build and different at every build, and in every mechanism of a
+// library with thousands its text is resident memory. The literals keep the file name alone, escaped
+// for C (a `"` or `\` in a mod's own name, as glia nrnivmodl keeps it, would break the C).
+void keep_file_name_only(const fs::path& source, const fs::path& translated, Disk& disk) {
+    std::string text = disk.read(source);
+    std::string kept = replace_all(text, translated.string(), c_string_escaped(translated.filename().string()));
+    if (kept != text) {
+        disk.write(source, kept);
     }
-    disk.write(source, replace_all(disk.read(source), raw, escaped));
 }
 
 // What nocmodl wrote for `stem` in `work`: `stem.cpp` (NEURON 9, C++) or `stem.c` (8.2, C); empty if
@@ -169,7 +170,7 @@ ProcessResult translate(const Toolchain& tc, const fs::path& rewritten, const fs
         r.output += "\nnocmodl wrote neither " + stem + ".c nor " + stem + ".cpp";
     }
     if (r.ok()) {
-        escape_work_path(source, work, disk);
+        keep_file_name_only(source, rewritten, disk);
     }
     return r;
 }

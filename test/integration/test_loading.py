@@ -38,6 +38,20 @@ class Loading(SharedCacheTestCase):
         self.assertIn("INSERTED 1", out)
         self.assertNotIn("already exists", out)
 
+    def test_a_mechanism_tells_its_file_without_the_build_folder(self):
+        # nocmodl writes the path it was given into the mechanism: a scratch folder of the cache, gone
+        # after the build. MechanismType.file() tells the file name alone.
+        hoc = """
+        objref mt
+        mt = new MechanismType(0)
+        mt.select("glia__example__Kv1__0")
+        strdef f
+        f = mt.file()
+        print "FILE [", f, "]"
+        """
+        out = self.box.nrniv(hoc).stdout
+        self.assertIn("FILE [glia__example__Kv1__0.mod]", out)
+
     def test_loading_twice_from_python_is_harmless(self):
         code = f"""
         h.nrn_load_dll("{PLUGIN}")
