@@ -85,6 +85,7 @@ class BuildManifest {
         int64_t recorded_ns = 0;
         FileStamp stamp;
         size_t include_count = 0;
+        ManifestModView view() const;
         ManifestMod owned() const;
     };
     /// `read_`'s entries that `put` has not replaced and `prune` has not taken out, in order.

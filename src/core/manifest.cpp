@@ -52,6 +52,7 @@ template <class A, class B> bool id_less(const A& a, const B& b) {
     return std::tie(a.path, a.name, a.toolchain) < std::tie(b.path, b.name, b.toolchain);
 }
 
+// What `find` looks for: an entry's id as its three parts, compared without joining them.
 struct Id {
     std::string_view path, name, toolchain;
 };
@@ -66,13 +67,22 @@ ManifestModView ManifestMod::view() const {
     return v;
 }
 
-ManifestMod BuildManifest::Read::owned() const {
-    ManifestMod mod{std::string(path), std::string(name), std::string(toolchain), recorded_ns, stamp,
-                    std::string(object_key), {}};
-    record::Lines lines(include_lines);
+ManifestModView BuildManifest::Read::view() const {
+    ManifestModView v{path, object_key, recorded_ns, stamp, {}};
+    record::Lines lines(include_lines); // checked when the file was read
     std::string_view line, file;
     FileStamp file_stamp;
     while (lines.next(line) && include_line(line, file, file_stamp)) {
+        v.includes.emplace_back(file, file_stamp);
+    }
+    return v;
+}
+
+ManifestMod BuildManifest::Read::owned() const {
+    ManifestModView v = view();
+    ManifestMod mod{std::string(path), std::string(name), std::string(toolchain), v.recorded_ns, v.stamp,
+                    std::string(v.object_key), {}};
+    for (const auto& [file, file_stamp] : v.includes) {
         mod.includes.emplace_back(std::string(file), file_stamp);
     }
     return mod;
@@ -178,15 +188,7 @@ std::optional<ManifestModView> BuildManifest::find(std::string_view path, std::s
     if (it == read_.begin() || id_less(*std::prev(it), id)) {
         return std::nullopt;
     }
-    const Read& mod = *std::prev(it);
-    ManifestModView view{mod.path, mod.object_key, mod.recorded_ns, mod.stamp, {}};
-    record::Lines lines(mod.include_lines);
-    std::string_view line, file;
-    FileStamp file_stamp;
-    while (lines.next(line) && include_line(line, file, file_stamp)) {
-        view.includes.emplace_back(file, file_stamp);
-    }
-    return view;
+    return std::prev(it)->view();
 }
 
 void BuildManifest::put(ManifestMod mod) {
