@@ -133,8 +133,7 @@ std::string c_string_escaped(const std::string& text) {
 // scratch folder's, gone after the build and different at every build, and in every mechanism of a
 // library with thousands its text is resident memory. The literals keep the file name alone, escaped
 // for C (a `"` or `\` in a mod's own name, as glia nrnivmodl keeps it, would break the C).
-void keep_file_name_only(const fs::path& source, const fs::path& translated, Disk& disk) {
-    std::string text = disk.read(source);
+void keep_file_name_only(const fs::path& source, const std::string& text, const fs::path& translated, Disk& disk) {
     std::string kept = replace_all(text, translated.string(), c_string_escaped(translated.filename().string()));
     if (kept != text) {
         disk.write(source, kept);
@@ -170,7 +169,18 @@ ProcessResult translate(const Toolchain& tc, const fs::path& rewritten, const fs
         r.output += "\nnocmodl wrote neither " + stem + ".c nor " + stem + ".cpp";
     }
     if (r.ok()) {
-        keep_file_name_only(source, rewritten, disk);
+        std::string text = disk.read(source);
+        // nocmodl does not check its writes: on a full disk it leaves its output cut short, even empty,
+        // and succeeds, and compiled that is an object without the mechanism. Every translation defines
+        // the registration function, once: one without it was cut short.
+        std::string reg = registration_symbol(stem);
+        if (text.find(reg + "(") == std::string::npos) {
+            r.exit_code = 1;
+            r.output += "\nnocmodl's output " + source.string() + " was cut short (it does not define " + reg +
+                        "): is the disk full?";
+        } else {
+            keep_file_name_only(source, text, rewritten, disk);
+        }
     }
     return r;
 }

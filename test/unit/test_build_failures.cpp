@@ -73,7 +73,8 @@ struct Call {
 };
 
 // Plays the tools as the builder runs them, writing what each writes: nocmodl a `.c` (or a `.cpp`
-// with `cxx`) into its -o folder, the compilers and the linker a whole ELF file at -o. `on`, if
+// with `cxx`) defining the mod's registration function into its -o folder, the compilers and the
+// linker a whole ELF file at -o. `on`, if
 // set, sees every call first and may answer it instead.
 class PlayedTools : public CommandRunner {
   public:
@@ -98,7 +99,8 @@ class PlayedTools : public CommandRunner {
             return ProcessResult{0, ""}; // the set library's localize step: changes its object in place
         }
         if (call.tool == "nocmodl") {
-            write_file_atomic(fs::path(after(argv, "-o")) / (call.stem + (cxx ? ".cpp" : ".c")), "/* played */\n");
+            write_file_atomic(fs::path(after(argv, "-o")) / (call.stem + (cxx ? ".cpp" : ".c")),
+                              "/* played */\nvoid _" + call.stem + "_reg() {}\n");
         } else {
             write_file_atomic(after(argv, "-o"), elf_file());
         }
@@ -213,6 +215,29 @@ BOOST_AUTO_TEST_CASE(played_tools_build_a_library_and_the_second_build_reuses_it
 
 // The compiler saw the scratch copy: the failure names the user's file (lines hold), and the
 // other mod still builds and links.
+BOOST_AUTO_TEST_CASE(a_translation_cut_short_fails_its_mod_and_publishes_nothing) {
+    // nocmodl on a full disk: its output is cut short (here: empty) and it still exits 0. Compiled,
+    // that would be an object without the mechanism's registration function.
+    Workshop w;
+    w.tools.on = [&](const Call& call) -> std::optional<ProcessResult> {
+        if (call.tool == "nocmodl" && call.stem == kKa) {
+            write_file_atomic(fs::path(after(call.argv, "-o")) / (call.stem + ".c"), "");
+            return ProcessResult{0, ""};
+        }
+        return std::nullopt;
+    };
+    BuildResult result = w.build();
+    BOOST_REQUIRE_EQUAL(result.libraries.size(), 1u);
+    const ModFailure* failure = failure_of(result.libraries[0], kKa);
+    BOOST_REQUIRE(failure);
+    BOOST_TEST(failure->stage == "translate");
+    BOOST_TEST(contains(failure->message, "was cut short (it does not define _glia__lab__ka__0_reg)"));
+    BOOST_TEST(w.tools.count("cc", kKa) == 0u, "nothing compiled from it");
+    BOOST_TEST(!failure_of(result.libraries[0], kKb));
+    BOOST_TEST(result.libraries[0].mechanisms.size() == 1u);
+    w.check_nothing_half_finished();
+}
+
 BOOST_AUTO_TEST_CASE(a_compile_that_fails_names_the_users_file_and_the_rest_still_links) {
     Workshop w;
     w.tools.on = [&](const Call& call) -> std::optional<ProcessResult> {
