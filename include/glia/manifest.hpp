@@ -84,7 +84,6 @@ class BuildManifest {
         std::string_view path, name, toolchain, object_key, include_lines;
         int64_t recorded_ns = 0;
         FileStamp stamp;
-        size_t include_count = 0;
         ManifestModView view() const;
         ManifestMod owned() const;
     };

@@ -102,13 +102,14 @@ BuildManifest BuildManifest::load(const fs::path& file) {
         std::array<std::string_view, 8> f;
         std::array<std::string_view, 5> l;
         if (record::fields_exactly(line, f) && f[0] == "mod") {
-            Read mod{f[1], f[2], f[3], f[6], {}, 0, {}, 0};
+            Read mod{f[1], f[2], f[3], f[6], {}, 0, {}};
+            size_t include_count = 0;
             if (!record::number(f[4], mod.recorded_ns) || !FileStamp::parse(f[5], mod.stamp) ||
-                !record::number(f[7], mod.include_count)) {
+                !record::number(f[7], include_count)) {
                 return manifest;
             }
             const char* first = nullptr;
-            for (size_t i = 0; i < mod.include_count; ++i) {
+            for (size_t i = 0; i < include_count; ++i) {
                 std::string_view inc_line, inc_path;
                 FileStamp inc_stamp;
                 if (!lines.next(inc_line) || !include_line(inc_line, inc_path, inc_stamp)) {
