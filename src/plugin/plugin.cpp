@@ -49,9 +49,8 @@ const fs::path& model_folder() {
     s.model_folder = fs::path();
     try {
         s.model_folder = confirm_model_dir(s.model, fs::current_path());
-        if (s.model.dir.empty() && s.index && s.unchecked_lock) {
-            // The check the load could not make, of the packages it loaded.
-            const std::optional<PackageList>& only = *s.unchecked_lock;
+        if (s.unchecked_lock) { // the check the load could not make, of the packages it loaded
+            const std::optional<PackageList>& only = s.unchecked_lock->only;
             Discovery found;
             check_lock_in(*s.model_folder, [&]() -> const std::vector<Package>& {
                 found = discover_packages(s.model.dir, only ? &*only : nullptr);
@@ -297,7 +296,7 @@ std::vector<void (*)()> plan_load() {
     }
     index_loaded(found.packages, loading, notes);
     if (model.dir.empty()) {
-        state().unchecked_lock = std::move(only); // checked at the first glia call
+        state().unchecked_lock = DeferredLockCheck{std::move(only)}; // checked at the first glia call
     }
     return registrations;
 }

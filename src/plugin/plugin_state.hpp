@@ -13,17 +13,21 @@
 
 namespace glia::plugin {
 
+/// The lock check a load could not make (the model's folder was not known yet), for the first glia call:
+/// the package list the load discovered with (the model's `load:` or GLIA_LOAD). The packages are not
+/// kept for it: with thousands of mods that is much of the heap, for a lock few folders have; the check
+/// discovers them again, and only if there is a lock.
+struct DeferredLockCheck {
+    std::optional<PackageList> only;
+};
+
 /// The index of loaded packages, and why loading failed if it did.
 struct PluginState {
     std::optional<Index> index;
     std::string load_error;
-    ModelDir model;                          ///< the model folder as known at load (glia/model_dir.hpp)
-    std::optional<fs::path> model_folder;    ///< set by the first glia call; empty path if it failed
-    /// Set when the load could not check the model's lock (its folder was not known yet): the package
-    /// list the load discovered with (the model's `load:` or GLIA_LOAD), for the first glia call's check.
-    /// The packages are not kept for it: with thousands of mods that is much of the heap, for a lock
-    /// few folders have; the check discovers them again, and only if there is a lock.
-    std::optional<std::optional<PackageList>> unchecked_lock;
+    ModelDir model;                                  ///< the model folder as known at load (glia/model_dir.hpp)
+    std::optional<fs::path> model_folder;            ///< set by the first glia call; empty path if it failed
+    std::optional<DeferredLockCheck> unchecked_lock; ///< set by a load that indexed its packages
 };
 
 PluginState& state();
