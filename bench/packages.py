@@ -15,6 +15,9 @@ on two cores), builds them with `glia compile -j N` and, in one library, with NE
   glia     nrn_load_dll(libglia.so), every package installed (GLIA_PATH)
   listed   glia with GLIA_LOAD naming --listed packages, all N installed
   alone    glia with only those --listed packages installed
+  floor    the least any glia start could cost (bench/floor_probe.c): glia's plugin with GLIA_NOLOAD=1, one
+           stat per package folder, manifest and mod, and the set library glia's start opens, registered
+           in full; nothing read or checked to plan it
 It prints the median extra CPU time over bare nrniv and the peak resident memory of each, and the
 goals of issue 13: glia / NEURON <= 1.1 for the extra CPU time and the peak memory, and listed /
 alone <= 1.05 for the CPU time of the whole start. "real" is the same comparison for glia's example
@@ -137,6 +140,7 @@ def neuron_library(root, mods, jobs):
 
 SPAWN_SOURCE = os.path.join(HERE, "rusage_spawn.c")
 SPAWN = None  # the compiled spawner, set by main()
+FLOOR = None  # the compiled floor probe, set by main()
 
 
 def build_spawner(root):
@@ -146,6 +150,45 @@ def build_spawner(root):
         os.makedirs(root, exist_ok=True)
         run(["cc", "-O2", "-o", exe, SPAWN_SOURCE], root)
     return exe
+
+
+FLOOR_SOURCE = os.path.join(HERE, "floor_probe.c")
+
+
+def build_floor_probe(root):
+    """Compiles bench/floor_probe.c into root (again only when the source is newer)."""
+    lib = os.path.join(root, "floor_probe.so")
+    if not os.path.exists(lib) or os.path.getmtime(lib) < os.path.getmtime(FLOOR_SOURCE):
+        os.makedirs(root, exist_ok=True)
+        run(["cc", "-O2", "-shared", "-fPIC", "-o", lib, FLOOR_SOURCE, "-ldl"], root)
+    return lib
+
+
+def floor_plan(root, glia, plugin, packages, env):
+    """Writes the floor side's plan (bench/floor_probe.c) into root and returns its path and how many
+    mechanisms it registers: a stat of every search-path folder, package folder, manifest, mods folder and
+    mod glia's side has (the example package's too), then the set library glia's start opens (the dynamic
+    loader names it: LD_DEBUG=files) and its registration functions, sorted by name."""
+    err = subprocess.run(nrniv(plugin), env=dict(env, LD_DEBUG="files"), cwd=root, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).stderr.decode(errors="replace")
+    opened = sorted(set(re.findall(r"file=(\S+/libglia-set\.so) \[\d+\];\s+dynamically loaded", err)))
+    if len(opened) != 1:
+        sys.exit(f"floor: glia's start opened {len(opened)} set libraries ({opened}), not one")
+    nm = subprocess.run(["nm", "-D", "--defined-only", opened[0]], check=True, capture_output=True, text=True).stdout
+    symbols = sorted(line.split()[-1] for line in nm.splitlines() if re.search(r" _glia__\S+_reg$", line))
+    shown = subprocess.run([glia, "show-pkg", "example"], env=env, cwd=root, capture_output=True, text=True).stdout
+    example = re.search(r"^\s*path: (.+)$", shown, re.MULTILINE)
+    folders = packages + ([example.group(1)] if example else [])
+    paths = [os.path.join(root, "pkgs")]
+    for folder in folders:
+        mods = os.path.join(folder, "mods")
+        paths += [folder, os.path.join(folder, "glia-package.yaml"), mods]
+        paths += [os.path.join(mods, name) for name in sorted(os.listdir(mods)) if name.endswith(".mod")]
+    plan = os.path.join(root, "floor-plan")
+    with open(plan, "w") as f:
+        f.writelines([f"stat {p}\n" for p in paths] + [f"library {opened[0]}\n"] +
+                     [f"register {symbol}\n" for symbol in symbols])
+    return plan, len(symbols)
 
 
 def timed(argv, env, cwd):
@@ -178,6 +221,11 @@ def compare(label, root, packages, mods, args, glia):
           f"NEURON's makefile in {neuron_seconds:.0f} s)", flush=True)
 
     sides = {"bare": (nrniv(None), env), "NEURON": (nrniv(lib), env), "glia": (nrniv(args.plugin), env)}
+    plan, registered = floor_plan(root, glia, args.plugin, packages, env)
+    sides["floor"] = (nrniv(FLOOR), dict(env, GLIA_NOLOAD="1", GLIA_FLOOR_PLUGIN=args.plugin, GLIA_FLOOR_PLAN=plan))
+    done = [line for line in timed(*sides["floor"], root)[2].splitlines() if line.startswith("floor_probe:")]
+    if not done or not done[-1].endswith(f" {registered} registered"):
+        sys.exit(f"floor: the probe did not register the {registered} mechanisms of its plan: {done}")
     listed = [os.path.basename(p) for p in packages[:args.listed]]
     if len(packages) > args.listed:
         sides["listed"] = (nrniv(args.plugin), dict(env, GLIA_LOAD=",".join(listed)))
@@ -200,6 +248,9 @@ def compare(label, root, packages, mods, args, glia):
     extra = (cpu["glia"] - cpu["bare"]) / max(cpu["NEURON"] - cpu["bare"], 1e-4)
     print(f"  {label} extra CPU glia / NEURON = {extra:.3f}  (goal <= 1.1)")
     print(f"  {label} peak memory glia / NEURON = {rss['glia'] / rss['NEURON']:.3f}  (goal <= 1.1)")
+    floor = (cpu["floor"] - cpu["bare"]) / max(cpu["NEURON"] - cpu["bare"], 1e-4)
+    print(f"  {label} extra CPU floor / NEURON = {floor:.3f}  (the least any glia start could cost: "
+          f"bench/floor_probe.c)")
     print(f"  ({label} extra memory glia / NEURON: {(rss['glia'] - rss['bare']) / max(rss['NEURON'] - rss['bare'], 0.1):.2f})")
     if "listed" in sides:
         print(f"  {label} start with GLIA_LOAD={','.join(listed)} / only those installed = "
@@ -247,8 +298,9 @@ def main():
     args = parser.parse_args()
     glia = find_glia(args.glia)
     args.plugin = os.path.abspath(args.plugin)
-    global SPAWN
+    global SPAWN, FLOOR
     SPAWN = build_spawner(args.root)
+    FLOOR = build_floor_probe(args.root)
     print(f"glia: {glia}\nplugin: {args.plugin}\nNEURON: make -f nrnmech_makefile mech_lib_shared (as nrnivmodl)")
     if not args.no_real and os.path.isdir(DEMO):
         root = os.path.join(args.root, "real")
