@@ -90,6 +90,11 @@ struct BuildResult {
 BuildResult build_packages(const std::vector<Package>& packages, const Toolchain& toolchain,
                            const fs::path& cache, const BuildOptions& options);
 
+/// Every place where the build looks for `include`, which a mod in `mod_dir` (absolute) includes: the
+/// mod's folder, then each of `include_dirs` (BuildOptions). A mod's key covers each of them.
+std::vector<fs::path> include_places(const fs::path& mod_dir, const std::string& include,
+                                     const std::vector<fs::path>& include_dirs);
+
 /// The name of the file nocmodl translates for `mod`, without `.mod`; nocmodl names the C file and
 /// the registration function after it: the full name, or the file's own stem for an `own_name` mod.
 std::string translation_stem(const ModFile& mod);

@@ -13,6 +13,8 @@
 ///                             package libraries' keys in load order
 ///   sets/<key>/members        those package libraries' keys (what `collect_garbage` checks)
 ///   tmp/<key>.<pid>/          scratch space of a running build, removed when it ends
+///   starts/<key>              what a NEURON start found and built, with the stamps that decided it,
+///                             key = hash of its question (start_record.hpp)
 ///   manifest                  stamps of hashed files and their keys (manifest.hpp)
 ///   scans                     what discovery learnt of each mod, by stamp (scan_memo.hpp);
 ///                             the one file written without the lock (replaced atomically)
@@ -95,6 +97,9 @@ void publish(const fs::path& from, const fs::path& to, const fs::path& root, Dis
 /// `<root>/manifest`.
 fs::path manifest_path(const fs::path& root);
 
+/// The start record of key `key` (start_record.hpp): `<root>/starts/<key>`.
+fs::path start_record_path(const fs::path& root, const std::string& key);
+
 /// Removes the scratch space of dead builds. Call with the lock held.
 void remove_scratch(const fs::path& root);
 
@@ -108,6 +113,7 @@ struct GarbageCollected {
     size_t objects = 0;
     size_t libraries = 0;
     size_t set_libraries = 0; ///< set folders (sets/<key>/, load_set.hpp)
+    size_t start_records = 0; ///< start records whose files changed (starts/<key>, start_record.hpp)
     uintmax_t bytes = 0;
 };
 

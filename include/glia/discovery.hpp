@@ -37,6 +37,11 @@ std::string advice_to_remove(const std::string& package, const fs::path& file);
 /// shipped with glia".
 std::string package_source(const Package& package);
 
+/// The folders discovery reads as packages for `root` (each one that is_package_dir): a GLIA_PATH entry
+/// that is a package itself, else the folders in it (links to folders too), by their text. None for a
+/// Python site folder, whose distributions name their packages (python_packages.hpp).
+std::vector<fs::path> folders_to_search(const SearchRoot& root);
+
 /// The user's package directory: `${XDG_DATA_HOME:-~/.local/share}/glia/packages`.
 fs::path user_package_dir();
 

@@ -69,6 +69,14 @@ class ScanMemo {
     size_t misses_ = 0;
 };
 
+/// One mod's scan as a record of the memo's format (without its newline): the file at `path`, whose stamp,
+/// taken at `recorded_ns`, is `stamp`. Empty if its path, names or lists cannot be written so (a TAB or a
+/// newline in them). The start record (start_record.hpp) keeps its mods so as well.
+std::string scan_record(std::string_view path, int64_t recorded_ns, const FileStamp& stamp, const NmodlInfo& info);
+/// Reads a record `scan_record` wrote; false if `line` is none. `path` points into `line`.
+bool read_scan_record(std::string_view line, std::string_view& path, int64_t& recorded_ns, FileStamp& stamp,
+                      NmodlInfo& info);
+
 /// `<root>/scans`.
 fs::path scan_memo_path(const fs::path& root);
 

@@ -27,7 +27,11 @@ int cmd_cache(const Args& args) {
         GarbageCollected removed = collect_garbage(root);
         std::cout << "glia: removed " << removed.objects << " objects, " << removed.libraries << " libraries and "
                   << removed.set_libraries << " set libraries ("
-                  << (removed.bytes + 1023) / 1024 << " KiB) from " << root.string() << std::endl;
+                  << (removed.bytes + 1023) / 1024 << " KiB) from " << root.string();
+        if (removed.start_records) {
+            std::cout << ", and " << removed.start_records << " start records that no longer hold";
+        }
+        std::cout << std::endl;
     } else {
         std::cout << root.string() << std::endl;
     }

@@ -85,14 +85,7 @@ void hash_job(ObjectJob& job, const std::string& toolchain_id, const BuildContex
     }
     fs::path dir = fs::path(job.path).parent_path();
     for (const auto& include : mod.nmodl.includes) {
-        // Every place the include may be found: the mod's folder, then each -I directory (the compiler
-        // may pick either first), each stamped, so one appearing or changing anywhere recompiles the mod.
-        std::vector<fs::path> places = {include_file(dir, include)};
-        for (const auto& include_dir : ctx.options.include_dirs) {
-            if (!fs::path(include).is_absolute()) {
-                places.push_back(include_dir / include);
-            }
-        }
+        std::vector<fs::path> places = include_places(dir, include, ctx.options.include_dirs);
         for (size_t p = 0; p < places.size(); ++p) {
             entry.includes.emplace_back(places[p].string(), FileStamp::of(places[p]));
             std::string content;
@@ -744,6 +737,19 @@ bool failed_for_the_cache(const BuildResult& result, bool cache_removed, Disk& d
 }
 
 } // namespace
+
+std::vector<fs::path> include_places(const fs::path& mod_dir, const std::string& include,
+                                     const std::vector<fs::path>& include_dirs) {
+    // The mod's folder, then each -I directory (the compiler may pick either first): each is stamped, so
+    // the include appearing or changing in any of them recompiles the mod.
+    std::vector<fs::path> places = {include_file(mod_dir, include)};
+    if (!fs::path(include).is_absolute()) {
+        for (const auto& include_dir : include_dirs) {
+            places.push_back(include_dir / include);
+        }
+    }
+    return places;
+}
 
 std::string registration_symbol(const std::string& full_name) { return "_" + full_name + "_reg"; }
 

@@ -6,6 +6,7 @@
 #include "glia/manifest.hpp"
 #include "glia/python_packages.hpp"
 #include "glia/scan_memo.hpp"
+#include "glia/start_record.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -37,6 +38,7 @@ constexpr const char* kScratchDir = "tmp";
 constexpr const char* kSetsDir = "sets";
 constexpr const char* kSetLibraryName = "libglia-set.so";
 constexpr const char* kSetMembersName = "members";
+constexpr const char* kStartsDir = "starts"; // start_record.hpp
 const char* kCacheAdvice = "make the cache directory writable, free space on its file system, or set "
                            "GLIA_CACHE_DIR to another directory: export GLIA_CACHE_DIR=...";
 } // namespace
@@ -170,6 +172,16 @@ fs::path first_foreign_entry(const fs::path& root) {
             ours = true;
             if (fs::path foreign = first_foreign_in_folders(entry, is_key, is_set_file_name); !foreign.empty()) {
                 return foreign;
+            }
+        } else if (name == kStartsDir && is_real_dir(entry)) {
+            ours = true;
+            for (const auto& file : entries_of(entry)) {
+                std::string record = file.filename().string();
+                size_t tmp = record.find(".tmp.");
+                bool temporary = record.starts_with(".") && tmp != std::string::npos && is_key(record.substr(1, tmp - 1));
+                if (!((is_key(record) || temporary) && is_plain_file(file)) && !is_gone(file)) {
+                    return file;
+                }
             }
         } else if (name == kScratchDir && is_real_dir(entry)) {
             ours = true;
@@ -378,6 +390,8 @@ void publish(const fs::path& from, const fs::path& to, const fs::path& root, Dis
 
 fs::path manifest_path(const fs::path& root) { return root / "manifest"; }
 
+fs::path start_record_path(const fs::path& root, const std::string& key) { return root / kStartsDir / key; }
+
 void remove_scratch(const fs::path& root) {
     for (const auto& dir : entries_of(root / kScratchDir)) {
         if (is_scratch_name(dir.filename().string())) {
@@ -415,6 +429,18 @@ void remove_set_dir(const fs::path& dir) {
 }
 
 // Offers each set folder under sets/ to `remove` (which removes it or not); a link is not followed.
+// Removes the start records (start_record.hpp) `remove_it` accepts: only plain files named as keys.
+size_t remove_start_records(const fs::path& root, const std::function<bool(const fs::path&)>& remove_it) {
+    size_t removed = 0;
+    for (const auto& file : entries_of(root / kStartsDir)) {
+        boost::system::error_code ec;
+        if (is_key(file.filename().string()) && is_plain_file(file) && remove_it(file) && fs::remove(file, ec)) {
+            ++removed;
+        }
+    }
+    return removed;
+}
+
 void remove_sets(const fs::path& root, const std::function<void(const fs::path&)>& remove) {
     for (const auto& dir : entries_of(root / kSetsDir)) {
         if (is_key(dir.filename().string()) && is_real_dir(dir)) {
@@ -460,11 +486,12 @@ void clear_cache(const fs::path& root) {
         }
     }
     remove_sets(root, remove_set_dir);
+    remove_start_records(root, [](const fs::path&) { return true; });
     fs::remove(manifest_path(root), ec);
     fs::remove(scan_memo_path(root), ec);
     fs::remove(declaration_memo_path(root), ec);
     fs::remove(failure_memo_path(root), ec);
-    for (const char* part : {kObjectsDir, kLibsDir, kSetsDir, kScratchDir}) {
+    for (const char* part : {kObjectsDir, kLibsDir, kSetsDir, kStartsDir, kScratchDir}) {
         fs::remove(root / part, ec); // only if empty: what glia did not write stays
     }
 }
@@ -540,6 +567,9 @@ GarbageCollected collect_garbage(const fs::path& root) {
             ++removed.set_libraries;
         }
     });
+    // A record whose files changed serves no start again (what it names may be gone now, too).
+    removed.start_records =
+        remove_start_records(root, [](const fs::path& file) { return !recorded_start(file).has_value(); });
     if (manifest.changed()) {
         manifest.save(manifest_path(root));
     }

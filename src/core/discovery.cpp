@@ -35,9 +35,20 @@ std::vector<fs::path> split_path_list(const std::string& list) {
     return entries;
 }
 
+// Sorts the packages found by name; the ones a package list names but that were not found are problems.
+void sort_and_check(Discovery& found, const PackageList* only) {
+    if (only) {
+        for (auto& missing : listed_but_missing(*only, found.packages)) {
+            found.problems.push_back(std::move(missing));
+        }
+    }
+    std::sort(found.packages.begin(), found.packages.end(),
+              [](const Package& a, const Package& b) { return a.name < b.name; });
+}
+
 // readdir(3) directly: its d_type tells a folder without the stat per entry boost's
 // directory_iterator makes; only a link (or a file system that does not tell) is stat'ed.
-std::vector<fs::path> subdirectories(const fs::path& dir) {
+std::vector<fs::path> folders_in(const fs::path& dir) {
     std::vector<fs::path> dirs;
     std::unique_ptr<DIR, int (*)(DIR*)> listing(::opendir(dir.c_str()), ::closedir);
     while (const struct dirent* entry = listing ? ::readdir(listing.get()) : nullptr) {
@@ -56,18 +67,17 @@ std::vector<fs::path> subdirectories(const fs::path& dir) {
     return dirs;
 }
 
-// Sorts the packages found by name; the ones a package list names but that were not found are problems.
-void sort_and_check(Discovery& found, const PackageList* only) {
-    if (only) {
-        for (auto& missing : listed_but_missing(*only, found.packages)) {
-            found.problems.push_back(std::move(missing));
-        }
-    }
-    std::sort(found.packages.begin(), found.packages.end(),
-              [](const Package& a, const Package& b) { return a.name < b.name; });
-}
-
 } // namespace
+
+std::vector<fs::path> folders_to_search(const SearchRoot& root) {
+    if (root.origin == "python") {
+        return {}; // its distributions name their packages (python_packages.hpp)
+    }
+    if (root.origin == "GLIA_PATH" && is_package_dir(root.dir)) {
+        return {root.dir};
+    }
+    return folders_in(root.dir);
+}
 
 fs::path user_package_dir() {
     return xdg_dir("XDG_DATA_HOME", ".local/share") / "glia" / "packages";
@@ -207,11 +217,7 @@ Discovery discover_packages(const fs::path& relative_to, const PackageList* only
             }
             continue;
         }
-        if (root.origin == "GLIA_PATH" && is_package_dir(root.dir)) {
-            consider(root.dir, root.origin);
-            continue;
-        }
-        for (const auto& dir : subdirectories(root.dir)) {
+        for (const auto& dir : folders_to_search(root)) {
             if (is_package_dir(dir)) {
                 consider(dir, root.origin);
             }

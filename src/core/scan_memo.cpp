@@ -107,7 +107,26 @@ std::string record_of(std::string_view path, int64_t recorded_ns, const FileStam
     return line;
 }
 
+// True if `path` and `info` can be written as a record (no TAB or newline, no empty list item).
+bool writable(std::string_view path, const NmodlInfo& info) {
+    return record::fits(path) && record::fits(info.name) && fits_all(info.ions) && fits_all(info.functions) &&
+           fits_all(info.includes) && fits_all(info.writes) && fits_all(info.nonspecific_currents);
+}
+
 } // namespace
+
+std::string scan_record(std::string_view path, int64_t recorded_ns, const FileStamp& stamp, const NmodlInfo& info) {
+    return writable(path, info) ? record_of(path, recorded_ns, stamp, info) : std::string();
+}
+
+bool read_scan_record(std::string_view line, std::string_view& path, int64_t& recorded_ns, FileStamp& stamp,
+                      NmodlInfo& info) {
+    if (!check_record(line, path, recorded_ns, stamp)) {
+        return false;
+    }
+    info = scan_of(line);
+    return true;
+}
 
 fs::path scan_memo_path(const fs::path& root) { return root / "scans"; }
 
@@ -163,9 +182,7 @@ std::optional<NmodlInfo> ScanMemo::take(const std::string& path, const FileStamp
 }
 
 void ScanMemo::put(const std::string& path, const FileStamp& stamp, int64_t recorded_ns, NmodlInfo info) {
-    if (!stamp.exists || !record::fits(path) || !record::fits(info.name) || !fits_all(info.ions) ||
-        !fits_all(info.functions) || !fits_all(info.includes) || !fits_all(info.writes) ||
-        !fits_all(info.nonspecific_currents)) {
+    if (!stamp.exists || !writable(path, info)) {
         return;
     }
     auto it = entries_.find(path);

@@ -13,6 +13,7 @@
 #include "glia/discovery.hpp"
 #include "glia/error.hpp"
 #include "glia/preflight.hpp"
+#include "glia/start_record.hpp"
 #include "glia/known_problems.hpp"
 #include "glia/load_set.hpp"
 #include "glia/lockfile.hpp"
@@ -117,12 +118,8 @@ struct LoadNotes {
 /// True under GLIA_NOCOMPILE: a start builds nothing and writes nothing into the cache.
 bool compiling_off() { return env_switch("GLIA_NOCOMPILE"); }
 
-/// Builds what is stale (nothing when compiling is off: the libraries last built).
-BuildResult build_found(const std::vector<Package>& packages) {
-    if (compiling_off()) {
-        // Compute nodes without a compiler, or a frozen cache: no toolchain needed.
-        return last_built(packages, cache_root());
-    }
+/// How a start builds what is stale.
+BuildOptions start_build_options() {
     BuildOptions options;
     options.reuse_failures = true; // a failed mod unchanged is not tried again at every start
     options.link_set = true;       // one library to open for all the packages (load_set.hpp)
@@ -132,7 +129,60 @@ BuildResult build_found(const std::vector<Package>& packages) {
             report(line);
         }
     };
-    return build_packages(packages, detect_toolchain(), cache_root(), options);
+    return options;
+}
+
+/// What a start loads: the packages found and their libraries.
+struct FoundAndBuilt {
+    Discovery found;
+    BuildResult built;
+};
+
+/// Finds the packages of `model` (the ones `only` lists, if it is set), checks them against the model's
+/// lock, and builds what is stale (nothing when compiling is off: the libraries last built). When the cache
+/// holds a start record for the same question whose files are all unchanged (start_record.hpp), the
+/// packages and libraries are taken from it; else a clean start is recorded for the next one.
+FoundAndBuilt find_and_build(const ModelDir& model, const std::optional<PackageList>& only) {
+    auto find = [&] {
+        Discovery found = discover_packages(model.dir, only ? &*only : nullptr);
+        if (!model.dir.empty()) {
+            check_lock_in(model.dir, found.packages); // a model with a glia.lock runs only as locked
+        }
+        return found;
+    };
+    fs::path cache = cache_root();
+    if (compiling_off()) {
+        // Compute nodes without a compiler, or a frozen cache: no toolchain needed, nothing recorded.
+        Discovery found = find();
+        BuildResult built = last_built(found.packages, cache);
+        return {std::move(found), std::move(built)};
+    }
+    int64_t started = now_ns();
+    BuildOptions options = start_build_options();
+    std::optional<Toolchain> toolchain;
+    try {
+        toolchain = detect_toolchain();
+    } catch (const Error&) {
+        // Said where it always was, after discovery and the lock (build_packages needs it): no record.
+    }
+    std::optional<fs::path> record;
+    StartQuestion question;
+    if (toolchain && cache_problem(cache).empty()) { // never a record in a folder that is not glia's cache
+        question = {package_search_path(model.dir), only, toolchain->identity(), options.include_dirs};
+        record = start_record_path(cache, start_key(question));
+        if (std::optional<RecordedStart> recorded = recorded_start(*record)) {
+            if (!model.dir.empty()) {
+                check_lock_in(model.dir, recorded->found.packages);
+            }
+            return {std::move(recorded->found), std::move(recorded->built)};
+        }
+    }
+    Discovery found = find();
+    BuildResult built = build_packages(found.packages, toolchain ? *toolchain : detect_toolchain(), cache, options);
+    if (record) {
+        record_start(*record, started, question, found, built);
+    }
+    return {std::move(found), std::move(built)};
 }
 
 /// The load set's one library (load_set.hpp), opened; nullptr if there is none or it does not load (then
@@ -269,12 +319,8 @@ void index_loaded(const std::vector<Package>& packages, const std::set<Mechanism
 std::vector<void (*)()> plan_load() {
     const ModelDir& model = state().model;
     std::optional<PackageList> only = model_package_list(model.dir); // the model's `load:` or GLIA_LOAD
-    Discovery found = discover_packages(model.dir, only ? &*only : nullptr);
+    auto [found, built] = find_and_build(model, only);
     LoadNotes notes{found.problems, {}}; // reported together at the end, known ones in one line
-    if (!model.dir.empty()) {
-        check_lock_in(model.dir, found.packages); // a model with a glia.lock runs only as locked
-    }
-    BuildResult built = build_found(found.packages);
     std::vector<const ModFile*> candidates;
     std::vector<void*> handles = open_libraries(built, found.packages, candidates, notes);
     // NEURON stops at the first duplicate name and leaves the rest half-registered: check all first.
