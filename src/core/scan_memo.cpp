@@ -48,9 +48,8 @@ bool fits_all(const std::vector<std::string>& items) {
     return true;
 }
 
-// Checks the `scan` record `line` and reads its path, time and stamp. False if it is none.
-bool check_record(std::string_view line, std::string_view& path, int64_t& recorded_ns, FileStamp& stamp) {
-    Fields f;
+// Checks the `scan` record `line`, split into `f`, and reads its path, time and stamp. False if it is none.
+bool check_record(std::string_view line, Fields& f, std::string_view& path, int64_t& recorded_ns, FileStamp& stamp) {
     int kind = 0;
     size_t name_offset = 0;
     int name_line = 0;
@@ -64,10 +63,8 @@ bool check_record(std::string_view line, std::string_view& path, int64_t& record
     return true;
 }
 
-// The scan in a record that check_record accepted (its time and stamp are not read again).
-NmodlInfo scan_of(std::string_view record) {
-    Fields f;
-    record::fields_exactly(record, f);
+// The scan in the fields of a record that check_record accepted (its time and stamp are not read again).
+NmodlInfo scan_of(const Fields& f) {
     NmodlInfo info;
     int kind = 0;
     record::number(f[kKind], kind);
@@ -82,6 +79,12 @@ NmodlInfo scan_of(std::string_view record) {
     info.functions = split_list(f[kFunctions]);
     info.includes = split_list(f[kIncludes]);
     return info;
+}
+
+NmodlInfo scan_of(std::string_view record) {
+    Fields f;
+    record::fields_exactly(record, f);
+    return scan_of(f);
 }
 
 std::string record_of(std::string_view path, int64_t recorded_ns, const FileStamp& stamp, const NmodlInfo& info) {
@@ -121,10 +124,11 @@ std::string scan_record(std::string_view path, int64_t recorded_ns, const FileSt
 
 bool read_scan_record(std::string_view line, std::string_view& path, int64_t& recorded_ns, FileStamp& stamp,
                       NmodlInfo& info) {
-    if (!check_record(line, path, recorded_ns, stamp)) {
+    Fields f;
+    if (!check_record(line, f, path, recorded_ns, stamp)) {
         return false;
     }
-    info = scan_of(line);
+    info = scan_of(f);
     return true;
 }
 
@@ -142,7 +146,8 @@ ScanMemo ScanMemo::load(const fs::path& file) {
     while (lines.next(line)) {
         Entry entry;
         std::string_view path;
-        if (!check_record(line, path, entry.recorded_ns, entry.stamp)) {
+        Fields f;
+        if (!check_record(line, f, path, entry.recorded_ns, entry.stamp)) {
             return memo;
         }
         entry.record = line;

@@ -12,7 +12,8 @@
 //
 //   record  := "glia-start" TAB version TAB key NL input* (package mod*)* set
 //   input   := "input" TAB stamp TAB path NL
-//   package := "package" TAB name TAB origin TAB version TAB description TAB dir TAB library_key TAB library NL
+//   package := "package" TAB name TAB origin TAB version TAB description TAB dir TAB library_key TAB library
+//              TAB mod_count NL
 //   mod     := "mod" TAB asset TAB variant TAB scan NL       (scan: the scan memo's record, scan_memo.hpp)
 //   set     := "set" TAB key TAB path NL
 //
@@ -24,7 +25,7 @@ namespace glia {
 namespace {
 
 constexpr const char* kHeader = "glia-start";
-constexpr const char* kVersion = "1";
+constexpr const char* kVersion = "1"; // changes with the scan memo's records (scan_memo.cpp), which it holds
 
 /// The stamps a record checks, by path (a folder reached twice is stamped once).
 class Inputs {
@@ -137,7 +138,8 @@ std::optional<std::string> package_lines(int64_t started_ns, const Discovery& fo
             }
         }
         out += "package\t" + package.name + "\t" + package.origin + "\t" + package.version + "\t" +
-               package.description + "\t" + package.dir.string() + "\t" + lib.key + "\t" + lib.library.string() + "\n";
+               package.description + "\t" + package.dir.string() + "\t" + lib.key + "\t" + lib.library.string() +
+               "\t" + std::to_string(package.mods.size()) + "\n";
         for (const auto& mod : package.mods) {
             // Discovery's stamp, still the file's now and settled before the start: its scan holds.
             if (!mod.stamp.settled(started_ns, kStampMarginNs) || FileStamp::of(mod.path) != mod.stamp ||
@@ -156,10 +158,13 @@ std::optional<std::string> package_lines(int64_t started_ns, const Discovery& fo
 
 /// Reads one `package` line into a package and its library; false if it is none.
 bool read_package(std::string_view line, Package& package, PackageLibrary& lib) {
-    std::array<std::string_view, 8> f;
-    if (!record::fields_exactly(line, f) || f[0] != "package") {
+    std::array<std::string_view, 9> f;
+    size_t mods = 0;
+    if (!record::fields_exactly(line, f) || f[0] != "package" || !record::number(f[8], mods)) {
         return false;
     }
+    package.mods.reserve(mods);
+    lib.mechanisms.reserve(mods);
     package.name = f[1];
     package.origin = f[2];
     package.version = f[3];
@@ -190,7 +195,7 @@ bool read_mod(std::string_view line, const std::string& package, ModFile& mod) {
         return false;
     }
     mod.name = MechanismName{package, std::string(head[1]), std::string(head[2])};
-    mod.path = std::string(path);
+    mod.path = fs::path(path.begin(), path.end());
     return FileStamp::of(mod.path) == mod.stamp;
 }
 
@@ -232,7 +237,7 @@ std::optional<RecordedStart> recorded_start(const fs::path& file) {
             if (line.starts_with("input\t")) {
                 FileStamp recorded;
                 if (!record::fields_exactly(line, f) || !FileStamp::parse(f[1], recorded) ||
-                    FileStamp::of(std::string(f[2])) != recorded) {
+                    FileStamp::of(fs::path(f[2].begin(), f[2].end())) != recorded) {
                     return std::nullopt;
                 }
             } else if (line.starts_with("package\t")) {

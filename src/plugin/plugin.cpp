@@ -179,7 +179,7 @@ FoundAndBuilt find_and_build(const ModelDir& model, const std::optional<PackageL
     }
     Discovery found = find();
     BuildResult built = build_packages(found.packages, toolchain ? *toolchain : detect_toolchain(), cache, options);
-    if (record) {
+    if (record && nrnmpi_myid < 1) { // under MPI one rank writes it for all
         record_start(*record, started, question, found, built);
     }
     return {std::move(found), std::move(built)};
