@@ -16,6 +16,8 @@ namespace glia {
 
 /// The manifest's file name.
 inline constexpr const char* kManifestName = "glia-package.yaml";
+/// The folder of a package's mods named by convention (`<asset>.mod`, `<asset>__<variant>.mod`).
+inline constexpr const char* kModsFolderName = "mods";
 
 /// One mechanism of a package, as found on disk.
 struct ModFile {

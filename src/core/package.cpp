@@ -15,7 +15,7 @@ namespace glia {
 
 namespace {
 
-fs::path mods_dir(const fs::path& dir) { return dir / "mods"; }
+fs::path mods_dir(const fs::path& dir) { return dir / kModsFolderName; }
 
 // A package is self-contained: a mod reached through a symbolic link (the file itself, or a folder
 // on its way) must still lie inside `package_dir`; glia never follows a link out of a package.

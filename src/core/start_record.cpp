@@ -42,7 +42,7 @@ class Inputs {
     }
     /// A folder of the search path or a package: it, its manifest and its mods folder.
     bool add_folder(const fs::path& dir, int64_t started_ns) {
-        return add(dir, started_ns) && add(dir / kManifestName, started_ns) && add(dir / "mods", started_ns);
+        return add(dir, started_ns) && add(dir / kManifestName, started_ns) && add(dir / kModsFolderName, started_ns);
     }
     const std::string& lines() const { return lines_; }
 
