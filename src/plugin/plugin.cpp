@@ -143,11 +143,14 @@ struct FoundAndBuilt {
 /// holds a start record for the same question whose files are all unchanged (start_record.hpp), the
 /// packages and libraries are taken from it; else a clean start is recorded for the next one.
 FoundAndBuilt find_and_build(const ModelDir& model, const std::optional<PackageList>& only) {
+    auto check_lock = [&](const std::vector<Package>& packages) {
+        if (!model.dir.empty()) {
+            check_lock_in(model.dir, packages); // a model with a glia.lock runs only as locked
+        }
+    };
     auto find = [&] {
         Discovery found = discover_packages(model.dir, only ? &*only : nullptr);
-        if (!model.dir.empty()) {
-            check_lock_in(model.dir, found.packages); // a model with a glia.lock runs only as locked
-        }
+        check_lock(found.packages);
         return found;
     };
     fs::path cache = cache_root();
@@ -171,9 +174,7 @@ FoundAndBuilt find_and_build(const ModelDir& model, const std::optional<PackageL
         question = {package_search_path(model.dir), only, toolchain->identity(), options.include_dirs};
         record = start_record_path(cache, start_key(question));
         if (std::optional<RecordedStart> recorded = recorded_start(*record)) {
-            if (!model.dir.empty()) {
-                check_lock_in(model.dir, recorded->found.packages);
-            }
+            check_lock(recorded->found.packages);
             return {std::move(recorded->found), std::move(recorded->built)};
         }
     }
