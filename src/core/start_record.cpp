@@ -156,10 +156,9 @@ std::optional<std::string> package_lines(int64_t started_ns, const Discovery& fo
     return out;
 }
 
-/// Reads one `package` line into a package and its library; false if it is none.
-bool read_package(std::string_view line, Package& package, PackageLibrary& lib) {
+/// Reads one `package` line into a package, its library and how many mods follow; false if it is none.
+bool read_package(std::string_view line, Package& package, PackageLibrary& lib, size_t& mods) {
     std::array<std::string_view, 9> f;
-    size_t mods = 0;
     if (!record::fields_exactly(line, f) || f[0] != "package" || !record::number(f[8], mods)) {
         return false;
     }
@@ -231,6 +230,7 @@ std::optional<RecordedStart> recorded_start(const fs::path& file) {
             return std::nullopt;
         }
         RecordedStart start;
+        std::vector<size_t> mod_counts; // each package's, as its line says
         bool ended = false;
         while (!ended && lines.next(line)) {
             std::array<std::string_view, 3> f;
@@ -242,7 +242,7 @@ std::optional<RecordedStart> recorded_start(const fs::path& file) {
                 }
             } else if (line.starts_with("package\t")) {
                 Package& package = start.found.packages.emplace_back();
-                if (!read_package(line, package, start.built.libraries.emplace_back())) {
+                if (!read_package(line, package, start.built.libraries.emplace_back(), mod_counts.emplace_back())) {
                     return std::nullopt;
                 }
             } else if (line.starts_with("mod\t") && !start.found.packages.empty()) {
@@ -262,6 +262,11 @@ std::optional<RecordedStart> recorded_start(const fs::path& file) {
         }
         if (!ended || lines.next(line) || !lines.complete()) {
             return std::nullopt;
+        }
+        for (size_t p = 0; p < mod_counts.size(); ++p) {
+            if (start.found.packages[p].mods.size() != mod_counts[p]) {
+                return std::nullopt;
+            }
         }
         return start;
     } catch (const std::exception&) {

@@ -205,6 +205,10 @@ BOOST_AUTO_TEST_CASE(a_damaged_record_is_refused) {
     BOOST_TEST(!recorded_start(installed.record_file()).has_value());
     write_file_atomic(installed.record_file(), text.substr(0, text.size() - 1)); // its last newline
     BOOST_TEST(!recorded_start(installed.record_file()).has_value());
+    size_t mod_line = text.find("\nmod\t") + 1;
+    std::string without_a_mod = text.substr(0, mod_line) + text.substr(text.find('\n', mod_line) + 1);
+    write_file_atomic(installed.record_file(), without_a_mod); // a mod line left out
+    BOOST_TEST(!recorded_start(installed.record_file()).has_value());
     fs::path other = start_record_path(installed.cache, std::string(32, '0'));
     write_file_atomic(other, text); // another question's file
     BOOST_TEST(!recorded_start(other).has_value());
