@@ -51,8 +51,10 @@ class Inputs {
     std::string lines_;
 };
 
-/// True if nothing about `found` and `built` keeps them from being recorded.
-bool clean(const Discovery& found, const BuildResult& built) {
+/// True if nothing about `found` and `built` keeps them from being recorded at a start that began at
+/// `started_ns`: every mod's stamp, as discovery took it, had settled by then (checked again with a stat
+/// when the record is written).
+bool clean(const Discovery& found, const BuildResult& built, int64_t started_ns) {
     if (!found.problems.empty() || !found.shadowed.empty() || !built.ok() || built.set_library.empty() ||
         built.libraries.size() != found.packages.size()) {
         return false;
@@ -66,7 +68,8 @@ bool clean(const Discovery& found, const BuildResult& built) {
             return false;
         }
         for (size_t m = 0; m < package.mods.size(); ++m) {
-            if (lib.mechanisms[m] != package.mods[m].name || package.mods[m].own_name) {
+            if (lib.mechanisms[m] != package.mods[m].name || package.mods[m].own_name ||
+                !package.mods[m].stamp.settled(started_ns, kStampMarginNs)) {
                 return false;
             }
         }
@@ -79,6 +82,15 @@ bool clean(const Discovery& found, const BuildResult& built) {
 std::optional<std::string> stamp_inputs(int64_t started_ns, const StartQuestion& question, const Discovery& found,
                                         const BuildResult& built) {
     Inputs inputs;
+    // The libraries first: right after a build they have not settled, and nothing more need be stamped.
+    if (!inputs.add(built.set_library, started_ns)) {
+        return std::nullopt;
+    }
+    for (const auto& lib : built.libraries) {
+        if (!lib.library.empty() && !inputs.add(lib.library, started_ns)) {
+            return std::nullopt;
+        }
+    }
     for (const auto& root : question.roots) {
         if (root.origin == "python") {
             // A distribution installed or removed changes its site folder: no Python package is recorded.
@@ -110,14 +122,6 @@ std::optional<std::string> stamp_inputs(int64_t started_ns, const StartQuestion&
                 }
             }
         }
-    }
-    for (const auto& lib : built.libraries) {
-        if (!lib.library.empty() && !inputs.add(lib.library, started_ns)) {
-            return std::nullopt;
-        }
-    }
-    if (!inputs.add(built.set_library, started_ns)) {
-        return std::nullopt;
     }
     return inputs.lines();
 }
@@ -277,7 +281,7 @@ std::optional<RecordedStart> recorded_start(const fs::path& file) {
 bool record_start(const fs::path& file, int64_t started_ns, const StartQuestion& question, const Discovery& found,
                   const BuildResult& built) {
     try {
-        if (!clean(found, built)) {
+        if (!clean(found, built, started_ns)) {
             return false;
         }
         std::optional<std::string> inputs = stamp_inputs(started_ns, question, found, built);
