@@ -428,7 +428,6 @@ void remove_set_dir(const fs::path& dir) {
     fs::remove(dir, ec);
 }
 
-// Offers each set folder under sets/ to `remove` (which removes it or not); a link is not followed.
 // Removes the start records (start_record.hpp) `remove_it` accepts: only plain files named as keys.
 size_t remove_start_records(const fs::path& root, const std::function<bool(const fs::path&)>& remove_it) {
     size_t removed = 0;
@@ -441,6 +440,7 @@ size_t remove_start_records(const fs::path& root, const std::function<bool(const
     return removed;
 }
 
+// Offers each set folder under sets/ to `remove` (which removes it or not); a link is not followed.
 void remove_sets(const fs::path& root, const std::function<void(const fs::path&)>& remove) {
     for (const auto& dir : entries_of(root / kSetsDir)) {
         if (is_key(dir.filename().string()) && is_real_dir(dir)) {
