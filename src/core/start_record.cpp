@@ -127,7 +127,7 @@ std::optional<std::string> stamp_inputs(int64_t started_ns, const StartQuestion&
 }
 
 /// The package and mod lines of `found` and `built`; nullopt if one cannot be written as a record or a mod
-/// had not settled by `started_ns` or changed since discovery stamped it.
+/// changed since discovery stamped it (`clean` saw that stamp settled by `started_ns`).
 std::optional<std::string> package_lines(int64_t started_ns, const Discovery& found, const BuildResult& built) {
     std::string out;
     for (size_t p = 0; p < found.packages.size(); ++p) {
@@ -145,9 +145,9 @@ std::optional<std::string> package_lines(int64_t started_ns, const Discovery& fo
                package.description + "\t" + package.dir.string() + "\t" + lib.key + "\t" + lib.library.string() +
                "\t" + std::to_string(package.mods.size()) + "\n";
         for (const auto& mod : package.mods) {
-            // Discovery's stamp, still the file's now and settled before the start: its scan holds.
-            if (!mod.stamp.settled(started_ns, kStampMarginNs) || FileStamp::of(mod.path) != mod.stamp ||
-                !record::fits(mod.name.asset) || !record::fits(mod.name.variant)) {
+            // Discovery's stamp, still the file's now: its scan holds.
+            if (FileStamp::of(mod.path) != mod.stamp || !record::fits(mod.name.asset) ||
+                !record::fits(mod.name.variant)) {
                 return std::nullopt;
             }
             std::string scan = scan_record(mod.path.native(), started_ns, mod.stamp, mod.nmodl);
