@@ -5,6 +5,7 @@
 
 #include "glia/disk.hpp"
 #include "glia/fs.hpp"
+#include "glia/mod_includes.hpp"
 #include "glia/names.hpp"
 #include "glia/package.hpp"
 #include "glia/process.hpp"
@@ -56,6 +57,9 @@ struct BuildOptions {
     /// Directories the compile searches besides the mod's own (nrnivmodl's -incflags -I): a header a
     /// mod includes that is found in one is part of the mod's key, so editing it recompiles the mod.
     std::vector<fs::path> include_dirs;
+    /// nocmodl's MODL_INCLUDE folders (glia nrnivmodl passes the user's, as NEURON's nrnivmodl does; a package
+    /// build none, so that what it reads is in the package). Part of every key they can change.
+    std::vector<fs::path> modl_include;
     /// Receives progress lines (`[k/n] pkg.asset(variant)`) and, when verbose, commands.
     std::function<void(const std::string&)> log;
     /// Who runs the tools and does the file operations: the system's, unless a unit test puts in
@@ -90,10 +94,8 @@ struct BuildResult {
 BuildResult build_packages(const std::vector<Package>& packages, const Toolchain& toolchain,
                            const fs::path& cache, const BuildOptions& options);
 
-/// Every place where the build looks for `include`, which a mod in `mod_dir` (absolute) includes: the
-/// mod's folder, then each of `include_dirs` (BuildOptions). A mod's key covers each of them.
-std::vector<fs::path> include_places(const fs::path& mod_dir, const std::string& include,
-                                     const std::vector<fs::path>& include_dirs);
+/// Where the build's tools look for includes (mod_includes.hpp).
+IncludeSearch include_search(const BuildOptions& options);
 
 /// The name of the file nocmodl translates for `mod`, without `.mod`; nocmodl names the C file and
 /// the registration function after it: the full name, or the file's own stem for an `own_name` mod.

@@ -73,6 +73,10 @@ fs::path load_set_path(const fs::path& root, const std::string& key);
 /// real folder of the cache, never a link or what one points to.
 void remove_set_library(const fs::path& root, const std::string& key);
 
+/// Removes each set library linked from package library `library_key` (remove_set_library): that library
+/// was linked again, so they may hold other code than it now does.
+void remove_set_libraries_with(const fs::path& root, const std::string& library_key);
+
 /// The list of package libraries a set library was linked from: `sets/<key>/members`.
 fs::path load_set_members_path(const fs::path& root, const std::string& key);
 

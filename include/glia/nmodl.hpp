@@ -48,6 +48,11 @@ bool same_keyword(std::string_view a, std::string_view b);
 /// NEURON block, no declaration, or more than one.
 NmodlInfo scan_nmodl(std::string_view text, std::string_view filename);
 
+/// The files a piece of NMODL or C text includes, as written: `INCLUDE "x"` anywhere, `#include "x"` in
+/// VERBATIM blocks and `#include "x"` lines outside them (an included `.inc` file is a fragment of NMODL, a
+/// header is C). Never throws: any text has a list, perhaps empty.
+std::vector<std::string> included_names(std::string_view text);
+
 /// The text with only the declared name token replaced by `new_name`.
 std::string rewrite_nmodl(std::string_view text, const NmodlInfo& info, std::string_view new_name);
 

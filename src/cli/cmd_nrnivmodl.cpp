@@ -6,9 +6,11 @@
 #include "glia/cache.hpp"
 #include "glia/error.hpp"
 #include "glia/model_library.hpp"
+#include "glia/text.hpp"
 #include "glia/toolchain.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 
 namespace glia::cli {
@@ -49,6 +51,15 @@ int cmd_nrnivmodl(const Args& given) {
     }
     model.advice = {"run 'glia nrnivmodl' in the model folder to see why",
                     "run 'glia nrnivmodl' again, or 'glia nrnivmodl --no-glia' to leave glia out"};
+    // NEURON's nrnivmodl leaves MODL_INCLUDE to nocmodl; glia's build passes it on itself, so that the folders
+    // are part of every key they can change. A relative folder is taken from the model folder.
+    if (const char* folders = std::getenv("MODL_INCLUDE")) {
+        for (const auto& folder : split(folders, ':')) {
+            if (!folder.empty()) {
+                model.build.modl_include.push_back(fs::absolute(folder, model.folder));
+            }
+        }
+    }
     model.build.jobs = jobs;
     model.build.force = vm.count("force") > 0;
     model.build.verbose = vm.count("verbose") > 0;

@@ -6,6 +6,8 @@
 #include "glia/hash.hpp"
 #include "glia/load_set.hpp"
 #include "glia/manifest.hpp"
+#include "glia/mod_includes.hpp"
+#include "glia/text.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -20,7 +22,8 @@ namespace glia {
 namespace {
 
 // Bumped whenever the way objects or libraries are made changes, so old cache entries are not reused.
-constexpr const char* kBuildFormat = "glia-build-1";
+// 2: the key covers nested includes and every place the tools look for each include.
+constexpr const char* kBuildFormat = "glia-build-2";
 
 constexpr const char* kCxxNote =
     "\nNEURON 9 compiles mods as C++ (nocmodl writes a .cpp): the mod's VERBATIM code must be valid C++ "
@@ -84,21 +87,12 @@ void hash_job(ObjectJob& job, const std::string& toolchain_id, const BuildContex
         h.field("own_name", translation_stem(mod)); // its registration function is named after the file
     }
     fs::path dir = fs::path(job.path).parent_path();
-    for (const auto& include : mod.nmodl.includes) {
-        std::vector<fs::path> places = include_places(dir, include, ctx.options.include_dirs);
-        for (size_t p = 0; p < places.size(); ++p) {
-            entry.includes.emplace_back(places[p].string(), FileStamp::of(places[p]));
-            std::string content;
-            try {
-                content = ctx.disk.read(places[p]);
-            } catch (const Error&) {
-                content = "<missing>"; // nocmodl or the compiler will say so
-            }
-            if (p == 0) {
-                h.field("include", include).field("content", content);
-            } else {
-                h.field("include_dir", places[p].string()).field("content", content);
-            }
+    for (const auto& include : mod_includes(dir, mod.nmodl.includes, include_search(ctx.options), ctx.disk)) {
+        h.field("include", include.name);
+        for (const auto& place : include.places) {
+            entry.includes.emplace_back(place.path.string(), place.stamp);
+            // "<missing>": nocmodl or the compiler will say so, and one appearing there is a new key
+            h.field("place", place_role(dir, place.path)).field("content", place.content.value_or("<missing>"));
         }
     }
     h.field("toolchain", toolchain_id);
@@ -148,13 +142,20 @@ fs::path find_translated(const fs::path& work, const std::string& stem, Disk& di
 using CommandLog = std::function<void(const std::vector<std::string>&)>;
 
 // translate_mod with `runner` and `disk`.
+// nocmodl runs in the mod's folder, where it finds includes unaided; MODL_INCLUDE is `modl_include` only, never
+// whatever the environment holds, so that nothing outside the key decides what it reads.
 ProcessResult translate(const Toolchain& tc, const fs::path& rewritten, const fs::path& mod_dir, const fs::path& work,
-                        CommandRunner& runner, Disk& disk, const CommandLog& log) {
+                        const std::vector<fs::path>& modl_include, CommandRunner& runner, Disk& disk,
+                        const CommandLog& log) {
     std::vector<std::string> argv = {tc.nocmodl.string(), rewritten.string(), "-o", work.string()};
     if (log) {
         log(argv);
     }
-    ProcessResult r = runner.run(argv, mod_dir, {{"MODLUNIT", tc.units.string()}, {"MODL_INCLUDE", mod_dir.string()}});
+    std::vector<std::string> folders;
+    for (const auto& dir : modl_include) {
+        folders.push_back(dir.string());
+    }
+    ProcessResult r = runner.run(argv, mod_dir, {{"MODLUNIT", tc.units.string()}, {"MODL_INCLUDE", join(folders, ":")}});
     std::string stem = rewritten.stem().string();
     fs::path source = r.ok() ? find_translated(work, stem, disk) : fs::path();
     if (r.ok() && source.empty()) {
@@ -203,7 +204,8 @@ void compile_object(ObjectJob& job, BuildContext& ctx, BuildStats& stats) {
     ctx.disk.write(rewritten, job.source);
     fs::path mod_dir = fs::path(job.path).parent_path();
     auto log_command = [&](const std::vector<std::string>& argv) { ctx.log_command(argv); };
-    ProcessResult r = translate(ctx.tc, rewritten, mod_dir, work, ctx.runner, ctx.disk, log_command);
+    ProcessResult r = translate(ctx.tc, rewritten, mod_dir, work, ctx.options.modl_include, ctx.runner, ctx.disk,
+                                log_command);
     if (!r.ok()) {
         return fail("translate", r.output);
     }
@@ -332,6 +334,12 @@ LinkedLibrary link_objects(const std::string& name, const std::vector<fs::path>&
     }
     if (link_into(target, linked.key, objects, ctx, stats, linked.error)) {
         linked.path = target;
+        if (ctx.options.force) {
+            // Forced, it replaced a library of the same key, perhaps of other code (a damaged cache): what
+            // was made from the old one goes, so the next start's set library is linked from this one.
+            ctx.disk.remove_all(load_set_part_path(target));
+            remove_set_libraries_with(ctx.cache, linked.key);
+        }
     }
     return linked;
 }
@@ -738,18 +746,7 @@ bool failed_for_the_cache(const BuildResult& result, bool cache_removed, Disk& d
 
 } // namespace
 
-std::vector<fs::path> include_places(const fs::path& mod_dir, const std::string& include,
-                                     const std::vector<fs::path>& include_dirs) {
-    // The mod's folder, then each -I directory (the compiler may pick either first): each is stamped, so
-    // the include appearing or changing in any of them recompiles the mod.
-    std::vector<fs::path> places = {include_file(mod_dir, include)};
-    if (!fs::path(include).is_absolute()) {
-        for (const auto& include_dir : include_dirs) {
-            places.push_back(include_dir / include);
-        }
-    }
-    return places;
-}
+IncludeSearch include_search(const BuildOptions& options) { return {options.include_dirs, options.modl_include}; }
 
 std::string registration_symbol(const std::string& full_name) { return "_" + full_name + "_reg"; }
 
@@ -788,7 +785,7 @@ std::string build_source(const ModFile& mod, std::string_view text) {
 
 ProcessResult translate_mod(const Toolchain& tc, const fs::path& rewritten, const fs::path& mod_dir,
                             const fs::path& work, const CommandLog& log) {
-    return translate(tc, rewritten, mod_dir, work, system_runner(), system_disk(), log);
+    return translate(tc, rewritten, mod_dir, work, {}, system_runner(), system_disk(), log);
 }
 
 std::vector<const ModFile*> mods_in(const PackageLibrary& lib, const Package& package) {

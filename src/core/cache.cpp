@@ -321,6 +321,15 @@ void remove_set_library(const fs::path& root, const std::string& key) {
     }
 }
 
+void remove_set_libraries_with(const fs::path& root, const std::string& library_key) {
+    for (const auto& dir : entries_of(root / kSetsDir)) {
+        std::vector<std::string> members = read_load_set_members(dir / kSetMembersName);
+        if (is_key(dir.filename().string()) && std::count(members.begin(), members.end(), library_key)) {
+            remove_set_library(root, dir.filename().string());
+        }
+    }
+}
+
 fs::path load_set_members_path(const fs::path& root, const std::string& key) {
     return root / kSetsDir / key / kSetMembersName;
 }

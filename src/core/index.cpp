@@ -11,13 +11,20 @@ namespace glia {
 
 namespace {
 
-// The line of a failure's message that says why: the first, past blank lines and nocmodl's
-// "Translating x.mod into y.c" note; a heading such as nocmodl's "syntax error:" takes the next line along.
+// nocmodl's notes of its progress ("Translating x.mod into y.c", "INCLUDEing h.inc") and of each place it
+// tried for an include ("Couldn't open: dir/h.inc"): they say where it was, not what went wrong.
+bool progress_note(std::string_view line) {
+    return line.starts_with("Translating ") || line.starts_with("INCLUDEing ") || line.starts_with("Couldn't open: ");
+}
+
+// The line of a failure's message that says why: the first, past blank lines and nocmodl's notes (so a
+// missing nested include is named, not the file that included it); a heading such as nocmodl's
+// "syntax error:" takes the next line along.
 std::string summary_line(std::string_view message) {
     std::vector<std::string> kept;
     for (const auto& line : split_lines(message)) {
         std::string text = trim(line);
-        if (text.empty() || (kept.empty() && line.starts_with("Translating "))) {
+        if (text.empty() || (kept.empty() && progress_note(line))) {
             continue;
         }
         kept.push_back(text);

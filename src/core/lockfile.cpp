@@ -2,6 +2,7 @@
 
 #include "glia/discovery.hpp"
 #include "glia/error.hpp"
+#include "glia/mod_includes.hpp"
 #include "glia/remedy.hpp"
 #include "glia/resolver.hpp"
 #include "glia/sha256.hpp"
@@ -49,15 +50,13 @@ bool is_sha256_hex(const std::string& text) {
 std::vector<std::pair<std::string, std::string>> mechanism_files(const ModFile& mod) {
     std::vector<std::pair<std::string, std::string>> files;
     files.emplace_back(mod.path.filename().string(), content_hash(read_file(mod.path)));
-    fs::path dir = mod.path.parent_path();
-    for (const auto& include : mod.nmodl.includes) {
-        std::string hash = "missing";
-        boost::system::error_code ec;
-        fs::path file = include_file(dir, include);
-        if (fs::is_regular_file(file, ec)) {
-            hash = content_hash(read_file(file));
-        }
-        files.emplace_back(include, hash);
+    // Each include, nested ones too, named where it was found (relative to the mod's folder) with the
+    // content the tools read, or as written and "missing".
+    fs::path dir = fs::absolute(mod.path).parent_path();
+    for (const auto& include : mod_includes(dir, mod.nmodl.includes, {})) {
+        const IncludePlace* found = include.found();
+        files.emplace_back(found ? place_role(dir, found->path) : include.name,
+                           found ? content_hash(*found->content) : "missing");
     }
     return files;
 }

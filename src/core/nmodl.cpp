@@ -308,6 +308,21 @@ NmodlInfo scan_nmodl(std::string_view text, std::string_view filename) {
     return info;
 }
 
+std::vector<std::string> included_names(std::string_view text) {
+    std::vector<std::string> names;
+    Lexer lexer(text, names); // VERBATIM blocks' #include lines
+    std::optional<Token> before, last;
+    while (auto token = lexer.next()) {
+        if (token->type == Token::string && last && last->type == Token::word &&
+            (last->text == "INCLUDE" || (last->text == "include" && before && before->text == "#"))) {
+            names.emplace_back(token->text);
+        }
+        before = last;
+        last = token;
+    }
+    return names;
+}
+
 std::string rewrite_nmodl(std::string_view text, const NmodlInfo& info, std::string_view new_name) {
     if (info.name_offset + info.name.size() > text.size() ||
         text.substr(info.name_offset, info.name.size()) != info.name) {

@@ -2,6 +2,7 @@
 
 #include "glia/cache.hpp"
 #include "glia/hash.hpp"
+#include "glia/mod_includes.hpp"
 #include "glia/scan_memo.hpp"
 
 #include "record_text.hpp"
@@ -114,9 +115,11 @@ std::optional<std::string> stamp_inputs(int64_t started_ns, const StartQuestion&
         }
         for (const auto& mod : package.mods) {
             fs::path mod_dir = fs::path(stamp_key(mod.path)).parent_path();
-            for (const auto& include : mod.nmodl.includes) {
-                for (const auto& place : include_places(mod_dir, include, question.include_dirs)) {
-                    if (!inputs.add(place, started_ns)) {
+            // The build's own rule for what a mod reads: nested includes are found by reading the files
+            // (a recording start only; the start that uses the record stats them).
+            for (const auto& include : mod_includes(mod_dir, mod.nmodl.includes, {question.include_dirs, {}})) {
+                for (const auto& place : include.places) {
+                    if (!inputs.add(place.path, started_ns)) {
                         return std::nullopt;
                     }
                 }

@@ -1,5 +1,8 @@
 #include "glia/error.hpp"
+#include "glia/mod_includes.hpp"
 #include "glia/nmodl.hpp"
+
+#include "temp_dir.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -85,6 +88,51 @@ BOOST_AUTO_TEST_CASE(errors_name_file_and_line) {
     }
     BOOST_CHECK_THROW(scan_nmodl("NEURON { RANGE x }", "x.mod"), ParseError);
     BOOST_CHECK_THROW(scan_nmodl("", "x.mod"), ParseError);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Every include a mod's build may read, nested ones too (glia/mod_includes.hpp).
+BOOST_AUTO_TEST_SUITE(mod_includes_)
+
+BOOST_AUTO_TEST_CASE(names_includes_of_nmodl_and_c_text) {
+    std::vector<std::string> names = included_names("INCLUDE \"a.inc\"\n: INCLUDE \"no.inc\"\n"
+                                                    "VERBATIM\n#include \"b.h\"\n#include <stdio.h>\nENDVERBATIM\n");
+    BOOST_TEST(names == (std::vector<std::string>{"a.inc", "b.h"}), boost::test_tools::per_element());
+    BOOST_TEST(included_names("#ifndef X\n#  include \"c.h\"\n#endif\n") == std::vector<std::string>{"c.h"},
+               boost::test_tools::per_element());
+    BOOST_TEST(included_names("\"unclosed INCLUDE").empty());
+}
+
+BOOST_AUTO_TEST_CASE(follows_nested_includes_to_every_place_the_tools_look) {
+    test::TempDir t;
+    fs::path mods = t.path / "pkg" / "mods";
+    t.write("pkg/mods/outer.inc", "INCLUDE \"sub/mid.inc\"\n");
+    t.write("pkg/mods/sub/mid.inc", "VERBATIM\n#include \"deep.h\"\nENDVERBATIM\n");
+    t.write("pkg/mods/sub/deep.h", "#include \"gone.h\"\n");
+    auto met = mod_includes(mods, {"outer.inc"}, {{t.path / "inc"}, {t.path / "modl"}});
+    BOOST_REQUIRE_EQUAL(met.size(), 4u);
+    BOOST_TEST(met[0].found()->path == mods / "outer.inc");
+    BOOST_TEST(met[1].found()->path == mods / "sub/mid.inc");
+    BOOST_TEST(met[2].found()->path == mods / "sub/deep.h"); // the including file's folder first
+    BOOST_TEST(!met[3].found());                              // looked for everywhere, found nowhere
+    std::vector<std::string> roles;
+    for (const auto& place : met[3].places) {
+        roles.push_back(place_role(mods, place.path));
+    }
+    BOOST_TEST(roles == (std::vector<std::string>{"sub/gone.h", "gone.h", "../gone.h", (t.path / "modl/gone.h").string(),
+                                                  (t.path / "inc/gone.h").string()}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(an_include_cycle_ends_however_its_paths_are_written) {
+    test::TempDir t;
+    fs::path mods = t.path / "mods";
+    t.write("mods/a.inc", "INCLUDE \"../mods/b.inc\"\n");
+    t.write("mods/b.inc", "INCLUDE \"../mods/a.inc\"\nINCLUDE \"b.inc\"\n");
+    auto met = mod_includes(mods, {"a.inc"}, {});
+    BOOST_TEST(met.size() <= 4u);
+    BOOST_TEST(met.front().found());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

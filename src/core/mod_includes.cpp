@@ -1,0 +1,113 @@
+#include "glia/mod_includes.hpp"
+
+#include "glia/error.hpp"
+#include "glia/nmodl.hpp"
+
+#include <set>
+
+namespace glia {
+
+namespace {
+
+// The places of `name`, included by a file in `from` (for the mod itself: its own folder), in the order
+// the tools try them, each once.
+std::vector<fs::path> places_of(const std::string& name, const fs::path& from, const fs::path& mod_dir,
+                                const IncludeSearch& search) {
+    fs::path written(name);
+    if (written.is_absolute()) {
+        return {written};
+    }
+    std::vector<fs::path> places;
+    auto add = [&](const fs::path& dir) {
+        fs::path place = dir / written;
+        for (const auto& known : places) {
+            if (known == place) {
+                return;
+            }
+        }
+        places.push_back(place);
+    };
+    add(from);                // both tools: the including file's folder
+    add(mod_dir);             // nocmodl's working folder; the compiler's -I of the mod's folder
+    add(mod_dir / "..");      // nocmodl: one folder up
+    for (const auto& dir : search.modl_include) {
+        add(dir);
+    }
+    for (const auto& dir : search.include_dirs) {
+        add(dir);
+    }
+    return places;
+}
+
+// Stamps, then reads, what is at `path` (nothing if it is no readable file).
+IncludePlace look_at(const fs::path& path, Disk& disk) {
+    IncludePlace place{path, FileStamp::of(path), std::nullopt};
+    if (place.stamp.exists) {
+        try {
+            place.content = disk.read(path);
+        } catch (const Error&) {
+            // a folder, or unreadable: the tools cannot include it either
+        }
+    }
+    return place;
+}
+
+// Who a file is, however it is reached: its folder links and `..` resolved (an include cycle written
+// with ever longer paths still ends); the path itself where that fails.
+std::string identity(const fs::path& path) {
+    boost::system::error_code ec;
+    fs::path real = fs::canonical(path, ec);
+    return ec ? path.string() : real.string();
+}
+
+} // namespace
+
+const IncludePlace* ModInclude::found() const {
+    for (const auto& place : places) {
+        if (place.content) {
+            return &place;
+        }
+    }
+    return nullptr;
+}
+
+std::vector<ModInclude> mod_includes(const fs::path& mod_dir, const std::vector<std::string>& includes,
+                                     const IncludeSearch& search, Disk& disk) {
+    struct Pending {
+        std::string name;
+        fs::path from;
+    };
+    std::vector<Pending> pending;
+    for (const auto& name : includes) {
+        pending.push_back({name, mod_dir});
+    }
+    std::vector<ModInclude> met;
+    std::set<std::string> looked_up; // the first place of each include met: the same include from the same folder
+    std::set<std::string> followed;  // the files read for their own includes
+    for (size_t next = 0; next < pending.size(); ++next) {
+        std::vector<fs::path> paths = places_of(pending[next].name, pending[next].from, mod_dir, search);
+        if (!looked_up.insert(paths.front().string()).second) {
+            continue;
+        }
+        ModInclude include{pending[next].name, {}};
+        for (const auto& path : paths) {
+            include.places.push_back(look_at(path, disk));
+        }
+        const IncludePlace* found = include.found();
+        if (found && followed.insert(identity(found->path)).second) {
+            for (auto& name : included_names(*found->content)) {
+                pending.push_back({std::move(name), found->path.parent_path()});
+            }
+        }
+        met.push_back(std::move(include));
+    }
+    return met;
+}
+
+std::string place_role(const fs::path& mod_dir, const fs::path& place) {
+    std::string dir = mod_dir.string() + "/";
+    std::string path = place.string();
+    return path.starts_with(dir) ? path.substr(dir.size()) : path;
+}
+
+} // namespace glia
