@@ -31,6 +31,9 @@ struct ManifestModView {
     std::vector<std::pair<std::string_view, FileStamp>> includes;
 };
 
+/// How the manifest names toolchain `identity` (Toolchain::identity) in its entries: a hash of it.
+std::string manifest_toolchain(const std::string& identity);
+
 /// What was learnt when one mod was hashed.
 struct ManifestMod {
     std::string path;         ///< the mod file, absolute

@@ -46,6 +46,10 @@ struct ModInclude {
 std::vector<ModInclude> mod_includes(const fs::path& mod_dir, const std::vector<std::string>& includes,
                                      const IncludeSearch& search, Disk& disk = system_disk());
 
+/// The prerequisites of the make rule a compiler's `-MD`/`-MMD` output holds (`x.o: a.c b.h \\ c.h`), as written:
+/// the files it read. Escaped spaces and `$$` are unescaped.
+std::vector<std::string> make_prerequisites(std::string_view depfile);
+
 /// How a key and a lock name `place` of a mod in `mod_dir`: relative to that folder when it is under it
 /// (`h.inc`, `sub/h.inc`, `../h.inc`), so two copies of a package share their objects; else absolute.
 std::string place_role(const fs::path& mod_dir, const fs::path& place);

@@ -9,7 +9,8 @@
 ///   - each search-path folder with its manifest and mods folder, and each folder in it with its
 ///     manifest and mods folder: a package added, removed, renamed or made a package changes one;
 ///   - each package's folder, manifest and mods folder, and each mod file (kept with its scan);
-///   - every place the build looks for each mod's includes, nested ones too (mod_includes.hpp);
+///   - every file the build keyed each mod's object by, as the build manifest stamps them: each place of
+///     its includes, nested ones too (mod_includes.hpp), and what else the compiler said it read;
 ///   - each package library and the set library: a cache cleared, collected or a set library given up
 ///     changes them.
 /// The question holds the rest: glia's version, the search path itself, the model's package list, the

@@ -35,6 +35,8 @@ struct ObjectJob {
     std::string source; // the rewritten mod text (read only when the stamps do not vouch for the key)
     bool have_source = false;
     std::string key; // its object is object_path(cache, key)
+    ManifestMod entry; // what hashing it learnt (the compiler's own list of what it read may add to it)
+    bool read_more = false; // the compiler read files the scan did not find: `key` and `entry` cover them
     bool ok = false;
     bool reused = false;
     bool scratch_lost = false; // the failure came from its scratch folder vanishing (not from the mod)
@@ -179,6 +181,73 @@ ProcessResult translate(const Toolchain& tc, const fs::path& rewritten, const fs
     return r;
 }
 
+// The folders of `compile`'s -I flags that are NEURON's (the toolchain's identity covers what is in them): all
+// but the mod's own and the build's include folders.
+std::vector<fs::path> neuron_include_dirs(const std::vector<std::string>& compile, const fs::path& mod_dir,
+                                          const BuildOptions& options) {
+    std::vector<fs::path> dirs;
+    for (size_t i = 0; i < compile.size(); ++i) {
+        std::string dir = compile[i] == "-I" && i + 1 < compile.size() ? compile[++i]
+                          : compile[i].starts_with("-I")                 ? compile[i].substr(2)
+                                                                          : std::string();
+        if (!dir.empty() && dir != mod_dir.string() &&
+            std::find(options.include_dirs.begin(), options.include_dirs.end(), fs::path(dir)) ==
+                options.include_dirs.end()) {
+            dirs.push_back(fs::path(dir).lexically_normal());
+        }
+    }
+    return dirs;
+}
+
+bool is_under(const fs::path& file, const fs::path& dir) {
+    std::string inside = dir.string() + (dir.string().ends_with("/") ? "" : "/");
+    return file.string().starts_with(inside);
+}
+
+// What the compiler read that the scan of includes did not find (key_what_the_compiler_read).
+struct CompilerReads {
+    std::string key;                                      ///< the object's key with them; empty if none
+    std::vector<std::pair<std::string, FileStamp>> files; ///< each, stamped before it was read
+};
+
+// The compiler's own list of the files it read (`depfile`, its -MMD output) against the key: a file the scan of
+// includes did not find (an `#include <x.h>` of the mod's folder, one a macro names) is keyed now. The object is
+// then published under a key of the scan's key and those files' contents, and the manifest stamps them, so a
+// change to one rebuilds the mod and another folder whose copy differs gets its own object.
+CompilerReads key_what_the_compiler_read(const ObjectJob& job, const std::string& depfile, const fs::path& source,
+                                         const std::vector<std::string>& compile, const BuildContext& ctx) {
+    fs::path mod_dir = fs::path(job.path).parent_path();
+    std::vector<fs::path> neuron_dirs = neuron_include_dirs(compile, mod_dir, ctx.options);
+    std::set<fs::path> keyed = {source.lexically_normal()};
+    for (const auto& [place, stamp] : job.entry.includes) {
+        keyed.insert(fs::path(place).lexically_normal());
+    }
+    Hasher h;
+    h.field("format", kBuildFormat).field("scanned", job.key);
+    CompilerReads more;
+    for (const auto& read : make_prerequisites(depfile)) {
+        fs::path file = (fs::path(read).is_absolute() ? fs::path(read) : source.parent_path() / read).lexically_normal();
+        if (keyed.count(file) || std::any_of(neuron_dirs.begin(), neuron_dirs.end(),
+                                             [&](const fs::path& dir) { return is_under(file, dir); })) {
+            continue;
+        }
+        keyed.insert(file);
+        FileStamp stamp = FileStamp::of(file);
+        std::string content;
+        try {
+            content = ctx.disk.read(file);
+        } catch (const Error&) {
+            content = "<missing>"; // gone since: the stamp says so, and the next build keys it again
+        }
+        more.files.emplace_back(file.string(), stamp);
+        h.field("read", place_role(mod_dir, file)).field("content", content);
+    }
+    if (!more.files.empty()) {
+        more.key = h.hex();
+    }
+    return more;
+}
+
 // Translates and compiles one mod in a scratch directory, then publishes the object by rename.
 void compile_object(ObjectJob& job, BuildContext& ctx, BuildStats& stats) {
     const ModFile& mod = *job.mod;
@@ -214,6 +283,8 @@ void compile_object(ObjectJob& job, BuildContext& ctx, BuildStats& stats) {
     ++stats.translated;
     std::vector<std::string> compile = cxx ? ctx.tc.compile_cxx : ctx.tc.compile;
     compile.push_back("-I" + mod_dir.string());
+    fs::path depfile = work / (full + ".d");
+    compile.insert(compile.end(), {"-MMD", "-MF", depfile.string()}); // what it read: checked against the key
     compile.insert(compile.end(), {"-c", source.string(), "-o", (work / (full + ".o")).string()});
     ctx.log_command(compile);
     r = ctx.runner.run(compile, work, {});
@@ -222,8 +293,14 @@ void compile_object(ObjectJob& job, BuildContext& ctx, BuildStats& stats) {
         return fail("compile", r.output + (cxx ? kCxxNote : ""));
     }
     ++stats.compiled;
-    publish(work / (full + ".o"), object_path(ctx.cache, job.key), ctx.cache, ctx.disk);
+    CompilerReads more = key_what_the_compiler_read(job, ctx.disk.read(depfile), source, compile, ctx);
+    publish(work / (full + ".o"), object_path(ctx.cache, more.key.empty() ? job.key : more.key), ctx.cache, ctx.disk);
     ctx.disk.remove_all(work);
+    if (!more.key.empty()) {
+        job.key = job.entry.object_key = more.key;
+        job.entry.includes.insert(job.entry.includes.end(), more.files.begin(), more.files.end());
+        job.read_more = true;
+    }
     job.ok = true;
 }
 
@@ -374,10 +451,9 @@ std::vector<ObjectJob> key_mods(const std::vector<Package>& packages, BuildManif
             if (known && manifest_entry_current(*known, mod.stamp.exists ? &mod.stamp : nullptr)) {
                 job.key = known->object_key;
             } else {
-                ManifestMod entry;
-                hash_job(job, toolchain_id, ctx, entry);
+                hash_job(job, toolchain_id, ctx, job.entry);
                 ++stats.hashed;
-                manifest.put(std::move(entry));
+                manifest.put(ManifestMod(job.entry));
             }
             jobs.push_back(std::move(job));
         }
@@ -441,10 +517,9 @@ std::vector<size_t> objects_to_build(std::vector<ObjectJob>& jobs, BuildManifest
             continue;
         }
         if (!jobs[i].have_source) {
-            ManifestMod entry;
-            hash_job(jobs[i], toolchain_id, ctx, entry);
+            hash_job(jobs[i], toolchain_id, ctx, jobs[i].entry);
             ++stats.hashed;
-            manifest.put(std::move(entry));
+            manifest.put(ManifestMod(jobs[i].entry));
         }
         todo.push_back(i);
     }
@@ -707,7 +782,7 @@ BuildResult build_packages_once(const std::vector<Package>& packages, BuildConte
     // Holding the lock, no other build is running: whatever is in tmp/ was left by one that died.
     remove_scratch(ctx.cache);
     BuildResult result;
-    const std::string toolchain_id = Hasher().field("toolchain", ctx.tc.identity()).hex();
+    const std::string toolchain_id = manifest_toolchain(ctx.tc.identity());
     BuildManifest manifest = BuildManifest::load(manifest_path(ctx.cache));
     std::vector<ObjectJob> jobs = key_mods(packages, manifest, toolchain_id, ctx, result.stats);
     std::vector<std::span<ObjectJob>> packages_jobs = by_package(jobs, packages);
@@ -715,6 +790,11 @@ BuildResult build_packages_once(const std::vector<Package>& packages, BuildConte
     std::optional<FailureMemo> failures;
     std::vector<size_t> todo = objects_to_build(jobs, manifest, failures, toolchain_id, ctx, result.stats);
     compile_objects(jobs, todo, ctx, result.stats);
+    for (size_t i : todo) {
+        if (jobs[i].ok && jobs[i].read_more) {
+            manifest.put(ManifestMod(jobs[i].entry)); // with the compiler's files and the key they made
+        }
+    }
     remember_failures(jobs, todo, std::move(failures), ctx.cache);
     for (size_t p = 0; p < packages.size(); ++p) {
         result.libraries.push_back(link_package(packages[p], packages_jobs[p], reused[p], manifest, ctx, result.stats));

@@ -1,6 +1,7 @@
 #include "glia/manifest.hpp"
 
 #include "glia/error.hpp"
+#include "glia/hash.hpp"
 
 #include "record_text.hpp"
 
@@ -255,5 +256,7 @@ bool manifest_entry_current(const ManifestModView& entry, const FileStamp* mod_n
     }
     return true;
 }
+
+std::string manifest_toolchain(const std::string& identity) { return Hasher().field("toolchain", identity).hex(); }
 
 } // namespace glia

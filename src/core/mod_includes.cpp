@@ -3,6 +3,7 @@
 #include "glia/error.hpp"
 #include "glia/nmodl.hpp"
 
+#include <cctype>
 #include <set>
 
 namespace glia {
@@ -102,6 +103,37 @@ std::vector<ModInclude> mod_includes(const fs::path& mod_dir, const std::vector<
         met.push_back(std::move(include));
     }
     return met;
+}
+
+std::vector<std::string> make_prerequisites(std::string_view depfile) {
+    std::vector<std::string> files;
+    std::string word;
+    bool target = true; // the first words, up to the colon, are the rule's target
+    auto end_word = [&] {
+        if (!word.empty() && !target) {
+            files.push_back(word);
+        }
+        word.clear();
+    };
+    for (size_t i = 0; i < depfile.size(); ++i) {
+        char c = depfile[i];
+        if (c == '\\' && i + 1 < depfile.size() && (depfile[i + 1] == ' ' || depfile[i + 1] == '#')) {
+            word += depfile[++i];
+        } else if (c == '\\' && i + 1 < depfile.size() && (depfile[i + 1] == '\n' || depfile[i + 1] == '\r')) {
+            end_word(); // a continued line
+        } else if (c == '$' && i + 1 < depfile.size() && depfile[i + 1] == '$') {
+            word += depfile[++i];
+        } else if (c == ':' && target && (i + 1 == depfile.size() || std::isspace(static_cast<unsigned char>(depfile[i + 1])))) {
+            word.clear();
+            target = false;
+        } else if (std::isspace(static_cast<unsigned char>(c))) {
+            end_word();
+        } else {
+            word += c;
+        }
+    }
+    end_word();
+    return files;
 }
 
 std::string place_role(const fs::path& mod_dir, const fs::path& place) {

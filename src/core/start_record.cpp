@@ -2,7 +2,7 @@
 
 #include "glia/cache.hpp"
 #include "glia/hash.hpp"
-#include "glia/mod_includes.hpp"
+#include "glia/manifest.hpp"
 #include "glia/scan_memo.hpp"
 
 #include "record_text.hpp"
@@ -81,8 +81,10 @@ bool clean(const Discovery& found, const BuildResult& built, int64_t started_ns)
 /// The stamps of everything that decided `found` and `built`, as input lines; nullopt if one had not
 /// settled by `started_ns` (or cannot be written).
 std::optional<std::string> stamp_inputs(int64_t started_ns, const StartQuestion& question, const Discovery& found,
-                                        const BuildResult& built) {
+                                        const BuildResult& built, const fs::path& cache) {
     Inputs inputs;
+    BuildManifest manifest = BuildManifest::load(manifest_path(cache));
+    const std::string toolchain = manifest_toolchain(question.toolchain);
     // The libraries first: right after a build they have not settled, and nothing more need be stamped.
     if (!inputs.add(built.set_library, started_ns)) {
         return std::nullopt;
@@ -114,14 +116,15 @@ std::optional<std::string> stamp_inputs(int64_t started_ns, const StartQuestion&
             return std::nullopt;
         }
         for (const auto& mod : package.mods) {
-            fs::path mod_dir = fs::path(stamp_key(mod.path)).parent_path();
-            // The build's own rule for what a mod reads: nested includes are found by reading the files
-            // (a recording start only; the start that uses the record stats them).
-            for (const auto& include : mod_includes(mod_dir, mod.nmodl.includes, {question.include_dirs, {}})) {
-                for (const auto& place : include.places) {
-                    if (!inputs.add(place.path, started_ns)) {
-                        return std::nullopt;
-                    }
+            // What the build keyed the mod's object by: every place of its includes, nested ones too, and
+            // whatever else the compiler read, as the build manifest stamps them.
+            auto entry = manifest.find(stamp_key(mod.path), mod.name.full(), toolchain);
+            if (!entry) {
+                return std::nullopt;
+            }
+            for (const auto& [place, stamp] : entry->includes) {
+                if (!inputs.add(fs::path(std::string(place)), started_ns)) {
+                    return std::nullopt;
                 }
             }
         }
@@ -287,7 +290,8 @@ bool record_start(const fs::path& file, int64_t started_ns, const StartQuestion&
         if (!clean(found, built, started_ns)) {
             return false;
         }
-        std::optional<std::string> inputs = stamp_inputs(started_ns, question, found, built);
+        std::optional<std::string> inputs = stamp_inputs(started_ns, question, found, built,
+                                                         file.parent_path().parent_path()); // <cache>/starts/<key>
         std::optional<std::string> packages = inputs ? package_lines(started_ns, found, built) : std::nullopt;
         if (!packages || !record::fits(built.set_key)) {
             return false;

@@ -155,6 +155,43 @@ class NestedIncludes(GliaTestCase):
         self.assertEqual(self.shown(), ("0.001", "1.5"))
 
 
+# A header included with angle brackets, found through the compile's -I of the mod's folder: no scan of
+# includes follows it, the compiler's own list of what it read does.
+ANGLED = """
+NEURON { SUFFIX ang }
+VERBATIM
+#include <angled_value.h>
+ENDVERBATIM
+FUNCTION value() {
+VERBATIM
+    _lvalue = ANGLED_VALUE;
+ENDVERBATIM
+}
+"""
+
+
+class CompilerReads(GliaTestCase):
+    def value(self, pkg):
+        out = self.box.nrniv('create soma\nsoma glia_insert("ang")\nprint "V ", value_glia__angled__ang__0()',
+                             env=dict(self.box.env, GLIA_PATH=pkg)).stdout
+        return [line.split()[1] for line in out.splitlines() if line.startswith("V ")][0]
+
+    def test_a_header_only_the_compiler_found_is_keyed(self):
+        pkg = self.box.package("angled", {"ang.mod": ANGLED, "angled_value.h": "#define ANGLED_VALUE 1.5\n"})
+        self.assertEqual(self.value(pkg), "1.5")
+        time.sleep(SETTLE)
+        self.assertEqual(self.value(pkg), "1.5")  # recorded: the next start checks stamps only
+        with open(os.path.join(pkg, "mods", "angled_value.h"), "w") as f:
+            f.write("#define ANGLED_VALUE 2.5\n")
+        self.assertEqual(self.value(pkg), "2.5")
+        other = self.box.path("checkout2", "angled")
+        shutil.copytree(pkg, other)
+        with open(os.path.join(other, "mods", "angled_value.h"), "w") as f:
+            f.write("#define ANGLED_VALUE 3.5\n")
+        self.assertEqual(self.value(other), "3.5")
+        self.assertEqual(self.value(pkg), "2.5")
+
+
 # A model folder's mod that includes params.inc, found only through MODL_INCLUDE, which includes more.inc.
 MODEL_MOD = """
 NEURON { SUFFIX modl  RANGE g  NONSPECIFIC_CURRENT i }
