@@ -293,7 +293,9 @@ void compile_object(ObjectJob& job, BuildContext& ctx, BuildStats& stats) {
         return fail("compile", r.output + (cxx ? kCxxNote : ""));
     }
     ++stats.compiled;
-    CompilerReads more = key_what_the_compiler_read(job, ctx.disk.read(depfile), source, compile, ctx);
+    // gcc and clang always write it; a compiler that ignored -MMD leaves the scan's key as it is.
+    std::string reads = ctx.disk.exists(depfile) ? ctx.disk.read(depfile) : std::string();
+    CompilerReads more = key_what_the_compiler_read(job, reads, source, compile, ctx);
     publish(work / (full + ".o"), object_path(ctx.cache, more.key.empty() ? job.key : more.key), ctx.cache, ctx.disk);
     ctx.disk.remove_all(work);
     if (!more.key.empty()) {

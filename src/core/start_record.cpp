@@ -83,8 +83,6 @@ bool clean(const Discovery& found, const BuildResult& built, int64_t started_ns)
 std::optional<std::string> stamp_inputs(int64_t started_ns, const StartQuestion& question, const Discovery& found,
                                         const BuildResult& built, const fs::path& cache) {
     Inputs inputs;
-    BuildManifest manifest = BuildManifest::load(manifest_path(cache));
-    const std::string toolchain = manifest_toolchain(question.toolchain);
     // The libraries first: right after a build they have not settled, and nothing more need be stamped.
     if (!inputs.add(built.set_library, started_ns)) {
         return std::nullopt;
@@ -94,6 +92,8 @@ std::optional<std::string> stamp_inputs(int64_t started_ns, const StartQuestion&
             return std::nullopt;
         }
     }
+    BuildManifest manifest = BuildManifest::load(manifest_path(cache));
+    const std::string toolchain = manifest_toolchain(question.toolchain);
     for (const auto& root : question.roots) {
         if (root.origin == "python") {
             // A distribution installed or removed changes its site folder: no Python package is recorded.
@@ -302,7 +302,6 @@ bool record_start(const fs::path& file, int64_t started_ns, const StartQuestion&
         write_file_atomic(file, text);
         return true;
     } catch (const std::exception&) {
-        return false; // a read-only or full cache: the next start goes the full way again
     }
 }
 

@@ -103,6 +103,9 @@ class PlayedTools : public CommandRunner {
                               "/* played */\nvoid _" + call.stem + "_reg() {}\n");
         } else {
             write_file_atomic(after(argv, "-o"), elf_file());
+            if (std::find(argv.begin(), argv.end(), "-MF") != argv.end()) { // the files it read: its source
+                write_file_atomic(after(argv, "-MF"), after(argv, "-o") + ": " + after(argv, "-c") + "\n");
+            }
         }
         return ProcessResult{0, ""};
     }

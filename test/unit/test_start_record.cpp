@@ -8,6 +8,8 @@
 #include "glia/cache.hpp"
 #include "glia/discovery.hpp"
 #include "glia/file_stamp.hpp"
+#include "glia/manifest.hpp"
+#include "glia/mod_includes.hpp"
 #include "glia/start_record.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -75,6 +77,23 @@ struct Installed {
         if (!fs::exists(built.set_library)) {
             tmp.write(fs::relative(built.set_library, tmp.path).string(), "set library");
         }
+        // The build manifest's entry of each mod, as a build keys it: the record stamps what it names.
+        BuildManifest manifest = BuildManifest::load(manifest_path(cache));
+        for (const auto& package : found.packages) {
+            for (const auto& mod : package.mods) {
+                ManifestMod entry{stamp_key(mod.path), mod.name.full(), manifest_toolchain(question.toolchain),
+                                  now_ns(), FileStamp::of(mod.path), std::string(32, '0'), {}};
+                fs::path dir = fs::path(entry.path).parent_path();
+                for (const auto& include : mod_includes(dir, mod.nmodl.includes, {question.include_dirs, {}})) {
+                    for (const auto& place : include.places) {
+                        entry.includes.emplace_back(place.path.string(), place.stamp);
+                    }
+                }
+                manifest.put(std::move(entry));
+            }
+        }
+        make_dirs(cache);
+        manifest.save(manifest_path(cache));
         return {found, built};
     }
 
