@@ -1,7 +1,7 @@
 // libFuzzer target for mechanism names (src/core/names.cpp).
 //
 // Promises checked, for any bytes:
-// - name_problem agrees with an independent statement of the rules in DESIGN.md ("Names"), and
+// - name_problem agrees with an independent statement of the rules in docs/architecture.md ("Names"), and
 //   check_name throws InvalidName exactly when name_problem finds a problem;
 // - try_parse_full_name and parse_full_name agree, and whatever parses prints back as the same text;
 // - splitting the input at '/' into package/asset/variant: parse(full()) gives the triple back when

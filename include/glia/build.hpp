@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// Building packages into mechanism libraries (DESIGN.md, "Build and cache"):
+/// Building packages into mechanism libraries (docs/architecture.md, "Build and cache"):
 /// rewrite -> nocmodl -> compile -> link, one library per package, keyed by content.
 
 #include "glia/disk.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// The build cache directory and its lock (DESIGN.md, "Build and cache").
+/// The build cache directory and its lock (docs/architecture.md, "Build and cache").
 ///
 /// Layout under the cache root:
 ///   CACHEDIR.TAG              the Cache Directory Tagging Specification's tag (backup tools skip it)

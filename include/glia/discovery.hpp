@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// Finding packages on the search path (DESIGN.md, "Packages"): GLIA_PATH entries, then the
+/// Finding packages on the search path (docs/architecture.md, "Packages"): GLIA_PATH entries, then the
 /// user's data directory, then the install prefix; the first package of a name wins.
 
 #include "glia/fs.hpp"

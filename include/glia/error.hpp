@@ -38,7 +38,7 @@ class Error : public std::runtime_error {
     ErrorFacts facts_;
 };
 
-/// A name that breaks the naming rules of DESIGN.md ("Names").
+/// A name that breaks the naming rules of docs/architecture.md ("Names").
 class InvalidName : public Error {
   public:
     using Error::Error;

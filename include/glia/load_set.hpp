@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// One library per load set (DESIGN.md, "Build and cache"): the packages a NEURON start loads, linked
+/// One library per load set (docs/architecture.md, "Build and cache"): the packages a NEURON start loads, linked
 /// once more from their objects into a single library, so the start opens one library instead of one
 /// per package. The packages stay as far apart as dlopen(RTLD_LOCAL) per package kept them: each
 /// package's objects are first linked into one relocatable object (`-r`), in which every symbol but the

@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// The build manifest: what the cache remembers about the files it hashed, so that an
-/// unchanged set of mods costs `stat` calls instead of reading and hashing (DESIGN.md,
+/// unchanged set of mods costs `stat` calls instead of reading and hashing (docs/architecture.md,
 /// "Build and cache"). It lives at `<cache>/manifest` and is read and written under the
 /// cache lock; the format is described at the top of manifest.cpp.
 

@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// Namespaced mechanism names: `glia__<package>__<asset>__<variant>` (DESIGN.md, "Names").
+/// Namespaced mechanism names: `glia__<package>__<asset>__<variant>` (docs/architecture.md, "Names").
 
 #include <optional>
 #include <string>

@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// A package: a directory of mod files with a manifest `glia-package.yaml` (or the legacy
-/// layout of files named `glia__<pkg>__<asset>__<variant>.mod`). See DESIGN.md, "Packages".
+/// layout of files named `glia__<pkg>__<asset>__<variant>.mod`). See docs/architecture.md, "Packages".
 
 #include "glia/file_stamp.hpp"
 #include "glia/fs.hpp"

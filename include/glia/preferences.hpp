@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// Preferences: which concrete mechanism an abstract name should mean, as one scope holds them,
-/// and the YAML files that store them (DESIGN.md, "Preferences and resolution").
+/// and the YAML files that store them (docs/architecture.md, "Preferences and resolution").
 ///
 /// Two files use this format: the global `${XDG_CONFIG_HOME:-~/.config}/glia/preferences.yaml`
 /// (written by `glia select`) and a project's `glia.yaml` (the working directory's or the nearest

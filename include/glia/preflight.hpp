@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// The check before loading (DESIGN.md, "Build and cache"): NEURON registers a library's
+/// The check before loading (docs/architecture.md, "A NEURON start"): NEURON registers a library's
 /// names one by one and stops at the first duplicate, leaving the process half-loaded. So
 /// every name a mod will register is checked first, against the other mods and against what
 /// NEURON already has, and a mod with a clashing name is left out as a whole.

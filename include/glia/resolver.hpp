@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// Choosing the concrete mechanism an abstract name means (DESIGN.md, "Preferences and resolution").
+/// Choosing the concrete mechanism an abstract name means (docs/architecture.md, "Preferences and resolution").
 
 #include "glia/index.hpp"
 

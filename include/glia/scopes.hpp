@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// The scopes of preferences and their combination into one Constraint per asset
-/// (DESIGN.md, "Preferences and resolution").
+/// (docs/architecture.md, "Preferences and resolution").
 ///
 /// Scopes, weakest first; a stronger one overrides a weaker one field by field (package, variant):
 ///   1. global   `${XDG_CONFIG_HOME:-~/.config}/glia/preferences.yaml` (`glia select`)

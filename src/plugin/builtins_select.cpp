@@ -1,4 +1,5 @@
-// Preferences from HOC and Python (`h.`), the script and context scopes of DESIGN.md.
+// Preferences from HOC and Python (`h.`): the script and context scopes of docs/architecture.md,
+// "Preferences and resolution".
 // A package or variant argument of "" leaves that field to the weaker scopes.
 //
 //   glia_select(asset, package [, variant])          script scope: choose for one asset

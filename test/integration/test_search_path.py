@@ -1,4 +1,4 @@
-"""The example package is found through each entry of the search path (DESIGN.md, "Packages")."""
+"""The example package is found through each entry of the search path (docs/architecture.md, "Packages")."""
 
 import os
 import shutil
