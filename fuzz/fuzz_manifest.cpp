@@ -9,8 +9,7 @@
 #include "glia/error.hpp"
 #include "glia/fs.hpp"
 #include "glia/package.hpp"
-
-#include <yaml-cpp/yaml.h>
+#include "glia/yaml_util.hpp"
 
 #include <cstdint>
 #include <cstdio>
@@ -52,7 +51,7 @@ const glia::fs::path& package_dir() {
 }
 
 // A manifest may name any file; keep the fuzzer away from device and kernel files it could stall on.
-// (Deep or self-referencing documents, which YAML aliases allow, are skipped too.)
+// (Deep documents are skipped too; glia's parser refuses aliases, which could make the walk endless.)
 bool names_system_files(const YAML::Node& node, int depth = 0) {
     if (depth > 64) {
         return true;
@@ -83,11 +82,11 @@ bool names_system_files(const YAML::Node& node, int depth = 0) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string text(reinterpret_cast<const char*>(data), size);
     try {
-        if (names_system_files(YAML::Load(text))) {
+        if (names_system_files(glia::parse_yaml(text, "glia-package.yaml"))) {
             return 0;
         }
-    } catch (const YAML::Exception&) {
-        // Malformed: load_package must say so itself.
+    } catch (const glia::Error&) {
+        // Malformed or refused: load_package must say so itself.
     }
     const glia::fs::path& dir = package_dir();
     write(dir / glia::kManifestName, text);

@@ -4,8 +4,12 @@
 #include "glia/names.hpp"
 #include "glia/suggest.hpp"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <sstream>
 
 namespace glia {
 
@@ -32,6 +36,42 @@ void check_no_repeated_keys(const YAML::Node& node, const fs::path& path) {
         }
     }
 }
+
+// Where the first alias (`*name`) of a document is; the parser's events, so no node is built.
+class FirstAlias : public YAML::EventHandler {
+  public:
+    std::optional<YAML::Mark> mark;
+    void OnAlias(const YAML::Mark& at, YAML::anchor_t) override { mark = mark ? mark : at; }
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+};
+
+// An alias makes one node stand in many places, so a walk over the document (the repeated-key check,
+// a reader) meets it once per place: aliases of aliases nested a few levels deep in 1.5 KB are
+// billions of visits, and an alias inside its own anchor never ends. glia's files have no use for
+// them, so the first one is refused; a file without '*' has none and is not parsed for it.
+void check_no_aliases(const std::string& text, const fs::path& path) {
+    if (text.find('*') == std::string::npos) {
+        return;
+    }
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    FirstAlias first;
+    parser.HandleNextDocument(first); // only the document YAML::Load reads
+    if (first.mark) {
+        throw ParseError(path.string() + ":" + std::to_string(first.mark->line + 1) + ":" +
+                         std::to_string(first.mark->column + 1) +
+                         ": a YAML alias (*name), which glia refuses in its files: a few of them can make a small "
+                         "file expand without bound; write out in full the value the alias stands for");
+    }
+}
+
 } // namespace
 
 YAML::Node parse_yaml(const std::string& text, const fs::path& path) {
@@ -45,6 +85,7 @@ YAML::Node parse_yaml(const std::string& text, const fs::path& path) {
     }
     YAML::Node root;
     try {
+        check_no_aliases(text, path);
         root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
         throw ParseError(path.string() + ":" + std::to_string(e.mark.line + 1) + ":" +

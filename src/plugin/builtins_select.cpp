@@ -13,7 +13,9 @@
 //   glia_context_select(asset, package [, variant])  chooses in the innermost context
 //   glia_context_pop()                               closes the innermost; returns how many stay
 //   glia_resolve(asset [, package [, variant]])      the NEURON name the asset means here (string)
-//   glia_reload_preferences()                        reads the global and project files again
+//   glia_reload_preferences()                        reads the global and project files again (and
+//                                                    loads the packages, if a start could not for a
+//                                                    broken glia.yaml)
 //
 // A choice that names something not installed is refused with an error; nothing is recorded.
 
@@ -22,6 +24,8 @@
 #include "scope_state.hpp"
 
 #include "glia/error.hpp"
+
+#include <set>
 
 namespace glia::plugin {
 
@@ -43,6 +47,31 @@ const std::uint64_t* generation_address() {
     return &generation_for_python;
 }
 
+void report_preferences_error(const std::string& error) {
+    static std::set<std::string> reported;
+    if (!reported.insert(error).second) {
+        return;
+    }
+    report("error: " + error + "\nglia left the file unchanged and " +
+           (state().load_awaits_project_file
+                ? "loaded no package, as the file says which to load (load:): fix it, then call "
+                  "glia_reload_preferences(), which loads them"
+                : "cannot resolve names until it is fixed; then call glia_reload_preferences()"));
+}
+
+namespace {
+
+/// Warns of each preference that names something not among the loaded packages.
+void warn_of_choices_not_installed() {
+    if (state().index) {
+        for (const auto& warning : scopes().check_installed(*state().index)) {
+            report("warning: " + warning);
+        }
+    }
+}
+
+} // namespace
+
 std::vector<std::string> load_preferences() {
     std::vector<std::string> errors;
     try {
@@ -50,15 +79,9 @@ std::vector<std::string> load_preferences() {
         errors =
             scopes().load_files(global_preferences_path(), folder.empty() ? std::nullopt : find_project_file(folder));
         for (const auto& error : errors) {
-            report("error: " + error +
-                   "\nglia left the file unchanged and cannot resolve names until it is fixed; then call "
-                   "glia_reload_preferences()");
+            report_preferences_error(error);
         }
-        if (state().index) {
-            for (const auto& warning : scopes().check_installed(*state().index)) {
-                report("warning: " + warning);
-            }
-        }
+        warn_of_choices_not_installed();
     } catch (const std::exception& e) {
         pass_neuron_errors(e);
         errors.push_back(std::string("cannot read the preferences: ") + e.what());
@@ -196,6 +219,9 @@ void hoc_glia_reload_preferences() {
         std::vector<std::string> errors = load_preferences();
         if (!errors.empty()) {
             throw Error(errors.front());
+        }
+        if (load_awaited_packages()) { // the start left them for the file's `load:` list
+            warn_of_choices_not_installed();
         }
     });
     raise_if(error);

@@ -68,6 +68,28 @@ std::unordered_set<std::string> taken_names() {
     return names;
 }
 
+void register_as_nrn_load_dll(const std::function<void()>& body) {
+    // NEURON's own swap (hoc_nrn_load_dll): nrn_load_dll_called_ keeps the list to return to, and
+    // NEURON's recovery from a hoc error raised while registering restores the lists from it.
+    nrn_load_dll_called_ = hoc_symlist;
+    hoc_symlist = hoc_built_in_symlist;
+    hoc_built_in_symlist = nullptr;
+    auto restore = [] {
+        if (nrn_load_dll_called_) { // else NEURON's recovery restored them already
+            hoc_built_in_symlist = hoc_symlist;
+            hoc_symlist = nrn_load_dll_called_;
+            nrn_load_dll_called_ = nullptr;
+        }
+    };
+    try {
+        body();
+    } catch (...) {
+        restore();
+        throw;
+    }
+    restore();
+}
+
 void put_first_in_lookup(const std::vector<VoidFunc>& table) {
     // While nrn_load_dll runs modl_reg, hoc_symlist is NEURON's built-in list, where hoc_register_var
     // appended them.

@@ -9,6 +9,7 @@
 
 #include "neuron_api.hpp"
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -49,6 +50,11 @@ bool name_taken(const char* name);
 /// Every name hoc could see, as name_taken checks them, gathered in one walk of each symbol list:
 /// checking thousands of names against NEURON's lists one by one walks them thousands of times.
 std::unordered_set<std::string> taken_names();
+
+/// Runs `body` as nrn_load_dll runs a library's registration: with NEURON's built-in symbol list as
+/// the one names are registered in (and restored, also when `body` throws), so that mechanisms
+/// registered after the start are built in, as those a start registers.
+void register_as_nrn_load_dll(const std::function<void()>& body);
 
 /// Moves the symbols of `table` (just registered) to the front of the list they were registered
 /// in, in the table's order. Python's `h.name` finds a name by walking hoc's symbol lists from the

@@ -74,7 +74,8 @@ const fs::path& model_folder() {
 const Index& loaded_index() {
     model_folder();
     if (!state().index) {
-        throw Error("glia could not load its packages: " + state().load_error);
+        throw Error("glia could not load its packages: " + state().load_error +
+                    (state().load_awaits_project_file ? "; fix the file, then call glia_reload_preferences()" : ""));
     }
     return *state().index;
 }
@@ -319,7 +320,13 @@ void index_loaded(const std::vector<Package>& packages, const std::set<Mechanism
 /// taken out of the index, so the resolver never picks a mechanism NEURON does not have.
 std::vector<void (*)()> plan_load() {
     const ModelDir& model = state().model;
-    std::optional<PackageList> only = model_package_list(model.dir); // the model's `load:` or GLIA_LOAD
+    std::optional<PackageList> only;
+    try {
+        only = model_package_list(model.dir); // the model's `load:` or GLIA_LOAD
+    } catch (const ParseError&) {
+        state().load_awaits_project_file = true;
+        throw;
+    }
     auto [found, built] = find_and_build(model, only);
     LoadNotes notes{found.problems, {}}; // reported together at the end, known ones in one line
     std::vector<const ModFile*> candidates;
@@ -357,6 +364,25 @@ void load_packages() {
 }
 
 } // namespace
+
+bool load_awaited_packages() {
+    PluginState& s = state();
+    if (!s.load_awaits_project_file) {
+        return false;
+    }
+    s.load_awaits_project_file = false;
+    s.load_error.clear();
+    try {
+        register_as_nrn_load_dll(load_packages);
+    } catch (const std::exception& e) {
+        pass_neuron_errors(e);
+        s.index.reset();
+        s.load_error = e.what();
+        throw Error("glia could not load its packages: " + s.load_error);
+    }
+    return true;
+}
+
 } // namespace glia::plugin
 
 extern "C" void glia_register() {
@@ -393,7 +419,11 @@ extern "C" void glia_register() {
     } catch (const std::exception& e) {
         // Never raise a hoc error here: this runs inside nrn_load_dll, with NEURON's symbol lists swapped.
         state().load_error = e.what();
-        report(std::string("error: ") + e.what());
+        if (state().load_awaits_project_file) {
+            report_preferences_error(e.what()); // the preferences' reading below meets it again: told once
+        } else {
+            report(std::string("error: ") + e.what());
+        }
     }
     if (state().model.confirmed) {
         model_folder();     // known now: the first glia call has nothing left to check

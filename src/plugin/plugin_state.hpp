@@ -28,6 +28,9 @@ struct PluginState {
     ModelDir model;                                  ///< the model folder as known at load (glia/model_dir.hpp)
     std::optional<fs::path> model_folder;            ///< set by the first glia call; empty path if it failed
     std::optional<DeferredLockCheck> unchecked_lock; ///< set by a load that indexed its packages
+    /// The load stopped at the model's glia.yaml, which it could not read: the file's `load:` list says
+    /// which packages to load, so none was. glia_reload_preferences loads them once the file reads.
+    bool load_awaits_project_file = false;
 };
 
 PluginState& state();
@@ -42,6 +45,14 @@ const Index& loaded_index();
 /// The model folder; the first call confirms the folder the load used, or fails the load (with
 /// the reason in load_error and an empty result) where glia cannot tell it.
 const fs::path& model_folder();
+
+/// Loads the packages a start left unloaded for the model's unreadable glia.yaml (load_awaits_project_file),
+/// as that start would have; false if there were none to load. Throws glia::Error if they cannot be loaded.
+bool load_awaited_packages();
+
+/// Reports an error reading a preferences file, with what to do, unless it was reported already: a
+/// start and every reload read the file again, and the user needs to be told once.
+void report_preferences_error(const std::string& error);
 
 /// Resolves `name` for one call with its single-use constraint; throws glia::Error.
 const Candidate& resolve_for_call(const std::string& name, const Constraint& call);

@@ -4,11 +4,12 @@ else broke: the other packages are still listed, built and loadable in nrniv, an
 of the files it was given."""
 
 import os
+import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import CLI, EXAMPLE, GliaTestCase, main  # noqa: E402
+from harness import CLI, EXAMPLE, PLUGIN, PYTHON, SOURCE_DIR, GliaTestCase, main, python_path  # noqa: E402
 
 KDR = "NEURON { SUFFIX kdr }\n"
 
@@ -20,6 +21,19 @@ soma print "good ", ismembrane("glia__good__Good__0")
 soma glia_insert("Kv1")
 soma print "example ", ismembrane("glia__example__Kv1__0")
 """
+
+
+
+def alias_bomb(head, levels=9):
+    """YAML's "billion laughs": each line lists the previous line's anchor ten times, so following the
+    aliases meets 10**levels nodes; under 1.5 KB. After `head`, the first alias is on its second line,
+    column 10."""
+    lines = [head + "l0: &l0 [" + ", ".join(["lol"] * 10) + "]"]
+    for level in range(1, levels):
+        lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 10) + "]")
+    text = "\n".join(lines) + "\n"
+    assert len(text) <= 1536
+    return text
 
 
 class BadInput(GliaTestCase):
@@ -99,6 +113,49 @@ class BadInput(GliaTestCase):
         self.assert_rest_intact(self.box.glia("list").stdout)
         with open(project) as f:
             self.assertEqual(f.read(), text)
+
+    def run_briefly(self, argv, env=None):
+        """Runs `argv` (output and errors together) with 30 s to finish."""
+        try:
+            return self.box.run(argv, check=False, env=env, timeout=30)
+        except subprocess.TimeoutExpired:
+            self.fail(f"{' '.join(argv)} was still running after 30 s")
+
+    def start_neuron_briefly(self):
+        """A NEURON start by nrniv with the plugin and by Python's import glia, each given 30 s and a state
+        folder of its own (a problem met at an earlier start is only summed up); their outputs."""
+        hoc = self.box.write("work/start.hoc", f'nrn_load_dll("{PLUGIN}")\nprint "started"\nquit()\n')
+        py = self.box.write("work/start.py", "from neuron import h\nimport glia\nprint('started')\n")
+        outputs = []
+        for argv in (["nrniv", "-nogui", hoc], [PYTHON, py]):
+            self.starts = getattr(self, "starts", 0) + 1
+            state = self.box.path("states", str(self.starts))
+            env = dict(self.box.env, XDG_STATE_HOME=state, GLIA_PLUGIN=PLUGIN,
+                       PYTHONPATH=python_path(os.path.join(SOURCE_DIR, "python")))
+            outputs.append(self.run_briefly(argv, env))
+        return outputs
+
+    def test_yaml_aliases_are_refused_at_once(self):
+        # A package's manifest: that package is skipped, at once, with where the alias is; the rest loads.
+        self.box.env["GLIA_PATH"] = self.root
+        self.box.package("laughs", {"K.mod": KDR}, manifest=False)
+        self.write_bytes("laughs/glia-package.yaml", alias_bomb("name: laughs\n").encode())
+        refused = (rf"package in {self.root}/laughs skipped: {self.root}/laughs/glia-package\.yaml:3:10: "
+                   r"a YAML alias \(\*name\), which glia refuses in its files.*write out in full")
+        listed = self.run_briefly([CLI, "list"])
+        self.assertRegex(listed.stdout, refused)
+        self.assertIn("glia__good__Good__0", listed.stdout)
+        for started in self.start_neuron_briefly():
+            self.assertEqual(started.returncode, 0, started.stdout)
+            self.assertRegex(started.stdout, refused)
+            self.assertIn("started", started.stdout)
+        # A model's glia.yaml: glia says where the alias is and what to do, and never spins.
+        model = self.box.write("work/glia.yaml", alias_bomb("load: [good]\n"))
+        refused = rf"{model}:3:10: a YAML alias \(\*name\), which glia refuses in its files"
+        self.assertRegex(self.run_briefly([CLI, "show", "Good"]).stdout, refused)
+        for started in self.start_neuron_briefly():
+            self.assertRegex(started.stdout, refused)
+            self.assertIn("started", started.stdout)
 
     def test_bad_names(self):
         self.box.package("dashes", {"Kv-1.mod": KDR, "K.mod": KDR})

@@ -297,6 +297,52 @@ class Preferences(SharedCacheTestCase):
         self.assertIn("BEFORE 0", out)
         self.assertEqual(self.kv(out), {"fixed": "lab0"})
 
+    def test_a_broken_model_glia_yaml_fixed_and_reloaded_loads_its_list(self):
+        # The start cannot tell which packages the model loads: it loads none, and says so once. Fixed
+        # from inside the script and reloaded, glia loads the file's list, as the start would have.
+        self.box.write("glia.yaml", "load: [lab\n")
+        said = rf"glia: error: {self.project_file}:2:1: malformed YAML.*\n" + \
+            r"glia left the file unchanged and loaded no package, as the file says which to load \(load:\): " + \
+            r"fix it, then call glia_reload_preferences\(\), which loads them"
+        hoc = self.hoc(f"""
+        printf("STARTED\\n")
+        create s
+        printf("BEFORE %d\\n", execute1("s {{ glia_insert(\\"Kv1\\") }}"))
+        objref f
+        f = new File("{self.project_file}")
+        f.wopen()
+        f.printf("load: [lab]\\n")
+        f.close()
+        printf("RELOAD %d\\n", glia_reload_preferences())
+        s {{ glia_insert("Kv1") }}
+        s which("fixed")
+        printf("EXAMPLE %d\\n", name_declared("glia__example__Kv1__0"))
+        """)
+        self.box.write("glia.yaml", "load: [lab\n")
+        py = self.py(f"""
+        print("STARTED", flush=True)
+        s = h.Section(name="s")
+        try:
+            h.glia_insert("Kv1", sec=s)
+        except RuntimeError:
+            print("BEFORE 0", flush=True)
+        with open({self.project_file!r}, "w") as f:
+            f.write("load: [lab]\\n")
+        print("RELOAD %d" % h.glia_reload_preferences(), flush=True)
+        h.glia_insert("Kv1", sec=s)
+        which("fixed", s)
+        print("EXAMPLE %d" % h.name_declared("glia__example__Kv1__0"), flush=True)
+        """)
+        for out in (hoc, py):
+            with self.subTest("hoc" if out is hoc else "python"):
+                start = out.split("STARTED")[0]
+                self.assertRegex(start, said)
+                self.assertEqual(start.count("malformed YAML"), 1, out)
+                self.assertIn("BEFORE 0", out)
+                self.assertIn("RELOAD 1", out)
+                self.assertEqual(self.kv(out), {"fixed": "lab0"})  # only lab: Kv1 is not ambiguous
+                self.assertIn("EXAMPLE 0", out)
+
     def test_preferences_for_what_is_not_installed_are_refused_or_reported(self):
         out = self.hoc("""
         printf("SELECT %d\\n", execute1("glia_select(\\"Kv1\\", \\"nosuch\\")"))
