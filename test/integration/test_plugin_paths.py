@@ -68,20 +68,17 @@ class PluginPaths(GliaTestCase):
         mapped = [line.split(" ", 1)[1] for line in out.splitlines() if line.startswith("MAPPED ")]
         self.assertEqual([os.path.realpath(m) for m in mapped], [os.path.realpath(proper)], out)
 
-    def test_link_to_the_plugin(self):
-        os.symlink(PLUGIN, os.path.join(self.model, "libglia.so"))
+    def test_links_to_the_plugin_and_to_its_folder(self):
         link = os.path.join(self.model, "libglia.so")
-        for how in ("hoc", "python"):
-            with self.subTest(how=how):
-                self.assert_loaded(self.load(link, how))
-        with self.subTest(how="hoc", path="relative"):
-            self.assert_loaded(self.load("./libglia.so", "hoc"))
-
-    def test_link_to_the_plugin_folder(self):
+        os.symlink(PLUGIN, link)
         os.symlink(os.path.dirname(PLUGIN), os.path.join(self.model, "glia"))
-        for how in ("hoc", "python"):
-            with self.subTest(how=how):
-                self.assert_loaded(self.load(os.path.join(self.model, "glia", "libglia.so"), how))
+        in_linked_folder = os.path.join(self.model, "glia", "libglia.so")
+        for path in (link, in_linked_folder):
+            for how in ("hoc", "python"):
+                with self.subTest(how=how, path=path):
+                    self.assert_loaded(self.load(path, how))
+        with self.subTest(how="hoc", path="./libglia.so"):
+            self.assert_loaded(self.load("./libglia.so", "hoc"))
 
     # A copy has no link to follow: the plugin proper comes from the install's library folder. The
     # test puts one there in a mount namespace of its own (a tmpfs over the folder, or the nearest
