@@ -2,8 +2,8 @@
 in the model folder, a link to its folder, and a copy, which finds the plugin proper in the install's
 library folder (the prefix's, fixed when glia is built) only if that one is its own build's.
 
-(A bare nrn_load_dll("libglia.so") is not among them: NEURON 8.2 checks that the file is in the
-working directory, then dlopen looks for the name on the library path, not there.)"""
+(A bare nrn_load_dll("libglia.so") is not among them: NEURON 8.2 and 9 hand the bare name to dlopen,
+which looks for it on the library path, not in the working directory.)"""
 
 import json
 import os
