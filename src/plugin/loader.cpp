@@ -1,24 +1,32 @@
 // libglia.so, the file users load (nrn_load_dll, glia.hoc, import glia): a front that links nothing
 // of NEURON's. Its modl_reg asks the running NEURON for its version first; only when that is the
-// NEURON this build targets does it open the plugin proper, libglia_nrn.so (beside it), and hand
-// over. A plugin for another NEURON would fail in dlopen on an undefined symbol, or worse, call
-// into structures laid out differently; this way the user gets glia's message and NEURON goes on.
+// NEURON this build targets does it open the plugin proper, libglia_nrn.so, and hand over. The
+// plugin proper is beside the real libglia.so (through any link to it or to its folder), else, for
+// a copy, in the install's library folder. A plugin for another NEURON would fail in dlopen on an
+// undefined symbol, or worse, call into structures laid out differently; this way the user gets
+// glia's message and NEURON goes on.
 
 #include "plugin_proper_name.h" // GLIA_PLUGIN_PROPER, the file name of libglia_nrn.so
+#include "proper_identity.h"    // GLIA_PLUGIN_BUILD, GLIA_PLUGIN_PROPER_IDENTITY
 
 #include "glia/plugin_builds.hpp" // GLIA_PLUGIN_VERSION_MARKER
 
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <link.h>
 #include <string>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#if !defined(GLIA_VERSION) || !defined(GLIA_NEURON_VERSION) || !defined(GLIA_NEURON_MAJOR) || !defined(GLIA_NEURON_MINOR) ||                \
-    !defined(GLIA_NEURON_PREFIX) || !defined(GLIA_NEURON_BIN_DIR) || !defined(GLIA_NEURON_PYTHON_PATH) ||         \
-    !defined(GLIA_PLUGIN_PROPER)
-#error "the NEURON this build targets and the plugin proper's file name must be defined by the build (meson.build)"
+#if !defined(GLIA_VERSION) || !defined(GLIA_NEURON_VERSION) || !defined(GLIA_NEURON_MAJOR) ||                          \
+    !defined(GLIA_NEURON_MINOR) || !defined(GLIA_NEURON_PREFIX) || !defined(GLIA_NEURON_BIN_DIR) ||                    \
+    !defined(GLIA_NEURON_PYTHON_PATH) || !defined(GLIA_PLUGIN_PROPER) || !defined(GLIA_PLUGIN_INSTALL_DIR)
+#error "the NEURON this build targets and the plugin proper's file name and folder must be defined by the build"
 #endif
 
 // The version as plain bytes in libglia.so, for 'glia doctor' to read without loading the plugin.
@@ -64,6 +72,12 @@ std::string this_library() {
     return dladdr(reinterpret_cast<void*>(&this_library), &info) && info.dli_fname ? info.dli_fname : "libglia.so";
 }
 
+/// The file a path leads to, through every link on the way ("" if there is none).
+std::string real_path(const std::string& path) {
+    char real[PATH_MAX];
+    return realpath(path.c_str(), real) ? real : "";
+}
+
 void report_error(const std::string& text) {
     const int* rank = neuron_symbol<int>("nrnmpi_myid"); // under MPI, rank 0 speaks for all
     if (!rank || *rank < 1) {
@@ -104,15 +118,65 @@ std::string neuron_mismatch() {
         return {};
     }
     Dl_info info{};
-    char real[PATH_MAX];
-    const std::string lib_dir = dladdr(reinterpret_cast<void*>(version), &info) && info.dli_fname &&
-                                        realpath(info.dli_fname, real) // NEURON 9's Python: .../neuron/../..
-                                    ? folder_of(real)
-                                    : "";
+    const std::string libnrniv = dladdr(reinterpret_cast<void*>(version), &info) && info.dli_fname
+                                     ? real_path(info.dli_fname) // NEURON 9's Python: .../neuron/../..
+                                     : "";
+    const std::string lib_dir = libnrniv.empty() ? "" : folder_of(libnrniv);
     return head + ", but this is NEURON " + running + (lib_dir.empty() ? "" : " (libnrniv in " + lib_dir + ")") +
            ": glia did not load, NEURON goes on without it. Load a libglia.so built for NEURON " + running +
            " instead, or build one: meson setup <dir> -Dneuron_prefix=" + prefix_of_lib_dir(lib_dir) +
            " && meson compile -C <dir>; " + run_built;
+}
+
+/// Whether `file` is a libglia_nrn.so of this build (its GLIA_PLUGIN_PROPER_IDENTITY, NUL included).
+bool is_this_builds_proper(const std::string& file) {
+    int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st {};
+    if (fd < 0 || fstat(fd, &st) != 0 || st.st_size == 0) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        return false;
+    }
+    void* bytes = mmap(nullptr, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (bytes == MAP_FAILED) {
+        return false;
+    }
+    static const char identity[] = GLIA_PLUGIN_PROPER_IDENTITY;
+    const bool found = memmem(bytes, st.st_size, identity, sizeof identity) != nullptr;
+    munmap(bytes, st.st_size);
+    return found;
+}
+
+/// The plugin proper to open: beside the real libglia.so (a link to it or to its folder leads
+/// there), else in the install's library folder, for a copy that has no link to follow. Sets `why`
+/// when there is none.
+std::string plugin_proper(std::string& why) {
+    const std::string opened = this_library();
+    const std::string real = real_path(opened);
+    const std::string beside = folder_of(real.empty() ? opened : real) + "/" GLIA_PLUGIN_PROPER;
+    if (access(beside.c_str(), F_OK) == 0) {
+        return beside;
+    }
+    const std::string installed = std::string(GLIA_PLUGIN_INSTALL_DIR) + "/" GLIA_PLUGIN_PROPER;
+    const std::string own = real.empty() || real == opened ? opened : opened + " (" + real + ")";
+    if (*GLIA_PLUGIN_INSTALL_DIR == '\0' || access(installed.c_str(), F_OK) != 0) {
+        why = "cannot load glia's plugin: " GLIA_PLUGIN_PROPER " is not beside " + own +
+              (*GLIA_PLUGIN_INSTALL_DIR ? " nor in " GLIA_PLUGIN_INSTALL_DIR : "") +
+              "; load libglia.so from its build or install folder (or a link to it), or rebuild glia (meson "
+              "compile -C <build dir>) or reinstall it (meson install -C <build dir>)";
+        return {};
+    }
+    if (!is_this_builds_proper(installed)) {
+        why =
+            "cannot load glia's plugin: " GLIA_PLUGIN_PROPER " is not beside " + own + ", and " + installed +
+            " is another build's (this libglia.so is " GLIA_PLUGIN_BUILD "); load libglia.so from "
+            "its build or install folder (or a link to it) instead of a copy, or copy that build's " GLIA_PLUGIN_PROPER
+            " beside it";
+        return {};
+    }
+    return installed;
 }
 
 } // namespace
@@ -127,7 +191,12 @@ extern "C" void modl_reg() {
         report_error(mismatch);
         return;
     }
-    const std::string proper = folder_of(this_library()) + "/" GLIA_PLUGIN_PROPER;
+    std::string why;
+    const std::string proper = plugin_proper(why);
+    if (proper.empty()) {
+        report_error(why);
+        return;
+    }
     void* handle = dlopen(proper.c_str(), RTLD_NOW | RTLD_LOCAL);
     auto* glia_register = handle ? reinterpret_cast<void (*)()>(dlsym(handle, "glia_register")) : nullptr;
     if (!glia_register) {
