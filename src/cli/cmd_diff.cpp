@@ -130,9 +130,11 @@ std::string side_words(RunOutcome outcome, const std::string& error, const std::
 // "A: why; B: why", each side that did not run.
 std::string failure_words(const ProtocolFailure& f, const DiffSide& a, const DiffSide& b, const DiffSetup& setup) {
     std::string why;
-    for (auto [side, outcome, error, name] : {std::tuple{"A", f.a, &f.error_a, &a}, std::tuple{"B", f.b, &f.error_b, &b}}) {
+    for (auto [side, outcome, error, name] :
+         {std::tuple{"A", f.a, &f.error_a, &a}, std::tuple{"B", f.b, &f.error_b, &b}}) {
         if (outcome != RunOutcome::ran) {
-            why += std::string(why.empty() ? "" : "; ") + side + ": " + side_words(outcome, *error, name->name.full(), setup);
+            why += std::string(why.empty() ? "" : "; ") + side + ": " +
+                   side_words(outcome, *error, name->name.full(), setup);
         }
     }
     return why;
@@ -165,7 +167,8 @@ void print_table(const DiffSide& a, const DiffSide& b, const DiffComparison& c, 
     std::vector<std::string> labels;
     size_t label_width = 8;
     for (const auto& f : c.features) {
-        labels.push_back(run_label(f.protocol, f.celsius) + ": " + f.label + (f.unit.empty() ? "" : " (" + f.unit + ")"));
+        labels.push_back(run_label(f.protocol, f.celsius) + ": " + f.label +
+                         (f.unit.empty() ? "" : " (" + f.unit + ")"));
         label_width = std::max(label_width, labels.back().size() + 2);
     }
     std::cout << "  " << padded("feature", label_width) << padded("A", 14) << padded("B", 14) << padded("|A-B|", 12)

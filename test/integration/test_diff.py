@@ -267,8 +267,10 @@ class DiffTest(harness.SharedCacheTestCase):
         return r, json.loads(r.stdout)["pairs"][0]
 
     def test_a_placed_point_process_acts_for_the_whole_run(self):
-        self.box.package("plus", {"Pulse.mod": PULSE.replace("0.05", "0.5"), "Gap.mod": GAP.replace("G (pS)", "1000 (pS)")})
-        self.box.package("minus", {"Pulse.mod": PULSE.replace("0.05", "-3"), "Gap.mod": GAP.replace("G (pS)", "2000 (pS)")})
+        self.box.package("plus", {"Pulse.mod": PULSE.replace("0.05", "0.5"),
+                                   "Gap.mod": GAP.replace("G (pS)", "1000 (pS)")})
+        self.box.package("minus", {"Pulse.mod": PULSE.replace("0.05", "-3"),
+                                    "Gap.mod": GAP.replace("G (pS)", "2000 (pS)")})
         self.box.env["GLIA_PATH"] = self.box.path("packages")
         for asset in ("Pulse", "Gap"):
             r, pair = self.diff_json(asset, "--pkg", "plus", "--pkg", "minus", "--celsius", "6.3")

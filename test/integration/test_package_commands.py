@@ -181,8 +181,9 @@ class PackageCommands(GliaTestCase):
         r = self.box.glia("test", "Hang", "glia__stuck__Leak__0", "--timeout", "5", check=False)
         self.assertLess(time.monotonic() - start, 30, r.stdout)
         self.assertEqual(r.returncode, 1, r.stdout)
-        self.assertIn("[ERROR] Hang  glia__stuck__Hang__0  (density)\n        still running after 5 s (--timeout) while "
-                      "running 5 ms of simulation (INITIAL, BREAKPOINT); nrniv was stopped", r.stdout)
+        self.assertIn("[ERROR] Hang  glia__stuck__Hang__0  (density)\n"
+                      "        still running after 5 s (--timeout) while running 5 ms of simulation "
+                      "(INITIAL, BREAKPOINT); nrniv was stopped", r.stdout)
         self.assertIn("[OK]    glia__stuck__Leak__0", r.stdout)  # the next one still ran
         self.assertIn("1 ok, 1 failed", r.stdout)
         # No nrniv is left running it (its script is named after it).
