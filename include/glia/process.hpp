@@ -4,6 +4,7 @@
 
 #include "glia/fs.hpp"
 
+#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,14 +15,18 @@ namespace glia {
 struct ProcessResult {
     int exit_code = -1; ///< the exit status, or 128+signal when killed, or 127 when it could not start
     std::string output; ///< standard output and standard error, interleaved
+    bool timed_out = false; ///< it was still running at the time limit, and was killed
     bool ok() const { return exit_code == 0; }
 };
 
 /// Environment variables a child gets besides (or instead of) ours.
 using ExtraEnv = std::vector<std::pair<std::string, std::string>>;
 
-/// Runs `argv` in `cwd` with extra environment variables and waits for it.
-ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& cwd, const ExtraEnv& extra_env = {});
+/// Runs `argv` in `cwd` with extra environment variables and waits for it. With a `timeout` (zero:
+/// none), a child still running when it has passed is killed (SIGKILL) and reaped, so none is left
+/// behind; its result has `timed_out` set and keeps what it printed until then.
+ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& cwd, const ExtraEnv& extra_env = {},
+                          std::chrono::milliseconds timeout = {});
 
 /// `argv` joined into one line for messages.
 std::string command_line(const std::vector<std::string>& argv);

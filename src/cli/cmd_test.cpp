@@ -47,13 +47,16 @@ int cmd_test(const Args& args) {
     po::options_description options("options");
     options.add_options()("asset", po::value<std::vector<std::string>>(), "assets or full names to try")(
         "package", po::value<std::string>(),
-        "a package folder to test (default: the current folder, if it is a package)");
+        "a package folder to test (default: the current folder, if it is a package)")(
+        "timeout", po::value<std::string>()->default_value("60"),
+        "seconds each mechanism's nrniv may take before it is stopped (0: no limit)");
     po::positional_options_description positional;
     positional.add("asset", -1);
     po::variables_map vm;
-    if (!parse_options(args, "glia test [ASSET...] [--package DIR]", options, vm, positional)) {
+    if (!parse_options(args, "glia test [ASSET...] [--package DIR] [--timeout SECONDS]", options, vm, positional)) {
         return 0;
     }
+    std::chrono::seconds timeout = parse_timeout(vm["timeout"].as<std::string>());
     fs::path plugin = existing_plugin();
     boost::system::error_code ec;
     // A package being written is tried in place: it goes first on the search path of this
@@ -103,7 +106,12 @@ int cmd_test(const Args& args) {
     fs::create_directories(work);
     int failed = 0;
     for (const auto& test : tests) {
-        AssetTestResult result = run_asset_test(plugin, test, work);
+        AssetTestResult result = run_asset_test(plugin, test, work, {}, timeout);
+        if (result.timed_out) {
+            result.message += std::string(result.message.empty() ? "" : "\n") + "still running after " +
+                              std::to_string(timeout.count()) + " s (--timeout)" +
+                              (result.step.empty() ? "" : " while " + result.step) + "; nrniv was stopped";
+        }
         std::cout << (result.ok ? "[OK]    " : "[ERROR] ") << test.asset << "  " << test.name.full() << "  ("
                   << kind_name(test.kind) << ")\n";
         if (!result.ok) {

@@ -5,6 +5,7 @@
 
 #include "glia/package.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -28,8 +29,8 @@ class Json {
             return null();
         }
         char buf[32];
-        std::snprintf(buf, sizeof buf, "%.17g", value);
-        return Json(Type::literal, buf);
+        auto end = std::to_chars(buf, buf + sizeof buf, value).ptr; // the shortest such text
+        return Json(Type::literal, std::string(buf, end));
     }
 
     Json& set(const std::string& key, Json value) {

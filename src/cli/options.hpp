@@ -5,6 +5,9 @@
 
 #include <boost/program_options.hpp>
 
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <iostream>
 
 namespace glia::cli {
@@ -23,6 +26,16 @@ inline bool parse_options(const Args& args, const std::string& usage, po::option
     }
     po::notify(vm);
     return true;
+}
+
+/// The time limit of one child process, from --timeout SECONDS (whole seconds; 0: none).
+inline std::chrono::seconds parse_timeout(const std::string& text) {
+    char* end = nullptr;
+    double seconds = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !(seconds >= 0) || seconds != std::floor(seconds) || seconds > 1e7) {
+        throw po::error("--timeout '" + text + "' must be a whole number of seconds (0: no limit)");
+    }
+    return std::chrono::seconds(static_cast<long long>(seconds));
 }
 
 } // namespace glia::cli

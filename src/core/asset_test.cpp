@@ -8,12 +8,30 @@ namespace glia {
 namespace {
 
 constexpr const char* kOkMarker = "glia-test: ok";
+constexpr const char* kStepMarker = "glia-test: step ";
 
-// The lines of nrniv's output worth showing: everything but the script's own progress lines.
+// The hoc line that says the script is now `doing` (read back when it hangs there).
+std::string step(const std::string& doing) {
+    return "{ printf(\"" + std::string(kStepMarker) + doing + "\\n\") }\n"; // braces: hoc prints no count
+}
+
+// The last step the script said it started, from its output.
+std::string last_step(const std::string& output) {
+    std::string found;
+    for (const auto& line : split_lines(output)) {
+        if (line.starts_with(kStepMarker)) {
+            found = line.substr(std::string_view(kStepMarker).size());
+        }
+    }
+    return found;
+}
+
+// The lines of nrniv's output worth showing: everything but the script's own progress lines and
+// the plugin's build progress.
 std::string relevant_output(const std::string& output) {
     std::vector<std::string> kept;
     for (const auto& line : split_lines(output)) {
-        if (!line.empty() && !line.starts_with("glia-test:")) {
+        if (!line.empty() && !line.starts_with("glia-test:") && !line.starts_with("glia: [")) {
             kept.push_back(line);
         }
     }
@@ -33,8 +51,9 @@ std::string asset_test_script(const fs::path& plugin, const AssetTest& test) {
     }
     // execute1 turns a hoc error into a return value of 0, so each step can be reported.
     std::string s;
-    s += "nrn_load_dll(\"" + plugin.string() + "\")\n";
-    s += "load_file(\"stdrun.hoc\")\n";
+    s += step("loading the plugin");
+    s += "{ nrn_load_dll(\"" + plugin.string() + "\") }\n"; // braces: hoc prints no return value
+    s += "{ load_file(\"stdrun.hoc\") }\n";
     s += "create glia_test_soma\n";
     s += "access glia_test_soma\n";
     s += "glia_test_soma.L = 20\n";
@@ -42,10 +61,12 @@ std::string asset_test_script(const fs::path& plugin, const AssetTest& test) {
     s += "objref glia_test_obj\n";
     s += "glia_test_ok = 1\n";
     if (!make.empty()) {
+        s += step("creating " + full);
         s += "glia_test_ok = execute1(\"" + make + "\")\n";
         s += "if (!glia_test_ok) { printf(\"glia-test: cannot create " + full + "\\n\") }\n";
     }
     s += "tstop = 5\n";
+    s += "if (glia_test_ok) { " + step("running 5 ms of simulation (INITIAL, BREAKPOINT)") + "}\n";
     s += "if (glia_test_ok) { glia_test_ok = execute1(\"run()\") }\n";
     s += "if (!glia_test_ok) { printf(\"glia-test: the simulation failed\\n\") }\n";
     // hoc's != compares with a tolerance, under which NaN equals itself; a range test catches it.
@@ -58,11 +79,18 @@ std::string asset_test_script(const fs::path& plugin, const AssetTest& test) {
 }
 
 AssetTestResult run_asset_test(const fs::path& plugin, const AssetTest& test, const fs::path& work,
-                               const std::vector<std::pair<std::string, std::string>>& extra_env) {
+                               const std::vector<std::pair<std::string, std::string>>& extra_env,
+                               std::chrono::seconds timeout) {
     fs::path script = work / (test.name.full() + ".hoc");
     write_file_atomic(script, asset_test_script(plugin, test));
-    ProcessResult r = run_process({"nrniv", "-nogui", "-nobanner", script.string()}, work, extra_env);
+    ProcessResult r = run_process({"nrniv", "-nogui", "-nobanner", script.string()}, work, extra_env, timeout);
     AssetTestResult result;
+    if (r.timed_out) {
+        result.timed_out = true;
+        result.step = last_step(r.output);
+        result.message = relevant_output(r.output);
+        return result;
+    }
     result.ok = r.ok() && r.output.find(kOkMarker) != std::string::npos;
     if (!result.ok) {
         result.message = relevant_output(r.output);

@@ -103,59 +103,72 @@ std::string neuron_says(const std::vector<std::string>& lines) {
     return {};
 }
 
-// Reads one nrniv's output into `run`; returns the protocols it started, in order, and what else
-// it printed after the last one started.
-std::vector<std::string> read_protocols(const std::string& output, DiffRun& run, std::vector<std::string>& after_last) {
-    std::vector<std::string> started;
-    std::vector<std::string> said; // NEURON's lines since the current protocol started
+// Reads one nrniv's output (one protocol at one temperature) into `run`; returns whether the
+// protocol started, and in `said` what NEURON printed after it started (or before, if it did not).
+bool read_protocol(const std::string& output, DiffProtocolRun& run, std::vector<std::string>& said) {
+    bool started = false;
     for (const auto& line : split_lines(output)) {
         auto f = split(line, '\t');
         if (f[0] == "protocol" && f.size() == 2) {
-            run.protocols.push_back({f[1], {}, {}, {}});
-            started.push_back(f[1]);
+            started = true;
             said.clear();
-        } else if (f[0] == "error" && f.size() == 3 && !started.empty()) {
+        } else if (f[0] == "error" && f.size() == 3 && started) {
             // Python sees a hoc error as "hoc error"; NEURON printed what it was just before.
             std::string neuron = neuron_says(said);
-            run.protocols.back().error = neuron.empty() ? f[2] : neuron + " (" + f[2] + ")";
-        } else if (f[0] == "feature" && f.size() == 5 && !started.empty()) {
-            run.protocols.back().features.push_back({f[2], f[3], f[4], std::strtod(f[4].c_str(), nullptr)});
-        } else if (f[0] == "curve" && !started.empty()) {
-            run.protocols.back().curves.push_back(line);
+            run.outcome = RunOutcome::failed;
+            run.error = neuron.empty() ? f[2] : neuron + " (" + f[2] + ")";
+        } else if (f[0] == "feature" && f.size() == 5 && started) {
+            run.features.push_back({f[2], f[3], f[4], std::strtod(f[4].c_str(), nullptr)});
+        } else if (f[0] == "curve" && started) {
+            run.curves.push_back(line);
         } else if (!line.empty() && line.rfind("glia: [", 0) != 0) {
             said.push_back(line);
         }
     }
-    after_last = said;
     return started;
 }
 
-// A protocol that failed on a side (or did not run on B): records why in `out` and returns true.
-bool note_failure(const DiffProtocolRun& pa, const DiffProtocolRun* pb, DiffComparison& out) {
-    std::string error_b = pb ? pb->error : "not run";
-    if (pa.error.empty() && error_b.empty()) {
+// How nrniv ended, when it did not exit 0: its status, the signal, what NEURON said last.
+std::string how_it_ended(const ProcessResult& r, const std::vector<std::string>& said) {
+    std::string why = "nrniv exited with status " + std::to_string(r.exit_code);
+    if (r.exit_code > 128) {
+        why += " (" + std::string(::strsignal(r.exit_code - 128)) + ")"; // run_process's 128+signal
+    }
+    if (std::string neuron = neuron_says(said); !neuron.empty()) {
+        why += ": " + neuron;
+    }
+    return why;
+}
+
+// `text` with every `name` in it replaced by a placeholder.
+std::string without_name(std::string text, const std::string& name) {
+    for (size_t at = name.empty() ? std::string::npos : text.find(name); at != std::string::npos;
+         at = text.find(name, at)) {
+        text.replace(at, name.size(), "MECHANISM");
+    }
+    return text;
+}
+
+// A run that did not run on a side: records it in `out` and returns true. `a_name` and `b_name`
+// are left out of the errors when they are compared.
+bool note_failure(const DiffProtocolRun& pa, const DiffProtocolRun& pb, const std::string& a_name,
+                  const std::string& b_name, DiffComparison& out) {
+    if (pa.outcome == RunOutcome::ran && pb.outcome == RunOutcome::ran) {
         return false;
     }
-    std::string why;
-    if (!pa.error.empty()) {
-        why += "A: " + pa.error;
-    }
-    if (!error_b.empty()) {
-        why += std::string(why.empty() ? "" : "; ") + "B: " + error_b;
-    }
-    out.errors.emplace_back(pa.name, why);
-    // One side fails where the other runs: that alone is a difference.
-    if (pa.error.empty() != error_b.empty()) {
-        out.reasons.push_back(pa.name + " fails on " + (pa.error.empty() ? "B" : "A"));
-    }
+    ProtocolFailure f{pa.name, pa.celsius, pa.outcome, pb.outcome, pa.error, pb.error, false};
+    f.same_on_both = pa.outcome == pb.outcome &&
+                     (pa.outcome == RunOutcome::timed_out || pa.outcome == RunOutcome::skipped ||
+                      without_name(pa.error, a_name) == without_name(pb.error, b_name));
+    out.failures.push_back(f);
     return true;
 }
 
 // One feature of `protocol` as A (`x`) and B (`y`) measured it; a side may lack it. `scale` is the
 // largest value of the feature's unit in the protocol: differences far below it are not large.
-FeatureComparison compare_feature(const std::string& protocol, const DiffFeature* x, const DiffFeature* y,
+FeatureComparison compare_feature(const DiffProtocolRun& protocol, const DiffFeature* x, const DiffFeature* y,
                                   double tolerance, double scale) {
-    FeatureComparison c{protocol, (x ? x : y)->label, (x ? x : y)->unit, {}, {}, 0, 0, true};
+    FeatureComparison c{protocol.name, protocol.celsius, (x ? x : y)->label, (x ? x : y)->unit, {}, {}, 0, 0, true};
     if (x) {
         c.a = x->value;
     }
@@ -194,7 +207,7 @@ bool compare_features(const DiffProtocolRun& pa, const DiffProtocolRun& pb, doub
     }
     auto add = [&](const DiffFeature* x, const DiffFeature* y) {
         same_text = same_text && x && y && x->text == y->text;
-        out.features.push_back(compare_feature(pa.name, x, y, tolerance, scale[(x ? x : y)->unit]));
+        out.features.push_back(compare_feature(pa, x, y, tolerance, scale[(x ? x : y)->unit]));
     };
     for (const auto& f : pa.features) {
         auto found = fb.find(f.label);
@@ -211,86 +224,91 @@ bool compare_features(const DiffProtocolRun& pa, const DiffProtocolRun& pb, doub
     return same_text;
 }
 
-// The three features outside the tolerance by the most, as reasons, worst first.
+// The three features outside the tolerance by the most, worst first.
 void add_largest_differences(DiffComparison& out) {
-    std::vector<const FeatureComparison*> off;
-    for (const auto& c : out.features) {
-        if (!c.within) {
-            off.push_back(&c);
+    std::vector<size_t> off;
+    for (size_t i = 0; i < out.features.size(); ++i) {
+        if (!out.features[i].within) {
+            off.push_back(i);
         }
     }
     std::stable_sort(off.begin(), off.end(),
-                     [](const FeatureComparison* x, const FeatureComparison* y) { return x->relative > y->relative; });
-    for (size_t i = 0; i < off.size() && i < 3; ++i) {
-        out.reasons.push_back(off[i]->protocol + ": " + off[i]->label);
+                     [&](size_t x, size_t y) { return out.features[x].relative > out.features[y].relative; });
+    off.resize(std::min<size_t>(off.size(), 3));
+    out.largest = off;
+}
+
+// The nrniv command line that runs `protocol` on `side` at `celsius`.
+std::vector<std::string> protocol_command(const fs::path& plugin, const DiffSide& side, const std::string& protocol,
+                                          double celsius, const DiffSetup& setup) {
+    auto [currents, concentrations] = written(side.nmodl);
+    auto text = [](double x) {
+        std::ostringstream out;
+        out.precision(17);
+        out << x;
+        return out.str();
+    };
+    std::vector<std::string> argv = {target_nrniv().string(),
+                                     "-nogui",
+                                     "-nobanner",
+                                     "-pyexe",
+                                     kPython,
+                                     "-python",
+                                     diff_script().string(),
+                                     "run",
+                                     plugin.string(),
+                                     side.name.full(),
+                                     std::string(kind_name(side.nmodl.kind)),
+                                     protocol,
+                                     "--ion-currents",
+                                     join(currents, ","),
+                                     "--currents",
+                                     join(side.nmodl.nonspecific_currents, ","),
+                                     "--concentrations",
+                                     join(concentrations, ","),
+                                     "--celsius",
+                                     text(celsius)};
+    for (const auto& [name, value] : setup.settings) {
+        argv.insert(argv.end(), {"--set", name + "=" + text(value)});
     }
+    return argv;
 }
 
 } // namespace
 
+// Each protocol at each temperature in a fresh nrniv: a mechanism that crashes NEURON (an unset
+// POINTER read) or never returns fails only that run.
 DiffRun run_diff(const fs::path& plugin, const DiffSide& side, const std::vector<std::string>& protocols,
-                 const std::vector<std::pair<std::string, double>>& settings, const fs::path& work) {
-    auto [currents, concentrations] = written(side.nmodl);
+                 const DiffSetup& setup, const fs::path& work) {
     DiffRun run;
+    run.mechanism = side.name.full();
     run.output = work / (side.name.full() + ".txt");
     std::string output;
-    // One nrniv per mechanism. A mechanism that crashes NEURON (an unset POINTER read) fails the
-    // protocol it was in; the protocols after it run in a fresh nrniv.
-    std::vector<std::string> todo = protocols;
-    while (!todo.empty()) {
-        std::vector<std::string> argv = {target_nrniv().string(),
-                                         "-nogui",
-                                         "-nobanner",
-                                         "-pyexe",
-                                         kPython,
-                                         "-python",
-                                         diff_script().string(),
-                                         "run",
-                                         plugin.string(),
-                                         side.name.full(),
-                                         std::string(kind_name(side.nmodl.kind)),
-                                         join(todo, ","),
-                                         "--ion-currents",
-                                         join(currents, ","),
-                                         "--currents",
-                                         join(side.nmodl.nonspecific_currents, ","),
-                                         "--concentrations",
-                                         join(concentrations, ",")};
-        for (const auto& [name, value] : settings) {
-            std::ostringstream text;
-            text.precision(17);
-            text << name << "=" << value;
-            argv.insert(argv.end(), {"--set", text.str()});
-        }
-        ProcessResult r = run_process(argv, work, target_python_env());
-        output += r.output;
-        std::vector<std::string> said;
-        std::vector<std::string> started = read_protocols(r.output, run, said);
-        if (r.ok()) {
-            break;
-        }
-        std::string why = "nrniv exited with status " + std::to_string(r.exit_code);
-        if (r.exit_code > 128) {
-            why += " (" + std::string(::strsignal(r.exit_code - 128)) + ")"; // run_process's 128+signal
-        }
-        if (std::string neuron = neuron_says(said); !neuron.empty()) {
-            why += ": " + neuron;
-        }
-        if (started.empty()) {
-            // It died before the first protocol (the plugin or the mechanism did not load): all fail.
-            for (const auto& protocol : todo) {
-                run.protocols.push_back({protocol, why, {}, {}});
+    bool timed_out = false;
+    for (const auto& protocol : protocols) {
+        for (double celsius : setup.celsius) {
+            DiffProtocolRun& p = run.protocols.emplace_back(DiffProtocolRun{protocol, celsius, {}, {}, {}, {}});
+            if (timed_out) {
+                p.outcome = RunOutcome::skipped; // it would most likely hang again: one wait is enough
+                continue;
             }
-            break;
+            ProcessResult r = run_process(protocol_command(plugin, side, protocol, celsius, setup), work,
+                                          target_python_env(), setup.timeout);
+            output += r.output;
+            std::vector<std::string> said;
+            bool started = read_protocol(r.output, p, said);
+            if (r.timed_out) {
+                timed_out = true;
+                p.outcome = RunOutcome::timed_out;
+                p.error = neuron_says(said);
+            } else if (!r.ok() && p.outcome == RunOutcome::ran) {
+                p.outcome = RunOutcome::failed;
+                p.error = how_it_ended(r, said);
+            } else if (!started && p.outcome == RunOutcome::ran) {
+                p.outcome = RunOutcome::failed;
+                p.error = "nrniv did not start the protocol" + (said.empty() ? "" : ": " + neuron_says(said));
+            }
         }
-        if (run.protocols.back().error.empty()) {
-            run.protocols.back().error = why;
-        }
-        auto crashed = std::find(todo.begin(), todo.end(), started.back());
-        if (crashed == todo.end()) {
-            break; // not one it was asked to run: nothing to go on with
-        }
-        todo.erase(todo.begin(), crashed + 1);
     }
     write_file_atomic(run.output, output);
     return run;
@@ -301,44 +319,35 @@ std::string_view verdict_name(DiffVerdict verdict) {
     case DiffVerdict::identical: return "identical";
     case DiffVerdict::equivalent: return "equivalent";
     case DiffVerdict::different: return "different";
+    case DiffVerdict::not_comparable: return "not comparable";
     }
     return "unknown";
 }
 
-// The stages: each protocol of A against B's (failures, then features), the protocols only B ran,
-// the largest differences as reasons, the verdict.
+// The stages: each run of A against B's (failures, then features), the largest differences, the
+// verdict. Both ran the same protocols at the same temperatures (run_diff's order).
 DiffComparison compare_runs(const DiffRun& a, const DiffRun& b, double tolerance) {
     DiffComparison out;
     bool same_text = true;
     bool any_ran = false;
-    std::map<std::string, const DiffProtocolRun*> by_name;
-    for (const auto& p : b.protocols) {
-        by_name[p.name] = &p;
-    }
-    for (const auto& pa : a.protocols) {
-        auto it = by_name.find(pa.name);
-        const DiffProtocolRun* pb = it == by_name.end() ? nullptr : it->second;
-        if (note_failure(pa, pb, out)) {
+    for (size_t i = 0; i < a.protocols.size() && i < b.protocols.size(); ++i) {
+        const DiffProtocolRun& pa = a.protocols[i];
+        const DiffProtocolRun& pb = b.protocols[i];
+        if (note_failure(pa, pb, a.mechanism, b.mechanism, out)) {
             same_text = false;
             continue;
         }
         any_ran = true;
-        same_text = compare_features(pa, *pb, tolerance, out) && same_text;
-    }
-    for (const auto& pb : b.protocols) {
-        if (std::none_of(a.protocols.begin(), a.protocols.end(),
-                         [&](const DiffProtocolRun& p) { return p.name == pb.name; })) {
-            same_text = false;
-            out.errors.emplace_back(pb.name, "A: not run");
-            out.reasons.push_back(pb.name + " runs only on B");
-        }
+        same_text = compare_features(pa, pb, tolerance, out) && same_text;
     }
     add_largest_differences(out);
-    if (!any_ran && out.reasons.empty()) {
-        out.reasons.push_back("no protocol ran on both sides");
-    }
-    if (!out.reasons.empty()) {
+    bool differs = !out.largest.empty() || a.protocols.size() != b.protocols.size() ||
+                   std::any_of(out.failures.begin(), out.failures.end(),
+                               [](const ProtocolFailure& f) { return !f.same_on_both; });
+    if (differs) {
         out.verdict = DiffVerdict::different;
+    } else if (!any_ran) {
+        out.verdict = DiffVerdict::not_comparable;
     } else {
         out.verdict = same_text ? DiffVerdict::identical : DiffVerdict::equivalent;
     }

@@ -1,8 +1,12 @@
 #include "glia/process.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <optional>
+#include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -112,16 +116,29 @@ int spawn(const std::vector<std::string>& argv, const fs::path& cwd, const Extra
     return rc;
 }
 
-// Everything written to `fd` until its writers close it.
-std::string read_all(int fd) {
-    std::string output;
+using Clock = std::chrono::steady_clock;
+
+// Everything written to `fd` until its writers close it, or until `deadline` (when given) has
+// passed: returns false then.
+bool read_all(int fd, std::optional<Clock::time_point> deadline, std::string& output) {
     char buffer[4096];
     for (;;) {
+        if (deadline) {
+            auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
+            if (left.count() <= 0) {
+                return false;
+            }
+            pollfd p{fd, POLLIN, 0};
+            int ready = ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1 << 30)));
+            if (ready == 0 || (ready < 0 && errno == EINTR)) {
+                continue;
+            }
+        }
         ssize_t n = ::read(fd, buffer, sizeof buffer);
         if (n > 0) {
             output.append(buffer, static_cast<size_t>(n));
         } else if (n == 0 || errno != EINTR) {
-            return output;
+            return true;
         }
     }
 }
@@ -138,7 +155,8 @@ int wait_for(pid_t pid) {
 }
 } // namespace
 
-ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& cwd, const ExtraEnv& extra_env) {
+ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& cwd, const ExtraEnv& extra_env,
+                          std::chrono::milliseconds timeout) {
     ProcessResult result;
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
@@ -153,7 +171,15 @@ ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& 
         result.exit_code = 127;
         return result;
     }
-    result.output = read_all(pipe_fds[0]);
+    std::optional<Clock::time_point> deadline;
+    if (timeout.count() > 0) {
+        deadline = Clock::now() + timeout;
+    }
+    if (!read_all(pipe_fds[0], deadline, result.output)) {
+        // Killed before its pipe is closed: a child blocked writing into a full pipe dies too.
+        ::kill(pid, SIGKILL);
+        result.timed_out = true;
+    }
     ::close(pipe_fds[0]);
     result.exit_code = wait_for(pid);
     if (result.exit_code == 127 && result.output.empty()) {

@@ -3,6 +3,7 @@ uninstall, import, doctor."""
 
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import CLI, EXAMPLE, NEURON, NEURON_MAJOR, GliaTestCase, main  # noqa: E402
@@ -40,6 +41,16 @@ BROKEN = """\
 NEURON { SUFFIX broken NONSPECIFIC_CURRENT i }
 ASSIGNED { v (mV) i (mA/cm2) }
 BREAKPOINT { i = = 1 }
+"""
+
+# A density mechanism whose INITIAL never returns (a volatile flag: the compiler cannot drop the loop).
+HANG = """\
+NEURON { SUFFIX Hang }
+INITIAL {
+VERBATIM
+    { volatile int spin = 1; while (spin) {} }
+ENDVERBATIM
+}
 """
 
 FUNCTIONS = """\
@@ -161,6 +172,31 @@ class PackageCommands(GliaTestCase):
         self.assertIn("failed with v(0.5) =", r.stdout)
         self.assertIn("[OK]    glia__wild__Leak__0  glia__wild__Leak__0", r.stdout)
         self.assertIn("1 ok, 1 failed", r.stdout)
+
+    def test_test_stops_a_mechanism_that_never_returns_at_the_time_limit(self):
+        self.box.package("stuck", {"Hang.mod": HANG, "Leak.mod": example_mod("Leak.mod")})
+        self.box.env["GLIA_PATH"] += ":" + self.box.path("packages")
+        self.box.glia("compile", "stuck")  # the time limit is for the run, not the build
+        start = time.monotonic()
+        r = self.box.glia("test", "Hang", "glia__stuck__Leak__0", "--timeout", "5", check=False)
+        self.assertLess(time.monotonic() - start, 30, r.stdout)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("[ERROR] Hang  glia__stuck__Hang__0  (density)\n"
+                      "        still running after 5 s (--timeout) while running 5 ms of simulation "
+                      "(INITIAL, BREAKPOINT); nrniv was stopped", r.stdout)
+        self.assertIn("[OK]    glia__stuck__Leak__0", r.stdout)  # the next one still ran
+        self.assertIn("1 ok, 1 failed", r.stdout)
+        # No nrniv is left running it (its script is named after it).
+        left = []
+        for pid in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    left += [pid] if b"glia__stuck__Hang__0" in f.read() else []
+            except OSError:
+                pass
+        self.assertEqual(left, [])
+        r = self.box.glia("test", "Hang", "--timeout", "soon", check=False)
+        self.assertEqual(r.returncode, 2, r.stdout)
 
     def test_import_a_model_folder(self):
         box = self.box

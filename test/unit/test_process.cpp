@@ -7,6 +7,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
 
 using namespace glia;
@@ -54,6 +56,25 @@ BOOST_AUTO_TEST_CASE(standard_input_is_empty) {
 
 BOOST_AUTO_TEST_CASE(a_killed_child_reports_128_plus_the_signal) {
     BOOST_TEST(sh("kill -9 $$").exit_code == 128 + 9);
+}
+
+// A child still running at the time limit is killed and reaped: what it printed is kept, and no
+// process is left behind.
+BOOST_AUTO_TEST_CASE(a_child_past_its_time_limit_is_killed) {
+    TempDir tmp;
+    auto start = std::chrono::steady_clock::now();
+    ProcessResult r = run_process({"/bin/sh", "-c", "echo $$ > pid; echo started; exec sleep 30"}, tmp.path, {},
+                                  std::chrono::milliseconds(300));
+    BOOST_TEST(r.timed_out);
+    BOOST_TEST(r.exit_code == 128 + 9);
+    BOOST_TEST(r.output == "started\n");
+    BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(10)));
+    pid_t pid = std::stoi(read_file(tmp.path / "pid"));
+    BOOST_TEST(::kill(pid, 0) == -1); // reaped: not even a zombie
+    // One that finishes in time is not marked.
+    r = run_process({"/bin/sh", "-c", "echo quick"}, {}, {}, std::chrono::seconds(30));
+    BOOST_TEST(!r.timed_out);
+    BOOST_TEST(r.ok());
 }
 
 BOOST_AUTO_TEST_CASE(exit_127_without_a_word_is_said_to_be_a_program_that_did_not_run) {

@@ -1,8 +1,9 @@
 """The protocols of `glia diff`, run in a real NEURON: one `nrniv -python` process per mechanism.
 
   glia_diff.py run PLUGIN NAME KIND PROTOCOL[,PROTOCOL...] [--ion-currents ik,..]
-                  [--currents i,..] [--concentrations cai,..] [--set NAME=VALUE ...]
-      runs each protocol on mechanism NAME (its full glia name) and prints, one line each,
+                  [--currents i,..] [--concentrations cai,..] [--celsius DEGREES] [--set NAME=VALUE ...]
+      runs each protocol on mechanism NAME (its full glia name) at `celsius` DEGREES (default 6.3)
+      and prints, one line each,
         protocol <tab> PROTOCOL                              (a protocol starts)
         error <tab> PROTOCOL <tab> MESSAGE                   (it failed; the others still run)
         feature <tab> PROTOCOL <tab> LABEL <tab> UNIT <tab> VALUE
@@ -17,12 +18,14 @@
 
 The protocols are the same for every mechanism of a kind (glia/mechanism_diff.hpp chooses them):
   vclamp         single compartment holding only the mechanism; SEClamp from -80 mV to steps of
-                 -100..+40 mV: peak and steady-state current against voltage, time to peak
+                 -100..+40 mV: peak and steady-state current against voltage, time to peak, for
+                 each current it writes (ik and ina are different features: K is not Na)
   states         the same compartment clamped at each voltage for 300 ms: each STATE's steady state
   concentration  the written concentrations' time course after a step to 5 times their resting value
   synapse        the point process in a compartment clamped at -65 mV: current (and g) after one
                  event of weight 0.001 and after a 10-event 20 Hz train
-  spikes         an artificial cell driven by events of weight 0.5 every 10 ms: its spike times
+  spikes         an artificial cell (created as NEURON's are, with no argument and no section)
+                 driven by events of weight 0.5 every 10 ms: its spike times
   membrane       a standard passive compartment holding the mechanism: v under a 0.1 nA step
 """
 
@@ -46,6 +49,7 @@ class Mechanism:
 
     def __init__(self, h, name, kind, settings):
         self.h, self.name, self.kind, self.settings = h, name, kind, settings
+        self.placed = []  # every object placed, kept alive until the protocol ends (release())
 
     def compartment(self, passive=False):
         h = self.h
@@ -61,13 +65,17 @@ class Mechanism:
 
     def place(self, sec):
         """Inserts (density) or creates (point process, artificial cell) the mechanism; returns the
-        object to read from (the segment's mechanism or the point process)."""
+        object to read from (the segment's mechanism or the point process). An artificial cell is
+        created as NEURON creates one, h.X() with no argument: its CONSTRUCTOR may read one."""
         h = self.h
         if self.kind == "density":
             sec.insert(self.name)
             target = getattr(sec(0.5), self.name)
+        elif self.kind == "artificial_cell":
+            target = getattr(h, self.name)()
         else:
             target = getattr(h, self.name)(sec(0.5))
+        self.placed.append(target)  # a point process nobody holds is freed before the run
         for key, value in self.settings:
             try:
                 setattr(target, key, value)
@@ -77,6 +85,9 @@ class Mechanism:
                 except (AttributeError, LookupError, RuntimeError, TypeError):
                     raise RuntimeError(f"{self.name} has no parameter '{key}' (--set {key}=...)")
         return target
+
+    def release(self):
+        self.placed = []
 
     def states(self):
         ms = self.h.MechanismStandard(self.name, 3)
@@ -98,14 +109,15 @@ def run_to(h, tstop):
 
 
 def density_currents(seg, mech, ion_currents, currents):
-    """Range references to the currents the mechanism writes: ion currents as the segment's totals
-    (the mechanism is alone in its section), nonspecific ones as the mechanism's own variables."""
-    return [getattr(seg, "_ref_" + c) for c in ion_currents] + [getattr(getattr(seg, mech), "_ref_" + c) for c in currents]
+    """Range references to the currents the mechanism writes, by name: ion currents as the segment's
+    totals (the mechanism is alone in its section), nonspecific ones as the mechanism's own variables."""
+    refs = [(c, getattr(seg, "_ref_" + c)) for c in ion_currents]
+    return refs + [(c, getattr(getattr(seg, mech), "_ref_" + c)) for c in currents]
 
 
 def vclamp(h, mech, ion_currents, currents):
     sec = mech.compartment()
-    target = mech.place(sec)
+    mech.place(sec)
     seg = sec(0.5)
     refs = density_currents(seg, mech.name, ion_currents, currents)
     clamp = h.SEClamp(seg)
@@ -114,34 +126,34 @@ def vclamp(h, mech, ion_currents, currents):
     clamp.dur2 = 100
     clamp.dur3 = 0
     vecs = []
-    for ref in refs:
+    for _, ref in refs:
         v = h.Vector()
         v.record(ref, 0.025)
         vecs.append(v)
-    peaks, steadies, times = [], [], []
+    # Each current on its own: a K current is not a Na current of the same size.
+    peaks, steadies, times = ([[] for _ in refs] for _ in range(3))
+    start = int(round(20 / 0.025)) + 1
     for V in VOLTAGES:
         clamp.amp2 = V
         h.finitialize(HOLD)
         run_to(h, 120)
-        total = [sum(v[k] for v in vecs) for k in range(int(vecs[0].size()))]
-        start = int(round(20 / 0.025)) + 1
-        step = total[start:]
-        k = max(range(len(step)), key=lambda j: abs(step[j]))
-        peaks.append(step[k])
-        times.append((k + 1) * 0.025)
-        steadies.append(step[-1])
-        if not all(math.isfinite(x) for x in step):
-            raise RuntimeError(f"the current is not finite during the step to {V} mV")
-    for V, p in zip(VOLTAGES, peaks):
-        emit("feature", "vclamp", f"peak I at {V} mV", "mA/cm2", num(p))
-    for V, s in zip(VOLTAGES, steadies):
-        emit("feature", "vclamp", f"steady I at {V} mV", "mA/cm2", num(s))
-    for V, t in zip(VOLTAGES, times):
-        emit("feature", "vclamp", f"time to peak at {V} mV", "ms", num(t))
-    emit("curve", "vclamp", "peak current", "V (mV)", "I (mA/cm2)", ",".join(map(num, VOLTAGES)), ",".join(map(num, peaks)))
-    emit("curve", "vclamp", "steady-state current", "V (mV)", "I (mA/cm2)", ",".join(map(num, VOLTAGES)), ",".join(map(num, steadies)))
-    emit("curve", "vclamp", "time to peak", "V (mV)", "t (ms)", ",".join(map(num, VOLTAGES)), ",".join(map(num, times)))
-    del target
+        for i, vec in enumerate(vecs):
+            step = list(vec)[start:]
+            if not all(math.isfinite(x) for x in step):
+                raise RuntimeError(f"{refs[i][0]} is not finite during the step to {V} mV")
+            k = max(range(len(step)), key=lambda j: abs(step[j]))
+            peaks[i].append(step[k])
+            times[i].append((k + 1) * 0.025)
+            steadies[i].append(step[-1])
+    for i, (c, _) in enumerate(refs):
+        for what, unit, ys in (("peak", "mA/cm2", peaks[i]), ("steady", "mA/cm2", steadies[i]),
+                               ("time to peak", "ms", times[i])):
+            for V, y in zip(VOLTAGES, ys):
+                emit("feature", "vclamp", f"{what} {c} at {V} mV", unit, num(y))
+        xs = ",".join(map(num, VOLTAGES))
+        emit("curve", "vclamp", f"peak {c}", "V (mV)", f"{c} (mA/cm2)", xs, ",".join(map(num, peaks[i])))
+        emit("curve", "vclamp", f"steady-state {c}", "V (mV)", f"{c} (mA/cm2)", xs, ",".join(map(num, steadies[i])))
+        emit("curve", "vclamp", f"time to peak {c}", "V (mV)", "t (ms)", xs, ",".join(map(num, times[i])))
 
 
 def states(h, mech):
@@ -225,8 +237,7 @@ def synapse(h, mech, currents):
 
 
 def spikes(h, mech):
-    sec = mech.compartment()
-    cell = mech.place(sec)
+    cell = mech.place(None)
     stim = h.NetStim()
     stim.start, stim.number, stim.interval, stim.noise = 5, 20, 10, 0
     nc_in = h.NetCon(stim, cell)
@@ -264,6 +275,7 @@ def membrane(h, mech):
 def run(argv):
     plugin, name, kind, protocols = argv[:4]
     ion_currents, currents, written, settings = [], [], [], []
+    celsius = 6.3
     rest = argv[4:]
     while rest:
         flag, value, rest = rest[0], rest[1], rest[2:]
@@ -276,11 +288,13 @@ def run(argv):
         elif flag == "--set":
             key, _, text = value.partition("=")
             settings.append((key, float(text)))
+        elif flag == "--celsius":
+            celsius = float(value)
     from neuron import h
 
     h.load_file("stdrun.hoc")
     h.nrn_load_dll(plugin)
-    h.celsius = 6.3
+    h.celsius = celsius
     mech = Mechanism(h, name, kind, settings)
     for protocol in protocols.split(","):
         emit("protocol", protocol)
@@ -299,6 +313,7 @@ def run(argv):
                 membrane(h, mech)
         except Exception as e:  # a NEURON error fails this protocol only
             emit("error", protocol, str(e) or type(e).__name__)
+        mech.release()
         for sec in list(h.allsec()):
             h.delete_section(sec=sec)
 
