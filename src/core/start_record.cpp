@@ -302,6 +302,7 @@ bool record_start(const fs::path& file, int64_t started_ns, const StartQuestion&
         write_file_atomic(file, text);
         return true;
     } catch (const std::exception&) {
+        return false; // a read-only or full cache: the next start goes the full way again
     }
 }
 
