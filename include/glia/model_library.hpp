@@ -6,9 +6,11 @@
 /// `x86_64/.libs/libnrnmech.so` and `x86_64/libnrnmech.so`, with an `x86_64/special` that runs
 /// nrniv with it. Loading the library can also load glia's plugin (builtins and installed packages).
 ///
-/// glia replaces only files it wrote: `x86_64/.glia-nrnivmodl` records each with its stamp. A file
-/// of those names that glia did not write (the library NEURON's nrnivmodl made, say) stops the
-/// build before anything is written, naming it. Everything else in `x86_64/` is left alone.
+/// glia replaces only files it wrote: `x86_64/.glia-nrnivmodl` records each with its stamp and content
+/// hash, and the folder it was made for. A file of those names that glia did not write (the library
+/// NEURON's nrnivmodl made, say) stops the build before anything is written, naming it; in a copy of
+/// a built folder (`cp -r`), glia's files are known by their content and replaced. A model folder
+/// glia cannot write stops it first, naming the folder. Everything else in `x86_64/` is left alone.
 
 #include "glia/build.hpp"
 #include "glia/fs.hpp"

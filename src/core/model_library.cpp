@@ -78,11 +78,17 @@ std::vector<std::string> banner_names(const Package& mods, const std::vector<fs:
     return names;
 }
 
-// The record: which library the folder holds, and the stamp of each file glia wrote (by path in x86_64/).
+// The record: which library the folder holds, the folder it was made for, and the stamp and content
+// hash of each file glia wrote (by path in x86_64/). The hashes tell glia's own files in a copy of the
+// folder (`cp -r` gives them new stamps) from files someone else wrote or changed.
 struct Record {
     std::string key;
+    std::string folder; // empty in a record older glia wrote
     std::map<std::string, FileStamp> files;
+    std::map<std::string, std::string> hashes;
 };
+
+std::string content_hash(const fs::path& file) { return Hasher().field("file", read_file(file)).hex(); }
 
 Record read_record(const fs::path& out) {
     Record record;
@@ -102,10 +108,14 @@ Record read_record(const fs::path& out) {
             continue;
         }
         std::string what = line.substr(0, space), rest = line.substr(space + 1);
+        size_t split = rest.find(' ');
         if (what == "library") {
             record.key = rest;
+        } else if (what == "folder") {
+            record.folder = rest;
+        } else if (what == "hash" && split != std::string::npos) {
+            record.hashes[rest.substr(split + 1)] = rest.substr(0, split);
         } else if (what == "file") {
-            size_t split = rest.find(' ');
             FileStamp stamp;
             if (split != std::string::npos && FileStamp::parse(rest.substr(0, split), stamp)) {
                 record.files[rest.substr(split + 1)] = stamp;
@@ -115,17 +125,26 @@ Record read_record(const fs::path& out) {
     return record;
 }
 
+// Older glia reads only `library` and `file` lines and passes over the others.
 void write_record(const fs::path& out, const Record& record) {
-    std::string text = std::string(kRecordHeader) + "\nlibrary " + record.key + "\n";
+    std::string text = std::string(kRecordHeader) + "\nlibrary " + record.key + "\nfolder " + record.folder + "\n";
     for (const auto& [path, stamp] : record.files) {
         text += "file " + stamp.text() + " " + path + "\n";
+    }
+    for (const auto& [path, hash] : record.hashes) {
+        text += "hash " + hash + " " + path + "\n";
     }
     write_file_atomic(out / kModelRecordName, text);
 }
 
-// The files of kWritten in `out` that exist but that glia did not write (or that changed since).
-std::vector<fs::path> foreign_files(const fs::path& out, const Record& record) {
-    std::vector<fs::path> foreign;
+// The files of kWritten in `out` that glia wrote, as far as the record tells.
+struct RecordCheck {
+    std::vector<fs::path> foreign; ///< files that exist but that glia did not write (or that changed since)
+    bool restamp = false;          ///< some are glia's by their content only: the record's stamps are stale
+};
+
+RecordCheck check_record(const fs::path& out, const Record& record) {
+    RecordCheck check;
     for (const auto& name : kWritten) {
         fs::path file = out / name;
         boost::system::error_code ec;
@@ -134,11 +153,17 @@ std::vector<fs::path> foreign_files(const fs::path& out, const Record& record) {
             continue;
         }
         auto known = record.files.find(name);
-        if (fs::is_symlink(status) || known == record.files.end() || !(known->second == FileStamp::of(file))) {
-            foreign.push_back(file);
+        if (!fs::is_symlink(status) && known != record.files.end() && known->second == FileStamp::of(file)) {
+            continue;
+        }
+        auto hash = record.hashes.find(name);
+        if (!fs::is_symlink(status) && hash != record.hashes.end() && hash->second == content_hash(file)) {
+            check.restamp = true; // copied or touched, but what glia wrote
+        } else {
+            check.foreign.push_back(file);
         }
     }
-    return foreign;
+    return check;
 }
 
 // nrnivmodl's -incflags and -loadflags as its make, run in x86_64/, reads them: a relative -I or -L
@@ -168,9 +193,12 @@ std::string special_script(const Toolchain& tc) {
 // Copies `from` to `to` by way of a temporary file renamed into place, so a process that has the
 // old library open keeps it, and a reader never sees half a file.
 void put_file(const fs::path& from, const fs::path& to) {
-    make_dirs(to.parent_path());
-    fs::path temporary = to.parent_path() / (".glia-" + to.filename().string() + "." + std::to_string(::getpid()));
     boost::system::error_code ec;
+    fs::create_directories(to.parent_path(), ec);
+    if (ec && !fs::is_directory(to.parent_path())) {
+        throw Error("cannot create directory " + to.parent_path().string() + ": " + ec.message());
+    }
+    fs::path temporary = to.parent_path() / (".glia-" + to.filename().string() + "." + std::to_string(::getpid()));
     fs::copy_file(from, temporary, fs::copy_options::overwrite_existing, ec);
     if (ec || ::chmod(temporary.c_str(), 0755) != 0 || ::rename(temporary.c_str(), to.c_str()) != 0) {
         std::string why = ec ? ec.message() : std::string(std::strerror(errno));
@@ -258,19 +286,41 @@ void add_incflags(const std::vector<std::string>& incflags, Toolchain& tc, Build
     }
 }
 
-// Before any work: a file in the way that glia did not write stops it.
-void refuse_foreign_files(const fs::path& out, const Record& record) {
-    std::vector<fs::path> foreign = foreign_files(out, record);
-    if (foreign.empty()) {
-        return;
+// Before any work: a model folder glia cannot write stops it, named as the folder's trouble (not the cache's).
+void refuse_unwritable(const fs::path& folder, const fs::path& out) {
+    boost::system::error_code ec;
+    for (const fs::path& dir : {out / ".libs", out, folder}) {
+        if (!fs::exists(dir, ec)) {
+            continue;
+        }
+        if (::access(dir.c_str(), W_OK) != 0) {
+            throw Error("the model folder " + folder.string() + " is not writable (" + dir.string() + ": " +
+                        std::strerror(errno) + "), so its library cannot be written into " + out.string() +
+                        ". Make the folder writable (or copy the model to a folder you can write), then run '" +
+                        Remedy{Remedy::Kind::build_model_folder} + "' there");
+        }
+        if (dir != out / ".libs") {
+            return; // the folders under it do not exist yet: they are made in this one
+        }
+    }
+}
+
+// Before any work: a file in the way that glia did not write stops it. Returns what the record vouched for.
+RecordCheck refuse_foreign_files(const fs::path& out, const fs::path& folder, const Record& record) {
+    RecordCheck check = check_record(out, record);
+    if (check.foreign.empty()) {
+        return check;
     }
     std::vector<std::string> names;
-    for (const auto& file : foreign) {
+    for (const auto& file : check.foreign) {
         names.push_back(file.string());
     }
-    throw Error(join(names, ", ") + (foreign.size() > 1 ? " were" : " was") +
-                " not written by glia (NEURON's nrnivmodl writes these names), and glia does not replace files "
-                "it did not create. Remove them (rm -f '" +
+    std::string are = check.foreign.size() > 1 ? " were" : " was";
+    std::string what = !record.folder.empty() && record.folder != folder.string()
+                           ? out.string() + " is a copy of the build glia made for " + record.folder + ", and " +
+                                 join(names, ", ") + are + " changed since (or written by something else)"
+                           : join(names, ", ") + are + " not written by glia (NEURON's nrnivmodl writes these names)";
+    throw Error(what + ", and glia does not replace files it did not create. Remove them (rm -f '" +
                 join(names, "' '") + "') or the whole " + out.string() + " folder, then run '" +
                 Remedy{Remedy::Kind::build_model_folder} + "' again; glia leaves everything else in it alone");
 }
@@ -309,9 +359,11 @@ std::string library_key(const std::string& unit, const Toolchain& tc, const std:
 }
 
 // Writes kWritten into `out` (the library twice, the special script) and returns their record.
-Record write_model_files(const fs::path& out, const fs::path& library, const std::string& key, const Toolchain& tc) {
+Record write_model_files(const fs::path& folder, const fs::path& library, const std::string& key, const Toolchain& tc) {
+    fs::path out = folder / "x86_64";
     Record written;
     written.key = key;
+    written.folder = folder.string();
     for (const auto& name : kWritten) {
         if (name == "special") {
             write_file_atomic(out / name, special_script(tc));
@@ -322,6 +374,7 @@ Record write_model_files(const fs::path& out, const fs::path& library, const std
             put_file(library, out / name);
         }
         written.files[name] = FileStamp::of(out / name);
+        written.hashes[name] = content_hash(out / name);
     }
     return written;
 }
@@ -394,8 +447,9 @@ ModelLibraryResult build_model_library(const ModelLibraryOptions& options, const
     // One run at a time per folder, from reading the record to writing it: two runs at once would
     // each record stamps of files the other then replaced, and the next run would refuse them.
     DirectoryLock lock(folder);
+    refuse_unwritable(folder, out);
     Record record = read_record(out);
-    refuse_foreign_files(out, record);
+    RecordCheck vouched = refuse_foreign_files(out, folder, record);
 
     BuildResult built = build_packages({result.mods}, tc, cache, build);
     result.stats = built.stats;
@@ -408,12 +462,12 @@ ModelLibraryResult build_model_library(const ModelLibraryOptions& options, const
     std::string key = library_key(unit, tc, loadflags, objects);
     result.library = out / ".libs" / "libnrnmech.so";
     bool complete = record.files.size() == kWritten.size();
-    if (!options.build.force && record.key == key && complete) {
+    if (!options.build.force && record.key == key && complete && !vouched.restamp && record.folder == folder.string()) {
         return result; // every file is glia's (checked above) and holds this library
     }
     fs::path library = link_model_library(key, unit, objects.objects, tc, loadflags, out, cache,
                                           options.build, result.stats);
-    write_record(out, write_model_files(out, library, key, tc));
+    write_record(out, write_model_files(folder, library, key, tc));
     result.changed = true;
     return result;
 }

@@ -206,6 +206,51 @@ class GliaNrnivmodl(SharedCacheTestCase):  # one cache: the same mods compile on
         with open(mine) as f:
             self.assertEqual(f.read(), "nrnivmodl's translation")
 
+    def test_a_copy_of_a_built_folder_is_rebuilt(self):
+        """After `cp -r`, glia knows its own files by their content and writes the copy's library; a file
+        changed in the copy is not replaced, and the message says whose build the copy is."""
+        first = self.model("original", {"a_leak.mod": OWN_MODS["a_leak.mod"]})
+        self.nrnivmodl(first, "--no-glia")
+        for name in ("copy", "edited"):
+            self.box.run(["cp", "-r", first, self.box.path(name)])
+        copy = self.box.path("copy")
+        out = self.nrnivmodl(copy, "--no-glia", check=False).stdout
+        self.assertNotIn("not written by glia", out)
+        self.assertIn("; wrote x86_64/.libs/libnrnmech.so", out)
+        self.assertIn("0 linked; unchanged", self.nrnivmodl(copy, "--no-glia").stdout)  # the record is the copy's
+        out = self.box.run(["nrniv", "-nogui", "-c", "create s\ns insert zlk\nprint s.g_zlk\nquit()"], cwd=copy)
+        self.assertIn("0.0003", out.stdout)
+        # A file changed in a copy is someone else's: named, with the folder the build was made for.
+        edited = self.box.path("edited")
+        special = os.path.join(edited, "x86_64", "special")
+        with open(special, "a") as f:
+            f.write("# mine\n")
+        r = self.nrnivmodl(edited, "--no-glia", check=False)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn(f"{edited}/x86_64 is a copy of the build glia made for {first}, and {special} was changed "
+                      "since", r.stdout)
+        self.assertIn(f"rm -f '{special}'", r.stdout)
+        with open(special) as f:
+            self.assertTrue(f.read().endswith("# mine\n"))
+
+    def test_a_read_only_model_folder_is_named(self):
+        """Not blamed on the cache: the model folder is named as not writable, before anything is built."""
+        folder = self.model("readonly", {"a_leak.mod": OWN_MODS["a_leak.mod"]})
+        # Tests run as root, whom chmod does not stop: a read-only bind mount in a mount namespace of its own.
+        probe = subprocess.run(["unshare", "-m", "sh", "-c", 'mount --bind "$1" "$1" && '
+                                'mount -o remount,ro,bind "$1" "$1" && ! touch "$1/probe" 2>/dev/null', "sh", folder],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if probe.returncode != 0 or os.path.exists(os.path.join(folder, "probe")):
+            self.skipTest("cannot make a folder read-only here (unshare -m and a read-only bind mount failed)")
+        r = self.box.run(["unshare", "-m", "sh", "-c", 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" "$1" '
+                          '&& cd "$1" && exec "$2" nrnivmodl --no-glia', "sh", folder, CLI], check=False)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn(f"the model folder {folder} is not writable ({folder}: Read-only file system)", r.stdout)
+        self.assertIn("Make the folder writable (or copy the model to a folder you can write), then run "
+                      "'glia nrnivmodl' there", r.stdout)
+        self.assertNotIn("cache", r.stdout.lower())
+        self.assertNotIn("compiled", r.stdout)  # refused before any work
+
     def test_two_runs_at_once_in_one_folder(self):
         """Both succeed (one waits for the other) and the record stays in step with the files: a third
         run is a clean no-op, never a refusal of files glia wrote."""
