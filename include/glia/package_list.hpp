@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace glia {
@@ -34,5 +35,12 @@ std::optional<PackageList> model_package_list(const fs::path& model_dir);
 
 /// One error for each listed package that is not among `installed`, naming where it is listed.
 std::vector<std::string> listed_but_missing(const PackageList& list, const std::vector<Package>& installed);
+
+/// Why `asset` (an asset or a full `glia__` name) is unknown while `list` is in force: the installed
+/// packages that provide it but that the list leaves out, and how to add them ("unknown mechanism
+/// 'X': package 'P' provides it, but the `load:` list of F leaves P out ..."). Empty when no left-out
+/// package provides it. Reads every package on the search path (relative entries against
+/// `relative_to`): for an error, never for a start.
+std::string left_out_by_list(const PackageList& list, std::string_view asset, const fs::path& relative_to);
 
 } // namespace glia

@@ -1,12 +1,15 @@
 #include "glia/package_list.hpp"
 
+#include "glia/discovery.hpp"
 #include "glia/error.hpp"
 #include "glia/names.hpp"
 #include "glia/remedy.hpp"
 #include "glia/suggest.hpp"
+#include "glia/text.hpp"
 
 #include <algorithm>
 #include <cstdlib>
+#include <set>
 
 namespace glia {
 
@@ -62,6 +65,33 @@ std::vector<std::string> listed_but_missing(const PackageList& list, const std::
         errors.push_back(error + " (see '" + Remedy{Remedy::Kind::list_packages} + "'; install it or take it off the list)");
     }
     return errors;
+}
+
+std::string left_out_by_list(const PackageList& list, std::string_view asset, const fs::path& relative_to) {
+    std::set<std::string> providers;
+    for (const auto& package : discover_packages(relative_to).packages) {
+        for (const auto& mod : package.mods) {
+            if (!list.contains(package.name) && (mod.name.asset == asset || mod.name.full() == asset)) {
+                providers.insert(package.name);
+            }
+        }
+    }
+    if (providers.empty()) {
+        return {};
+    }
+    std::vector<std::string> names(providers.begin(), providers.end()), listed;
+    for (const auto& package : list.packages) {
+        listed.push_back(package.name);
+    }
+    listed.push_back(names.front());
+    bool several = names.size() > 1, variable = list.source == kLoadVariable;
+    std::string provide =
+        several ? "packages '" + join(names, "', '") + "' provide" : "package '" + names.front() + "' provides";
+    std::string where = variable ? list.source : "the `load:` list of " + list.source;
+    std::string added = variable ? list.source + "=" + join(listed, ",") : "load: [" + join(listed, ", ") + "]";
+    return "unknown mechanism '" + std::string(asset) + "': " + provide + " it, but " + where + " leaves " +
+           (several ? "them" : names.front()) + " out, so glia did not load " + (several ? "them" : "it") + ". Add " +
+           (several ? "one of them" : names.front()) + " to the list (" + added + ") and start NEURON again";
 }
 
 } // namespace glia

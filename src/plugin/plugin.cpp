@@ -81,8 +81,21 @@ const Index& loaded_index() {
 }
 
 const Candidate& resolve_for_call(const std::string& name, const Constraint& call) {
-    // global < project < script < context < call, combined by the core (glia/scopes.hpp).
-    return scopes().resolve(loaded_index(), name, call);
+    const Index& index = loaded_index();
+    try {
+        // global < project < script < context < call, combined by the core (glia/scopes.hpp).
+        return scopes().resolve(index, name, call);
+    } catch (const ResolveError& e) {
+        // A name nothing loaded may be one a package the model's list leaves out provides: say so.
+        bool unknown = index.find(name).empty() && !index.unbuilt(name);
+        std::string left_out = unknown && state().load_list
+                                   ? left_out_by_list(*state().load_list, name, state().model.dir)
+                                   : std::string();
+        if (left_out.empty()) {
+            throw;
+        }
+        throw ResolveError(left_out, e.facts());
+    }
 }
 
 namespace {
@@ -327,6 +340,8 @@ std::vector<void (*)()> plan_load() {
         state().load_awaits_project_file = true;
         throw;
     }
+    // resolve_for_call names what it leaves out.
+    state().load_list = only;
     auto [found, built] = find_and_build(model, only);
     LoadNotes notes{found.problems, {}}; // reported together at the end, known ones in one line
     std::vector<const ModFile*> candidates;

@@ -28,6 +28,7 @@ struct PluginState {
     ModelDir model;                                  ///< the model folder as known at load (glia/model_dir.hpp)
     std::optional<fs::path> model_folder;            ///< set by the first glia call; empty path if it failed
     std::optional<DeferredLockCheck> unchecked_lock; ///< set by a load that indexed its packages
+    std::optional<PackageList> load_list;            ///< the package list the load used; none: everything
     /// The load stopped at the model's glia.yaml, which it could not read: the file's `load:` list says
     /// which packages to load, so none was. glia_reload_preferences loads them once the file reads.
     bool load_awaits_project_file = false;

@@ -41,6 +41,23 @@ class ModelPackageList(GliaTestCase):
         self.assertIn("'B'", unknown)
         self.assertIn("unknown", unknown.lower())
 
+    def test_a_name_a_left_out_package_provides_says_so(self):
+        """Not "no installed package provides it": which package does, and how to add it to the list."""
+        yaml = self.box.write("work/glia.yaml", "load:\n  - alpha\n")
+        out = self.box.nrniv('create s\ns glia_insert("B")', check=False).stdout
+        self.assertIn(f"unknown mechanism 'B': package 'beta' provides it, but the `load:` list of {yaml} leaves "
+                      "beta out, so glia did not load it. Add beta to the list (load: [alpha, beta]) and start "
+                      "NEURON again", out)
+        self.assertNotIn("no installed package provides it", out)
+        # Through GLIA_LOAD, the same; a name no package provides is still unknown.
+        os.remove(yaml)
+        self.box.env["GLIA_LOAD"] = "alpha"
+        out = self.box.nrniv('create s\ns glia_insert("B")', check=False).stdout
+        self.assertIn("package 'beta' provides it, but GLIA_LOAD leaves beta out, so glia did not load it. Add beta "
+                      "to the list (GLIA_LOAD=alpha,beta)", out)
+        out = self.box.nrniv('create s\ns glia_insert("Zzz")', check=False).stdout
+        self.assertIn("unknown mechanism 'Zzz': no installed package provides it", out)
+
     def test_environment_variable(self):
         self.box.env["GLIA_LOAD"] = "alpha"
         self.assert_only_alpha(self.box.nrniv(PROBE).stdout)
