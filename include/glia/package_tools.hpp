@@ -63,7 +63,7 @@ CheckReport check_package(const fs::path& dir, const Toolchain* toolchain);
 struct ImportOptions {
     std::string name;       ///< the new package's name
     fs::path out;           ///< the folder to create the package in (it becomes `out/<name>`)
-    bool replace = false;   ///< replace `out/<name>` if it is a package an earlier import made
+    bool replace = false;   ///< replace `out/<name>` if it is a package an earlier import made, as it made it
 };
 
 /// One mod of an imported folder and what became of it.
@@ -89,9 +89,10 @@ struct ImportReport {
 /// `installed` is what is already on the search path; the report lists assets it also provides
 /// (so resolution will need a preference) and SUFFIX-nothing functions it already defines.
 /// The package is written to a temporary folder and renamed into place, so a failed import
-/// leaves nothing behind; it is marked as made by 'glia import' (made_marker.hpp). Throws Error
-/// if there is nothing to import, if the target is the source, holds it or lies in it, or if it
-/// exists and is not a package an import made (or is one, and `replace` is false).
+/// leaves nothing behind; it is marked as made by 'glia import' (made_marker.hpp), with every file
+/// it wrote. Throws Error if there is nothing to import, if the target is the source, holds it or
+/// lies in it, or if it exists and is not a package an import made (or is one, and `replace` is
+/// false, or it holds files that import did not write or that changed since: they are named).
 ImportReport import_mod_folder(const fs::path& source, const ImportOptions& options,
                                const std::vector<Package>& installed);
 

@@ -100,6 +100,24 @@ std::string tail_lines(const std::string& text, size_t count) {
     return out;
 }
 
+// Refuses to replace an imported package that holds files the import did not write, or changed since.
+void refuse_files_not_imported(const fs::path& target, const Remedy& again, const std::string& elsewhere) {
+    std::vector<fs::path> kept = files_not_as_made(target);
+    if (kept.empty()) {
+        return;
+    }
+    std::string names;
+    for (const auto& file : kept) {
+        names += "\n  " + (target / file).string();
+    }
+    std::string them = kept.size() > 1 ? "them" : "it";
+    throw Error(target.string() + " holds " + (kept.size() > 1 ? "files" : "a file") +
+                " that the import which made it did not write, or that changed since, and replacing the package "
+                "would delete " + them + ":" + names + "\nNothing was changed. Move " + them + " out of " +
+                target.string() + " (or delete " + them + " yourself), then run '" + again + "' again; or " +
+                elsewhere);
+}
+
 // Refuses an import into `target` that could lose anything an import did not make: the source
 // itself (or a folder holding it or inside it), and any folder but a package an import made,
 // which it replaces only when told to.
@@ -119,14 +137,15 @@ void check_import_target(const fs::path& source, const fs::path& target, const I
         throw Error(target.string() + " already exists and is not a package made by '" + import + "' (no " +
                     kMadeMarkerName + " beside its " + kManifestName + "), so glia leaves it alone: " + elsewhere);
     }
+    Remedy replace{Kind::import_folder, {source.string(), options.name}, Modifier::replace};
+    if (!options.out.empty()) {
+        replace.args.push_back(options.out.string());
+    }
     if (!options.replace) {
-        Remedy replace{Kind::import_folder, {source.string(), options.name}, Modifier::replace};
-        if (!options.out.empty()) {
-            replace.args.push_back(options.out.string());
-        }
         throw Error(target.string() + " already holds a package made by '" + import + "'; replace it with '" +
                     replace + "', or " + elsewhere);
     }
+    refuse_files_not_imported(target, replace, elsewhere);
 }
 
 std::vector<fs::path> mod_files_under(const fs::path& dir) {
@@ -565,7 +584,7 @@ void write_imported_package(const fs::path& staging, const fs::path& source, con
     write_file_atomic(staging / "README.md", "# " + package + "\n\nImported from `" + fs::absolute(source).string() +
                                                  "`.\nEach asset is named after its NEURON block; see " +
                                                  kManifestName + " for the files.\n");
-    write_made_marker(staging, MadeBy::import);
+    write_made_marker(staging, MadeBy::import, true); // last: it lists every file written
 }
 
 // Writes the package in a staging folder beside `report.package_dir` and renames it into place, so a

@@ -278,6 +278,43 @@ class PackageCommands(GliaTestCase):
         self.assertIn("with 2 mechanisms", out)
         self.assertEqual(sorted(os.listdir(box.path("pkgs"))), ["smith"])
 
+    def test_import_replace_keeps_files_the_user_added_or_changed(self):
+        """--replace refuses, naming them, to delete a file the import did not write or one edited since."""
+        box = self.box
+        leak = example_mod("Leak.mod")
+        box.write("models/m1/leak.mod", leak)
+        args = ["import", box.path("models", "m1"), "--name", "m1", "--out", box.path("pkgs")]
+        box.glia(*args)
+        pkg = box.path("pkgs", "m1")
+        notes = box.write("pkgs/m1/NOTES.md", "my notes on this package\n")
+        box.write("models/m1/kdr.mod", leak.replace("SUFFIX Leak", "SUFFIX kdr"))
+
+        def refused(*named):
+            r = box.glia(*args, "--replace", check=False)
+            self.assertEqual(r.returncode, 1, r.stdout)
+            for path in named:
+                self.assertIn("\n  " + path + "\n", r.stdout)
+            self.assertIn("Nothing was changed", r.stdout)
+            self.assertFalse(os.path.exists(box.path("pkgs", "m1", "mods", "kdr.mod")))
+            return r.stdout
+
+        refused(notes)
+        with open(notes) as f:
+            self.assertEqual(f.read(), "my notes on this package\n")
+        # An imported mod edited since: not silently lost either.
+        mod = os.path.join(pkg, "mods", "leak.mod")
+        with open(mod, "a") as f:
+            f.write(": my fix\n")
+        refused(notes, mod)
+        with open(mod) as f:
+            self.assertTrue(f.read().endswith(": my fix\n"))
+        # With both moved out of the package, it is replaced; its own unchanged files do not stop it.
+        os.rename(notes, box.path("NOTES.md"))
+        os.rename(mod, box.path("leak.mod"))
+        self.assertIn("with 2 mechanisms", box.glia(*args, "--replace").stdout)
+        # A second --replace of what it wrote itself needs nothing moved.
+        self.assertIn("with 2 mechanisms", box.glia(*args, "--replace").stdout)
+
     def test_install_an_archive_and_reject_a_broken_one(self):
         box = self.box
         box.package("arch", {"Leak.mod": example_mod("Leak.mod")}, where="src")
