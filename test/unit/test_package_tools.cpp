@@ -5,6 +5,7 @@
 #include "temp_dir.hpp"
 
 #include "glia/error.hpp"
+#include "glia/made_marker.hpp"
 #include "glia/package_tools.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -15,6 +16,23 @@ using glia::test::leak_mod;
 using glia::test::TempDir;
 
 BOOST_AUTO_TEST_SUITE(package_tools)
+
+BOOST_AUTO_TEST_CASE(a_listing_mark_vouches_only_for_files_as_written) {
+    TempDir t;
+    t.write("pkg/README.md", "# pkg\n");
+    t.write("pkg/mods/a b.mod", "NEURON { SUFFIX ab }\n");
+    write_made_marker(t.path / "pkg", MadeBy::import, true);
+    BOOST_CHECK(has_made_marker(t.path / "pkg", MadeBy::import));
+    BOOST_CHECK(files_not_as_made(t.path / "pkg").empty());
+    t.write("pkg/NOTES.md", "mine\n");
+    t.write("pkg/mods/a b.mod", "NEURON { SUFFIX ab }\n: edited\n");
+    fs::create_symlink("README.md", t.path / "pkg" / "link");
+    std::vector<fs::path> expected = {"NOTES.md", "link", "mods/a b.mod"};
+    BOOST_CHECK(files_not_as_made(t.path / "pkg") == expected);
+    // A mark without a list (older glia, or glia install's) vouches for nothing.
+    write_made_marker(t.path / "pkg", MadeBy::import);
+    BOOST_CHECK_EQUAL(files_not_as_made(t.path / "pkg").size(), 4u);
+}
 
 BOOST_AUTO_TEST_CASE(guess_from_file_name_then_neuron_block) {
     NmodlInfo info = scan_nmodl(leak_mod("kdr"), "x.mod");
