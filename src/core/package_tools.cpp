@@ -4,6 +4,7 @@
 #include "glia/containment.hpp"
 #include "glia/error.hpp"
 #include "glia/made_marker.hpp"
+#include "glia/mod_includes.hpp"
 #include "glia/process.hpp"
 #include "glia/remedy.hpp"
 #include "glia/text.hpp"
@@ -385,19 +386,19 @@ struct PackageCheck {
         return package;
     }
 
-    // Every INCLUDE is found inside the package.
+    // Every include, nested ones too (mod_includes.hpp: found as the build finds it), is inside the package.
     void includes(const fs::path& dir, const ModFile& mod) {
         boost::system::error_code ec;
-        fs::path mod_dir = mod.path.parent_path();
-        for (const auto& include : mod.nmodl.includes) {
-            fs::path file = include_file(mod_dir, include);
-            if (!fs::is_regular_file(file, ec)) {
-                error(mod.path.string() + ": INCLUDE \"" + include + "\" not found in " + mod_dir.string() +
-                      "; copy it into the package (or '" + Remedy{Kind::add_mod} +
-                      "' the mod again from its original folder)");
-            } else if (!resolves_within(file, dir)) {
-                error(mod.path.string() + ": INCLUDE \"" + include + "\" leads outside the package (to " +
-                      fs::canonical(file, ec).string() + "); a package must be self-contained: copy the file "
+        fs::path mod_dir = fs::absolute(mod.path).parent_path();
+        for (const auto& include : mod_includes(mod_dir, mod.nmodl.includes, {})) {
+            const IncludePlace* found = include.found();
+            if (!found) {
+                error(mod.path.string() + ": INCLUDE \"" + include.name + "\" not found in " +
+                      include.places.front().path.parent_path().string() + "; copy it into the package (or '" +
+                      Remedy{Kind::add_mod} + "' the mod again from its original folder)");
+            } else if (!resolves_within(found->path, dir)) {
+                error(mod.path.string() + ": INCLUDE \"" + include.name + "\" leads outside the package (to " +
+                      fs::canonical(found->path, ec).string() + "); a package must be self-contained: copy the file "
                       "into the package and INCLUDE it by a path relative to the mod");
             }
         }

@@ -123,6 +123,18 @@ class NestedIncludes(GliaTestCase):
         self.edit("inner.inc", "PARAMETER { g = 0.005 (S/cm2) }\n")
         self.assertEqual(self.shown(), ("0.005", "1.5"))
 
+    def test_check_follows_nested_includes(self):
+        self.assertEqual(self.box.glia("check", self.pkg, "--no-translate").returncode, 0)
+        os.remove(os.path.join(self.pkg, "mods", "inner.h"))
+        r = self.box.glia("check", self.pkg, "--no-translate", check=False)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn('INCLUDE "inner.h" not found', r.stdout)
+        self.box.write("elsewhere/inner.h", "#define INNER_VALUE 1\n")
+        os.symlink(self.box.path("elsewhere", "inner.h"), os.path.join(self.pkg, "mods", "inner.h"))
+        r = self.box.glia("check", self.pkg, "--no-translate", check=False)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn('INCLUDE "inner.h" leads outside the package', r.stdout)
+
     def test_compile_force_of_one_package_reaches_the_library_neuron_loads(self):
         # Two packages, so a start loads a set library linked from both.
         other = self.box.package("plain", {"p.mod": NESTED.replace("SUFFIX nest", "SUFFIX p")
