@@ -2,7 +2,7 @@
 /// \file
 /// Packages made for the original Python Glia and installed with pip: Python distributions that
 /// advertise a `glia.package` entry point in their `*.dist-info/entry_points.txt`. Their mods
-/// become packages like a package folder's (README, "Packages installed with pip").
+/// become packages like a package folder's (docs/manual/packages.md, "Packages installed with pip").
 ///
 /// Two layouts are read:
 /// - Glia 0.x: the advertised module's folder holds `mod/glia__<pkg>__<asset>__<variant>.mod`;

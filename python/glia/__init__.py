@@ -17,7 +17,7 @@ every rule (resolution, preferences, kinds, parameters) lives in the plugin and 
 
 Like Glia 4.x's module it also offers compile(), test(), get_packages(), package(name),
 get_cache_path() and load_library(), and the classes Package and Mod with which Glia 4.x packages
-declare their mods (README, "Coming from Glia").
+declare their mods (docs/manual/coming-from-glia.md).
 
 The plugin is loaded from $GLIA_PLUGIN if set, else from where Meson (or pip) installed it; the
 glia command these functions run is $GLIA_CLI if set, else the installed one.
