@@ -7,6 +7,7 @@
 
 #include "glia/file_stamp.hpp"
 #include "glia/fs.hpp"
+#include "glia/mod_includes.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -31,8 +32,9 @@ struct ManifestModView {
     std::vector<std::pair<std::string_view, FileStamp>> includes;
 };
 
-/// How the manifest names toolchain `identity` (Toolchain::identity) in its entries: a hash of it.
-std::string manifest_toolchain(const std::string& identity);
+/// How the manifest names a build in its entries: a hash of the toolchain's `identity` (Toolchain::identity) and
+/// of where it looks for includes, so an entry never vouches for a key made with other include folders.
+std::string manifest_toolchain(const std::string& identity, const IncludeSearch& search);
 
 /// What was learnt when one mod was hashed.
 struct ManifestMod {

@@ -12,6 +12,7 @@
 #include "glia/disk.hpp"
 #include "glia/file_stamp.hpp"
 #include "glia/fs.hpp"
+#include "glia/nmodl.hpp"
 
 #include <optional>
 #include <string>
@@ -35,16 +36,20 @@ struct IncludePlace {
 /// One include met in the mod or in a file it includes.
 struct ModInclude {
     std::string name;                 ///< as written (`h2.inc`, `sub/e.h`)
+    bool angled = false;              ///< `#include <x>`: not finding it is no fault (a system header)
     std::vector<IncludePlace> places; ///< every place the tools look for it, the including file's folder first
     /// The place the tools read: the first that holds a file; nullptr if none does.
     const IncludePlace* found() const;
 };
 
-/// Every include of a mod in `mod_dir` (absolute) whose own text names `includes` (NmodlInfo::includes),
-/// nested ones too, in the order met; each file found is read and followed once (an include cycle ends).
-/// Reads through `disk`.
-std::vector<ModInclude> mod_includes(const fs::path& mod_dir, const std::vector<std::string>& includes,
+/// Every include of a mod in `mod_dir` (absolute) whose own text includes `includes` (included_names), nested ones
+/// too, in the order met; each file found is read and followed once (an include cycle ends). Reads through `disk`,
+/// and only regular files. An `#include <x>` is looked for only in the mod's folder and the `-I` folders.
+std::vector<ModInclude> mod_includes(const fs::path& mod_dir, const std::vector<IncludedName>& includes,
                                      const IncludeSearch& search, Disk& disk = system_disk());
+
+/// The includes of the mod file `file` (absolute) with `search`: mod_includes of its own text.
+std::vector<ModInclude> mod_file_includes(const fs::path& file, const IncludeSearch& search);
 
 /// The prerequisites of the make rule a compiler's `-MD`/`-MMD` output holds (`x.o: a.c b.h \\ c.h`), as written:
 /// the files it read. Escaped spaces and `$$` are unescaped.

@@ -48,10 +48,17 @@ bool same_keyword(std::string_view a, std::string_view b);
 /// NEURON block, no declaration, or more than one.
 NmodlInfo scan_nmodl(std::string_view text, std::string_view filename);
 
-/// The files a piece of NMODL or C text includes, as written: `INCLUDE "x"` anywhere, `#include "x"` in
-/// VERBATIM blocks and `#include "x"` lines outside them (an included `.inc` file is a fragment of NMODL, a
-/// header is C). Never throws: any text has a list, perhaps empty.
-std::vector<std::string> included_names(std::string_view text);
+/// A file named by an include, as written.
+struct IncludedName {
+    std::string name;
+    bool angled = false; ///< `#include <x>`: the compiler looks only in its -I folders (and the system's)
+    friend bool operator==(const IncludedName&, const IncludedName&) = default;
+};
+
+/// The files a piece of NMODL or C text includes: `INCLUDE "x"` (NMODL, as its lexer reads it) and every
+/// `#include "x"` or `#include <x>` line (in VERBATIM blocks or in a header), each once. A line inside a comment
+/// counts too: a key may cover more than the tools read, never less. Never throws.
+std::vector<IncludedName> included_names(std::string_view text);
 
 /// The text with only the declared name token replaced by `new_name`.
 std::string rewrite_nmodl(std::string_view text, const NmodlInfo& info, std::string_view new_name);

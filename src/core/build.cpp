@@ -37,6 +37,7 @@ struct ObjectJob {
     std::string key; // its object is object_path(cache, key)
     ManifestMod entry; // what hashing it learnt (the compiler's own list of what it read may add to it)
     bool read_more = false; // the compiler read files the scan did not find: `key` and `entry` cover them
+    std::string scanned_key; // then, the key the scan alone made (a failure may be remembered under it)
     bool ok = false;
     bool reused = false;
     bool scratch_lost = false; // the failure came from its scratch folder vanishing (not from the mod)
@@ -89,7 +90,7 @@ void hash_job(ObjectJob& job, const std::string& toolchain_id, const BuildContex
         h.field("own_name", translation_stem(mod)); // its registration function is named after the file
     }
     fs::path dir = fs::path(job.path).parent_path();
-    for (const auto& include : mod_includes(dir, mod.nmodl.includes, include_search(ctx.options), ctx.disk)) {
+    for (const auto& include : mod_includes(dir, included_names(text), include_search(ctx.options), ctx.disk)) {
         h.field("include", include.name);
         for (const auto& place : include.places) {
             entry.includes.emplace_back(place.path.string(), place.stamp);
@@ -299,6 +300,7 @@ void compile_object(ObjectJob& job, BuildContext& ctx, BuildStats& stats) {
     publish(work / (full + ".o"), object_path(ctx.cache, more.key.empty() ? job.key : more.key), ctx.cache, ctx.disk);
     ctx.disk.remove_all(work);
     if (!more.key.empty()) {
+        job.scanned_key = job.key;
         job.key = job.entry.object_key = more.key;
         job.entry.includes.insert(job.entry.includes.end(), more.files.begin(), more.files.end());
         job.read_more = true;
@@ -566,6 +568,7 @@ void remember_failures(const std::vector<ObjectJob>& jobs, const std::vector<siz
     for (size_t i : built) {
         if (jobs[i].ok) {
             memo->forget(jobs[i].key);
+            memo->forget(jobs[i].scanned_key); // one remembered before the compiler's list keyed it further
         } else if (jobs[i].tools_refused) {
             memo->put(jobs[i].key, jobs[i].failure);
         }
@@ -784,7 +787,7 @@ BuildResult build_packages_once(const std::vector<Package>& packages, BuildConte
     // Holding the lock, no other build is running: whatever is in tmp/ was left by one that died.
     remove_scratch(ctx.cache);
     BuildResult result;
-    const std::string toolchain_id = manifest_toolchain(ctx.tc.identity());
+    const std::string toolchain_id = manifest_toolchain(ctx.tc.identity(), include_search(ctx.options));
     BuildManifest manifest = BuildManifest::load(manifest_path(ctx.cache));
     std::vector<ObjectJob> jobs = key_mods(packages, manifest, toolchain_id, ctx, result.stats);
     std::vector<std::span<ObjectJob>> packages_jobs = by_package(jobs, packages);

@@ -49,14 +49,17 @@ bool is_sha256_hex(const std::string& text) {
 
 std::vector<std::pair<std::string, std::string>> mechanism_files(const ModFile& mod) {
     std::vector<std::pair<std::string, std::string>> files;
-    files.emplace_back(mod.path.filename().string(), content_hash(read_file(mod.path)));
+    std::string text = read_file(mod.path);
+    files.emplace_back(mod.path.filename().string(), content_hash(text));
     // Each include, nested ones too, named where it was found (relative to the mod's folder) with the
-    // content the tools read, or as written and "missing".
+    // content the tools read, or as written and "missing"; an `#include <x>` found nowhere is the system's.
     fs::path dir = fs::absolute(mod.path).parent_path();
-    for (const auto& include : mod_includes(dir, mod.nmodl.includes, {})) {
+    for (const auto& include : mod_includes(dir, included_names(text), {})) {
         const IncludePlace* found = include.found();
-        files.emplace_back(found ? place_role(dir, found->path) : include.name,
-                           found ? content_hash(*found->content) : "missing");
+        if (found || !include.angled) {
+            files.emplace_back(found ? place_role(dir, found->path) : include.name,
+                               found ? content_hash(*found->content) : "missing");
+        }
     }
     return files;
 }

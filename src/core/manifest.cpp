@@ -257,6 +257,16 @@ bool manifest_entry_current(const ManifestModView& entry, const FileStamp* mod_n
     return true;
 }
 
-std::string manifest_toolchain(const std::string& identity) { return Hasher().field("toolchain", identity).hex(); }
+std::string manifest_toolchain(const std::string& identity, const IncludeSearch& search) {
+    Hasher h;
+    h.field("toolchain", identity);
+    for (const auto& dir : search.include_dirs) {
+        h.field("include_dir", dir.string());
+    }
+    for (const auto& dir : search.modl_include) {
+        h.field("modl_include", dir.string());
+    }
+    return h.hex();
+}
 
 } // namespace glia

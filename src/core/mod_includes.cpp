@@ -12,9 +12,9 @@ namespace {
 
 // The places of `name`, included by a file in `from` (for the mod itself: its own folder), in the order
 // the tools try them, each once.
-std::vector<fs::path> places_of(const std::string& name, const fs::path& from, const fs::path& mod_dir,
+std::vector<fs::path> places_of(const IncludedName& include, const fs::path& from, const fs::path& mod_dir,
                                 const IncludeSearch& search) {
-    fs::path written(name);
+    fs::path written(include.name);
     if (written.is_absolute()) {
         return {written};
     }
@@ -28,11 +28,15 @@ std::vector<fs::path> places_of(const std::string& name, const fs::path& from, c
         }
         places.push_back(place);
     };
-    add(from);                // both tools: the including file's folder
-    add(mod_dir);             // nocmodl's working folder; the compiler's -I of the mod's folder
-    add(mod_dir / "..");      // nocmodl: one folder up
-    for (const auto& dir : search.modl_include) {
-        add(dir);
+    if (include.angled) { // the compiler alone, in its -I folders: the mod's, then the build's
+        add(mod_dir);
+    } else {
+        add(from);            // both tools: the including file's folder
+        add(mod_dir);         // nocmodl's working folder; the compiler's -I of the mod's folder
+        add(mod_dir / "..");  // nocmodl: one folder up
+        for (const auto& dir : search.modl_include) {
+            add(dir);
+        }
     }
     for (const auto& dir : search.include_dirs) {
         add(dir);
@@ -43,7 +47,8 @@ std::vector<fs::path> places_of(const std::string& name, const fs::path& from, c
 // Stamps, then reads, what is at `path` (nothing if it is no readable file).
 IncludePlace look_at(const fs::path& path, Disk& disk) {
     IncludePlace place{path, FileStamp::of(path), std::nullopt};
-    if (place.stamp.exists) {
+    boost::system::error_code ec;
+    if (place.stamp.exists && fs::is_regular_file(path, ec)) { // never a pipe or a device: it could block or not end
         try {
             place.content = disk.read(path);
         } catch (const Error&) {
@@ -72,37 +77,42 @@ const IncludePlace* ModInclude::found() const {
     return nullptr;
 }
 
-std::vector<ModInclude> mod_includes(const fs::path& mod_dir, const std::vector<std::string>& includes,
+std::vector<ModInclude> mod_includes(const fs::path& mod_dir, const std::vector<IncludedName>& includes,
                                      const IncludeSearch& search, Disk& disk) {
     struct Pending {
-        std::string name;
+        IncludedName include;
         fs::path from;
     };
     std::vector<Pending> pending;
-    for (const auto& name : includes) {
-        pending.push_back({name, mod_dir});
+    for (const auto& include : includes) {
+        pending.push_back({include, mod_dir});
     }
     std::vector<ModInclude> met;
     std::set<std::string> looked_up; // the first place of each include met: the same include from the same folder
     std::set<std::string> followed;  // the files read for their own includes
     for (size_t next = 0; next < pending.size(); ++next) {
-        std::vector<fs::path> paths = places_of(pending[next].name, pending[next].from, mod_dir, search);
-        if (!looked_up.insert(paths.front().string()).second) {
+        const IncludedName include = pending[next].include; // a copy: pending grows below
+        std::vector<fs::path> paths = places_of(include, pending[next].from, mod_dir, search);
+        if (!looked_up.insert(std::string(include.angled ? "<" : "\"") + paths.front().string()).second) {
             continue;
         }
-        ModInclude include{pending[next].name, {}};
+        ModInclude entry{include.name, include.angled, {}};
         for (const auto& path : paths) {
-            include.places.push_back(look_at(path, disk));
+            entry.places.push_back(look_at(path, disk));
         }
-        const IncludePlace* found = include.found();
+        const IncludePlace* found = entry.found();
         if (found && followed.insert(identity(found->path)).second) {
             for (auto& name : included_names(*found->content)) {
                 pending.push_back({std::move(name), found->path.parent_path()});
             }
         }
-        met.push_back(std::move(include));
+        met.push_back(std::move(entry));
     }
     return met;
+}
+
+std::vector<ModInclude> mod_file_includes(const fs::path& file, const IncludeSearch& search) {
+    return mod_includes(file.parent_path(), included_names(read_file(file)), search);
 }
 
 std::vector<std::string> make_prerequisites(std::string_view depfile) {

@@ -2,6 +2,7 @@
 
 #include "glia/error.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
 
@@ -308,17 +309,56 @@ NmodlInfo scan_nmodl(std::string_view text, std::string_view filename) {
     return info;
 }
 
-std::vector<std::string> included_names(std::string_view text) {
-    std::vector<std::string> names;
-    Lexer lexer(text, names); // VERBATIM blocks' #include lines
-    std::optional<Token> before, last;
-    while (auto token = lexer.next()) {
-        if (token->type == Token::string && last && last->type == Token::word &&
-            (last->text == "INCLUDE" || (last->text == "include" && before && before->text == "#"))) {
-            names.emplace_back(token->text);
+namespace {
+
+// The `#include` line starting at `line` (after blanks, `#`, blanks, `include`, blanks: "x" or <x>), if it is one.
+std::optional<IncludedName> c_include(std::string_view line) {
+    auto skip_blanks = [&](size_t p) { return line.find_first_not_of(" \t", p); };
+    size_t p = skip_blanks(0);
+    if (p == std::string_view::npos || line[p] != '#') {
+        return std::nullopt;
+    }
+    p = skip_blanks(p + 1);
+    if (p == std::string_view::npos || line.substr(p, 7) != "include") {
+        return std::nullopt;
+    }
+    p = skip_blanks(p + 7);
+    if (p == std::string_view::npos || (line[p] != '"' && line[p] != '<')) {
+        return std::nullopt;
+    }
+    size_t close = line.find(line[p] == '"' ? '"' : '>', p + 1);
+    if (close == std::string_view::npos || close == p + 1) {
+        return std::nullopt;
+    }
+    return IncludedName{std::string(line.substr(p + 1, close - p - 1)), line[p] == '<'};
+}
+
+} // namespace
+
+std::vector<IncludedName> included_names(std::string_view text) {
+    std::vector<IncludedName> names;
+    auto add = [&](IncludedName name) {
+        if (std::find(names.begin(), names.end(), name) == names.end()) {
+            names.push_back(std::move(name));
         }
-        before = last;
+    };
+    std::vector<std::string> verbatim; // the lexer's own list; the lines below find them all
+    Lexer lexer(text, verbatim);
+    std::optional<Token> last;
+    while (auto token = lexer.next()) {
+        if (token->type == Token::string && last && last->type == Token::word && last->text == "INCLUDE") {
+            add({std::string(token->text), false});
+        }
         last = token;
+    }
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find_first_of("\r\n", start);
+        end = end == std::string_view::npos ? text.size() : end;
+        if (auto name = c_include(text.substr(start, end - start))) {
+            add(std::move(*name));
+        }
+        start = end + 1;
     }
     return names;
 }

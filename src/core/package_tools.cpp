@@ -280,25 +280,30 @@ void check_add_target(const Package& package, const fs::path& file, const Mechan
     }
 }
 
-// Copies the files `file` INCLUDEs (relative ones) into the same relative place under `mods`.
-void copy_includes(const fs::path& file, const NmodlInfo& info, const fs::path& mods, bool replace,
+// Copies the files `file` includes (nested ones too, inside its folder) into the same relative place under `mods`.
+void copy_includes(const fs::path& file, const fs::path& mods, bool replace,
                    AddResult& result) {
     boost::system::error_code ec;
-    fs::path source_dir = file.parent_path().empty() ? fs::path(".") : file.parent_path();
-    for (const auto& include : info.includes) {
-        fs::path from = include_file(source_dir, include);
-        if (!fs::is_regular_file(from, ec)) {
-            result.notes.push_back("INCLUDE \"" + include + "\" not found beside " + file.string() +
+    fs::path source_dir = fs::absolute(file).parent_path();
+    // Nested includes too, found as the build finds them (mod_includes.hpp), each at its place under `mods`.
+    for (const auto& include : mod_file_includes(fs::absolute(file), {})) {
+        const IncludePlace* found = include.found();
+        if (!found && include.angled) {
+            continue; // a system header
+        }
+        if (!found) {
+            result.notes.push_back("INCLUDE \"" + include.name + "\" not found beside " + file.string() +
                                    "; copy it into " + mods.string() + " by hand");
             continue;
         }
-        if (!is_contained_relative(include)) {
-            result.notes.push_back("INCLUDE \"" + include + "\" points outside the mod's folder and was not copied; "
-                                   "put it inside the package and change the INCLUDE");
+        std::string relative = place_role(source_dir, found->path);
+        if (!is_contained_relative(relative)) {
+            result.notes.push_back("INCLUDE \"" + include.name + "\" points outside the mod's folder and was not "
+                                   "copied; put it inside the package and change the INCLUDE");
             continue;
         }
-        fs::path to = mods / include;
-        if (fs::exists(to, ec) && read_file(to) == read_file(from)) {
+        fs::path from = found->path, to = mods / relative;
+        if (fs::exists(to, ec) && read_file(to) == *found->content) {
             continue;
         }
         if (fs::exists(to, ec) && !replace) {
@@ -329,7 +334,7 @@ AddResult add_mod_file(const fs::path& package_dir, const fs::path& file, std::s
     check_add_target(package, file, name, target, replace);
 
     AddResult result;
-    copy_includes(file, info, mods, replace, result); // first: once the mod is in place the package is complete
+    copy_includes(file, mods, replace, result); // first: once the mod is in place the package is complete
     fs::create_directories(mods);
     write_file_atomic(target, text);
     result.copied.insert(result.copied.begin(), target);
@@ -389,9 +394,11 @@ struct PackageCheck {
     // Every include, nested ones too (mod_includes.hpp: found as the build finds it), is inside the package.
     void includes(const fs::path& dir, const ModFile& mod) {
         boost::system::error_code ec;
-        fs::path mod_dir = fs::absolute(mod.path).parent_path();
-        for (const auto& include : mod_includes(mod_dir, mod.nmodl.includes, {})) {
+        for (const auto& include : mod_file_includes(fs::absolute(mod.path), {})) {
             const IncludePlace* found = include.found();
+            if (!found && include.angled) {
+                continue; // a system header
+            }
             if (!found) {
                 error(mod.path.string() + ": INCLUDE \"" + include.name + "\" not found in " +
                       include.places.front().path.parent_path().string() + "; copy it into the package (or '" +
@@ -535,25 +542,29 @@ void name_imported_mods(const std::vector<PendingMod>& pending, const std::strin
 
 // Copies the INCLUDEs of `mod` that lie inside `source` into `staging/mods`, at their place relative
 // to `source`; `carried` holds what is copied already.
-void carry_includes(const ImportedMod& mod, const PendingMod& p, const fs::path& source, const fs::path& staging,
+void carry_includes(const ImportedMod& mod, const fs::path& source, const fs::path& staging,
                     std::set<fs::path>& carried, ImportReport& report) {
     boost::system::error_code ec;
-    for (const auto& include : p.info.includes) {
-        fs::path from = include_file(mod.source.parent_path(), include);
-        fs::path rel = fs::relative(from, source, ec);
-        if (!fs::is_regular_file(from, ec)) {
-            report.skipped.push_back(mod.source.string() + ": INCLUDE \"" + include +
+    // Nested includes too, found as the build finds them (mod_includes.hpp).
+    for (const auto& include : mod_file_includes(fs::absolute(mod.source), {})) {
+        const IncludePlace* found = include.found();
+        if (!found && include.angled) {
+            continue; // a system header
+        }
+        if (!found) {
+            report.skipped.push_back(mod.source.string() + ": INCLUDE \"" + include.name +
                                      "\" not found; the mod will not translate until it is added");
             continue;
         }
+        fs::path rel = fs::relative(found->path, source, ec);
         if (ec || !is_contained_relative(rel)) {
-            report.skipped.push_back(mod.source.string() + ": INCLUDE \"" + include + "\" is outside " +
+            report.skipped.push_back(mod.source.string() + ": INCLUDE \"" + include.name + "\" is outside " +
                                      source.string() + " and was not carried along");
             continue;
         }
         if (carried.insert(rel).second) {
-            copy_file_replacing(from, staging / "mods" / rel);
-            report.includes.push_back(from);
+            copy_file_replacing(found->path, staging / "mods" / rel);
+            report.includes.push_back(found->path);
         }
     }
 }
@@ -574,7 +585,7 @@ void write_imported_package(const fs::path& staging, const fs::path& source, con
         mods_list.push_back(flow_map({{"file", "mods/" + relative.generic_string()},
                                       {"asset", mod.name.asset},
                                       {"variant", mod.name.variant}}));
-        carry_includes(mod, p, source, staging, carried, report);
+        carry_includes(mod, source, staging, carried, report);
     }
     YAML::Node mods;
     mods["mods"] = mods_list;

@@ -93,7 +93,7 @@ std::optional<std::string> stamp_inputs(int64_t started_ns, const StartQuestion&
         }
     }
     BuildManifest manifest = BuildManifest::load(manifest_path(cache));
-    const std::string toolchain = manifest_toolchain(question.toolchain);
+    const std::string toolchain = manifest_toolchain(question.toolchain, {question.include_dirs, {}});
     for (const auto& root : question.roots) {
         if (root.origin == "python") {
             // A distribution installed or removed changes its site folder: no Python package is recorded.

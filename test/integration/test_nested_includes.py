@@ -135,6 +135,18 @@ class NestedIncludes(GliaTestCase):
         self.assertEqual(r.returncode, 1, r.stdout)
         self.assertIn('INCLUDE "inner.h" leads outside the package', r.stdout)
 
+    def test_add_and_import_carry_nested_includes(self):
+        source = os.path.join(self.pkg, "mods")
+        self.box.glia("new", "mylab")
+        self.box.glia("add", os.path.join(source, "nest.mod"), "--package", os.path.join(self.box.cwd, "mylab"))
+        self.box.glia("import", source, "--name", "imported")
+        for made in ("mylab", "imported"):
+            for name in ("outer.inc", "inner.inc", "outer.h", "inner.h"):
+                self.assertTrue(os.path.isfile(os.path.join(self.box.cwd, made, "mods", name)), (made, name))
+        env = dict(self.box.env, GLIA_PATH=os.path.join(self.box.cwd, "mylab"))
+        out = self.box.nrniv('create soma\nsoma glia_insert("nest")\nprint "G ", g_glia__mylab__nest__0', env=env).stdout
+        self.assertIn("G 0.001", out)
+
     def test_compile_force_of_one_package_reaches_the_library_neuron_loads(self):
         # Two packages, so a start loads a set library linked from both.
         other = self.box.package("plain", {"p.mod": NESTED.replace("SUFFIX nest", "SUFFIX p")
@@ -167,8 +179,8 @@ class NestedIncludes(GliaTestCase):
         self.assertEqual(self.shown(), ("0.001", "1.5"))
 
 
-# A header included with angle brackets, found through the compile's -I of the mod's folder: no scan of
-# includes follows it, the compiler's own list of what it read does.
+# A header included with angle brackets, found through the compile's -I of the mod's folder: the scan of
+# includes looks for it there (and in the -I folders) only, and the compiler's own list of what it read agrees.
 ANGLED = """
 NEURON { SUFFIX ang }
 VERBATIM
@@ -182,13 +194,13 @@ ENDVERBATIM
 """
 
 
-class CompilerReads(GliaTestCase):
+class AngledInclude(GliaTestCase):
     def value(self, pkg):
         out = self.box.nrniv('create soma\nsoma glia_insert("ang")\nprint "V ", value_glia__angled__ang__0()',
                              env=dict(self.box.env, GLIA_PATH=pkg)).stdout
         return [line.split()[1] for line in out.splitlines() if line.startswith("V ")][0]
 
-    def test_a_header_only_the_compiler_found_is_keyed(self):
+    def test_an_angled_include_of_the_mods_folder_is_keyed(self):
         pkg = self.box.package("angled", {"ang.mod": ANGLED, "angled_value.h": "#define ANGLED_VALUE 1.5\n"})
         self.assertEqual(self.value(pkg), "1.5")
         time.sleep(SETTLE)
@@ -201,6 +213,19 @@ class CompilerReads(GliaTestCase):
         with open(os.path.join(other, "mods", "angled_value.h"), "w") as f:
             f.write("#define ANGLED_VALUE 3.5\n")
         self.assertEqual(self.value(other), "3.5")
+        self.assertEqual(self.value(pkg), "2.5")
+        # The lock hash covers it, and a failure for its absence is retried once it is back.
+        lock_env = dict(self.box.env, GLIA_PATH=pkg)
+        self.box.glia("lock", "ang", env=lock_env)
+        header = os.path.join(pkg, "mods", "angled_value.h")
+        os.rename(header, header + ".away")
+        r = self.box.glia("lock", "--check", check=False, env=lock_env)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("angled_value.h", r.stdout)
+        os.remove(os.path.join(self.box.cwd, "glia.lock"))
+        self.assertIn("angled_value.h", self.box.nrniv('print "started"', env=lock_env).stdout)
+        self.assertIn("1 known problem", self.box.nrniv('print "started"', env=lock_env).stdout)  # remembered
+        os.rename(header + ".away", header)
         self.assertEqual(self.value(pkg), "2.5")
 
 
@@ -243,7 +268,9 @@ class ModelFolder(GliaTestCase):
         self.box.write("model2/more.inc", "PARAMETER { g = 0.006 (S/cm2) }\n")
         self.nrnivmodl(two)
         self.assertEqual(self.g(two), "0.006")
-        # Without MODL_INCLUDE the first folder's include is not found, as with NEURON's nrnivmodl.
+        # Without MODL_INCLUDE the first folder's include is not found, as with NEURON's nrnivmodl, even once
+        # its files have settled (the manifest's entry, made with MODL_INCLUDE, does not vouch for this build).
+        time.sleep(SETTLE)
         r = self.nrnivmodl(one, check=False)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("params.inc", r.stdout)

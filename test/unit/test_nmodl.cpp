@@ -96,12 +96,13 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(mod_includes_)
 
 BOOST_AUTO_TEST_CASE(names_includes_of_nmodl_and_c_text) {
-    std::vector<std::string> names = included_names("INCLUDE \"a.inc\"\n: INCLUDE \"no.inc\"\n"
-                                                    "VERBATIM\n#include \"b.h\"\n#include <stdio.h>\nENDVERBATIM\n");
-    BOOST_TEST(names == (std::vector<std::string>{"a.inc", "b.h"}), boost::test_tools::per_element());
-    BOOST_TEST(included_names("#ifndef X\n#  include \"c.h\"\n#endif\n") == std::vector<std::string>{"c.h"},
-               boost::test_tools::per_element());
-    BOOST_TEST(included_names("\"unclosed INCLUDE").empty());
+    std::vector<IncludedName> names = included_names("INCLUDE \"a.inc\"\n: INCLUDE \"no.inc\"\n"
+                                                     "VERBATIM\n#include \"b.h\"\n#include <stdio.h>\nENDVERBATIM\n");
+    BOOST_TEST(names == (std::vector<IncludedName>{{"a.inc", false}, {"b.h", false}, {"stdio.h", true}}));
+    BOOST_TEST((included_names("#ifndef X\n#  include \"c.h\"\n#endif\n") == std::vector<IncludedName>{{"c.h", false}}));
+    // A C header is not NMODL: a word COMMENT in it does not hide the includes after it.
+    BOOST_TEST((included_names("/* Comment */\n#include \"d.h\"\n") == std::vector<IncludedName>{{"d.h", false}}));
+    BOOST_TEST(included_names("\"unclosed INCLUDE\n#include \"\n#include <>").empty());
 }
 
 BOOST_AUTO_TEST_CASE(follows_nested_includes_to_every_place_the_tools_look) {
@@ -110,7 +111,7 @@ BOOST_AUTO_TEST_CASE(follows_nested_includes_to_every_place_the_tools_look) {
     t.write("pkg/mods/outer.inc", "INCLUDE \"sub/mid.inc\"\n");
     t.write("pkg/mods/sub/mid.inc", "VERBATIM\n#include \"deep.h\"\nENDVERBATIM\n");
     t.write("pkg/mods/sub/deep.h", "#include \"gone.h\"\n");
-    auto met = mod_includes(mods, {"outer.inc"}, {{t.path / "inc"}, {t.path / "modl"}});
+    auto met = mod_includes(mods, {{"outer.inc", false}}, {{t.path / "inc"}, {t.path / "modl"}});
     BOOST_REQUIRE_EQUAL(met.size(), 4u);
     BOOST_TEST(met[0].found()->path == mods / "outer.inc");
     BOOST_TEST(met[1].found()->path == mods / "sub/mid.inc");
@@ -130,7 +131,7 @@ BOOST_AUTO_TEST_CASE(an_include_cycle_ends_however_its_paths_are_written) {
     fs::path mods = t.path / "mods";
     t.write("mods/a.inc", "INCLUDE \"../mods/b.inc\"\n");
     t.write("mods/b.inc", "INCLUDE \"../mods/a.inc\"\nINCLUDE \"b.inc\"\n");
-    auto met = mod_includes(mods, {"a.inc"}, {});
+    auto met = mod_includes(mods, {{"a.inc", false}}, {});
     BOOST_TEST(met.size() <= 4u);
     BOOST_TEST(met.front().found());
 }

@@ -81,10 +81,9 @@ struct Installed {
         BuildManifest manifest = BuildManifest::load(manifest_path(cache));
         for (const auto& package : found.packages) {
             for (const auto& mod : package.mods) {
-                ManifestMod entry{stamp_key(mod.path), mod.name.full(), manifest_toolchain(question.toolchain),
+                ManifestMod entry{stamp_key(mod.path), mod.name.full(), manifest_toolchain(question.toolchain, {question.include_dirs, {}}),
                                   now_ns(), FileStamp::of(mod.path), std::string(32, '0'), {}};
-                fs::path dir = fs::path(entry.path).parent_path();
-                for (const auto& include : mod_includes(dir, mod.nmodl.includes, {question.include_dirs, {}})) {
+                for (const auto& include : mod_file_includes(entry.path, {question.include_dirs, {}})) {
                     for (const auto& place : include.places) {
                         entry.includes.emplace_back(place.path.string(), place.stamp);
                     }
