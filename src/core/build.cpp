@@ -98,7 +98,7 @@ void hash_job(ObjectJob& job, const std::string& toolchain_id, const BuildContex
             h.field("place", place_role(dir, place.path)).field("content", place.content.value_or("<missing>"));
         }
     }
-    h.field("toolchain", toolchain_id);
+    h.field("toolchain", ctx.tc.identity()); // not the manifest's id: the include folders change only the keys they reach
     job.key = h.hex();
     entry.object_key = job.key;
 }
