@@ -422,7 +422,9 @@ int cmd_diff(const Args& args) {
                     " does not exist; install glia ('meson install -C build') or set GLIA_DIFF_SCRIPT to "
                     "share/glia/diff/glia_diff.py of a source tree");
     }
-    SidePairs pairs = pairs_to_compare(*request, discover_and_warn());
+    Discovery found = discover_and_warn();
+    build_before_timed_runs(found);
+    SidePairs pairs = pairs_to_compare(*request, found);
     fs::path work = fs::temp_directory_path() / fs::unique_path("glia-diff-%%%%%%%%");
     fs::create_directories(work);
     Json all = Json::array();

@@ -69,6 +69,7 @@ int cmd_test(const Args& args) {
     }
     std::string local_name = local.empty() ? std::string() : put_package_first(local);
     Discovery found = discover_and_warn();
+    build_before_timed_runs(found);
     Index index(found.packages);
     std::vector<AssetTest> tests;
     if (vm.count("asset")) {

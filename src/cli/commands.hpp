@@ -47,4 +47,9 @@ void warn(const std::string& text);
 /// The packages on the search path, after warning about each one that could not be read.
 Discovery discover_and_warn();
 
+/// Builds what a NEURON start here builds (`found`'s packages and their set library), quietly, before glia diff
+/// and glia test time their runs: their time limit is for the mechanisms, not for a build. A mod that fails is
+/// left for the runs to report.
+void build_before_timed_runs(const Discovery& found);
+
 } // namespace glia::cli

@@ -3,6 +3,8 @@
 #include "advice.hpp"
 #include "commands.hpp"
 
+#include "glia/build.hpp"
+#include "glia/cache.hpp"
 #include "glia/error.hpp"
 #include "glia/suggest.hpp"
 #include "glia/toolchain.hpp"
@@ -67,6 +69,17 @@ Discovery discover_and_warn() {
         warn(problem);
     }
     return found;
+}
+
+void build_before_timed_runs(const Discovery& found) {
+    BuildOptions build;
+    build.link_set = true;
+    build.reuse_failures = true; // as a start: a mod that failed unchanged is not compiled again
+    try {
+        build_packages(found.packages, detect_toolchain(), cache_root(), build);
+    } catch (const Error&) {
+        // No toolchain, or a cache it cannot write: each run's start meets it and says so.
+    }
 }
 } // namespace glia::cli
 
