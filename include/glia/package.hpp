@@ -64,10 +64,6 @@ std::vector<const ModFile*> registration_order(const Package& package);
 /// True if `dir` looks like a package: a manifest, a `mods/` folder, or legacy-named mod files.
 bool is_package_dir(const fs::path& dir);
 
-/// The file an INCLUDE (or a VERBATIM `#include "x"`) of a mod in `mod_dir` names: an absolute
-/// path as written, anything else relative to the mod's own directory, as nocmodl resolves it.
-fs::path include_file(const fs::path& mod_dir, const std::string& include);
-
 class ScanMemo;
 
 /// The package `model` that stands for the mod files of a model folder (glia nrnivmodl): of each

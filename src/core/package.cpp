@@ -288,11 +288,6 @@ Package load_legacy(const fs::path& dir, ScanMemo* memo, const Wanted& wanted) {
 
 } // namespace
 
-fs::path include_file(const fs::path& mod_dir, const std::string& include) {
-    fs::path p(include);
-    return p.is_absolute() ? p : mod_dir / p;
-}
-
 std::vector<const ModFile*> registration_order(const Package& package) {
     std::vector<const ModFile*> order;
     for (const auto& mod : package.mods) {
