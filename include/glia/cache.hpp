@@ -66,6 +66,10 @@ fs::path library_path(const fs::path& root, const std::string& key, const std::s
 /// (load_set.hpp): beside it, `libs/<key>/libglia-<package>.set1.o`; it goes when the library goes.
 fs::path load_set_part_path(const fs::path& library);
 
+/// Removes the set part of package library `library` (load_set_part_path) of the cache at `root`: only a plain
+/// file in real folders of the cache, never a link or what one points to.
+void remove_load_set_part(const fs::path& root, const fs::path& library);
+
 /// Where the cache keeps the set library of key `key` (load_set.hpp): `sets/<key>/libglia-set.so`.
 fs::path load_set_path(const fs::path& root, const std::string& key);
 

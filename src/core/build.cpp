@@ -36,8 +36,9 @@ struct ObjectJob {
     bool have_source = false;
     std::string key; // its object is object_path(cache, key)
     ManifestMod entry; // what hashing it learnt (the compiler's own list of what it read may add to it)
-    bool read_more = false; // the compiler read files the scan did not find: `key` and `entry` cover them
-    std::string scanned_key; // then, the key the scan alone made (a failure may be remembered under it)
+    // Set when the compiler read files the scan did not find (then `key` and `entry` cover them): the key the
+    // scan alone made, under which a failure may be remembered.
+    std::string scanned_key;
     bool ok = false;
     bool reused = false;
     bool scratch_lost = false; // the failure came from its scratch folder vanishing (not from the mod)
@@ -303,7 +304,6 @@ void compile_object(ObjectJob& job, BuildContext& ctx, BuildStats& stats) {
         job.scanned_key = job.key;
         job.key = job.entry.object_key = more.key;
         job.entry.includes.insert(job.entry.includes.end(), more.files.begin(), more.files.end());
-        job.read_more = true;
     }
     job.ok = true;
 }
@@ -418,7 +418,7 @@ LinkedLibrary link_objects(const std::string& name, const std::vector<fs::path>&
         if (ctx.options.force) {
             // Forced, it replaced a library of the same key, perhaps of other code (a damaged cache): what
             // was made from the old one goes, so the next start's set library is linked from this one.
-            ctx.disk.remove_all(load_set_part_path(target));
+            remove_load_set_part(ctx.cache, target);
             remove_set_libraries_with(ctx.cache, linked.key);
         }
     }
@@ -796,7 +796,7 @@ BuildResult build_packages_once(const std::vector<Package>& packages, BuildConte
     std::vector<size_t> todo = objects_to_build(jobs, manifest, failures, toolchain_id, ctx, result.stats);
     compile_objects(jobs, todo, ctx, result.stats);
     for (size_t i : todo) {
-        if (jobs[i].ok && jobs[i].read_more) {
+        if (jobs[i].ok && !jobs[i].scanned_key.empty()) {
             manifest.put(ManifestMod(jobs[i].entry)); // with the compiler's files and the key they made
         }
     }

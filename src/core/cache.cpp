@@ -309,6 +309,14 @@ fs::path load_set_part_path(const fs::path& library) {
     return library.parent_path() / (library.stem().string() + std::string(kSetPartSuffix));
 }
 
+void remove_load_set_part(const fs::path& root, const fs::path& library) {
+    fs::path part = load_set_part_path(library);
+    boost::system::error_code ec;
+    if (is_real_dir(root / kLibsDir) && is_real_dir(part.parent_path()) && is_plain_file(part)) {
+        fs::remove(part, ec);
+    }
+}
+
 fs::path load_set_path(const fs::path& root, const std::string& key) {
     return root / kSetsDir / key / kSetLibraryName;
 }
