@@ -88,12 +88,13 @@ std::vector<ModInclude> mod_includes(const fs::path& mod_dir, const std::vector<
         pending.push_back({include, mod_dir});
     }
     std::vector<ModInclude> met;
-    std::set<std::string> looked_up; // the first place of each include met: the same include from the same folder
+    // The kind and first place of each include met: the same include from the same folder is looked up once.
+    std::set<std::pair<bool, std::string>> looked_up;
     std::set<std::string> followed;  // the files read for their own includes
     for (size_t next = 0; next < pending.size(); ++next) {
         const IncludedName include = pending[next].include; // a copy: pending grows below
         std::vector<fs::path> paths = places_of(include, pending[next].from, mod_dir, search);
-        if (!looked_up.insert(std::string(include.angled ? "<" : "\"") + paths.front().string()).second) {
+        if (!looked_up.insert({include.angled, paths.front().string()}).second) {
             continue;
         }
         ModInclude entry{include.name, include.angled, {}};
