@@ -3,6 +3,7 @@
 /// Building packages into mechanism libraries (docs/architecture.md, "Build and cache"):
 /// rewrite -> nocmodl -> compile -> link, one library per package, keyed by content.
 
+#include "glia/build_events.hpp"
 #include "glia/disk.hpp"
 #include "glia/fs.hpp"
 #include "glia/mod_includes.hpp"
@@ -47,7 +48,7 @@ struct PackageLibrary {
 struct BuildOptions {
     unsigned jobs = 0;    ///< parallel compiles; 0 means the number of cores
     bool force = false;   ///< rebuild even what the cache holds
-    bool verbose = false; ///< log every command
+    bool verbose = false; ///< tell every command (and notes) to the observer
     bool link = true;     ///< false: compile the objects only (glia nrnivmodl links its own library)
     /// Also link the packages' libraries into one library for the whole load set (load_set.hpp).
     bool link_set = false;
@@ -60,8 +61,8 @@ struct BuildOptions {
     /// nocmodl's MODL_INCLUDE folders (glia nrnivmodl passes the user's, as NEURON's nrnivmodl does; a package
     /// build none, so that what it reads is in the package). Part of every key they can change.
     std::vector<fs::path> modl_include;
-    /// Receives progress lines (`[k/n] pkg.asset(variant)`) and, when verbose, commands.
-    std::function<void(const std::string&)> log;
+    /// Hears the build's progress, commands and warnings (build_events.hpp); must outlive the build.
+    BuildObserver* observer = &silent_observer();
     /// Who runs the tools and does the file operations: the system's, unless a unit test puts in
     /// its own to drive failures (process.hpp, disk.hpp).
     CommandRunner* runner = &system_runner();

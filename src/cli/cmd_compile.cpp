@@ -1,3 +1,4 @@
+#include "build_printer.hpp"
 #include "commands.hpp"
 #include "options.hpp"
 
@@ -10,46 +11,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
-#include <cstring>
 #include <iostream>
-#include <unistd.h>
 
 namespace glia::cli {
 
 namespace {
-
-// Progress lines overprint each other on a terminal that can (like ninja's LinePrinter) and
-// are plain lines anywhere else, so logs keep every step.
-class ProgressPrinter {
-  public:
-    ProgressPrinter() {
-        const char* term = std::getenv("TERM");
-        smart_ = ::isatty(STDOUT_FILENO) && term && std::strcmp(term, "dumb") != 0;
-    }
-    void progress(const std::string& line) {
-        if (smart_) {
-            std::cout << "\r" << line << "\x1b[K" << std::flush;
-            pending_ = true;
-        } else {
-            std::cout << line << std::endl;
-        }
-    }
-    void message(const std::string& line) {
-        finish();
-        std::cout << line << std::endl;
-    }
-    void finish() {
-        if (pending_) {
-            std::cout << std::endl;
-            pending_ = false;
-        }
-    }
-
-  private:
-    bool smart_ = false;
-    bool pending_ = false;
-};
 
 // Leaves only the packages named in `only`, each of which must be there.
 void keep_only(std::vector<Package>& packages, const std::vector<std::string>& only) {
@@ -88,19 +54,13 @@ int cmd_compile(const Args& args) {
         keep_only(found.packages, only);
     }
     Toolchain toolchain = detect_toolchain();
-    ProgressPrinter printer;
+    BuildPrinter printer;
     BuildOptions build;
     build.jobs = jobs;
     build.force = vm.count("force") > 0;
     build.verbose = vm.count("verbose") > 0;
     build.link_set = only.empty(); // the set every package loads, so the next NEURON start opens one library
-    build.log = [&printer](const std::string& line) {
-        if (!line.empty() && line[0] == '[') {
-            printer.progress(line);
-        } else {
-            printer.message(line);
-        }
-    };
+    build.observer = &printer;
     BuildResult result = build_packages(found.packages, toolchain, cache_root(), build);
     printer.finish();
 

@@ -1,5 +1,6 @@
 // glia nrnivmodl: NEURON's nrnivmodl, from glia's cache (glia/model_library.hpp).
 
+#include "build_printer.hpp"
 #include "commands.hpp"
 #include "options.hpp"
 
@@ -63,8 +64,10 @@ int cmd_nrnivmodl(const Args& given) {
     model.build.jobs = jobs;
     model.build.force = vm.count("force") > 0;
     model.build.verbose = vm.count("verbose") > 0;
-    model.build.log = [](const std::string& line) { std::cout << line << std::endl; };
+    BuildPrinter printer;
+    model.build.observer = &printer;
     ModelLibraryResult result = build_model_library(model, detect_toolchain(), cache_root());
+    printer.finish();
 
     for (const auto& failure : result.failures) {
         std::cerr << "FAILED: " << failure.file.string() << " failed to " << failure.stage << ":\n" << failure.message;

@@ -54,22 +54,24 @@ struct BuildContext {
     CommandRunner& runner;
     Disk& disk;
     const std::string link_text; // the link command as one line: part of every library's key
-    std::mutex log_mutex; // the log is called from the compiling threads
+    std::mutex observer_mutex; // the compiling threads tell the observer in turn
 
     BuildContext(const Toolchain& toolchain, const fs::path& root, const BuildOptions& build)
         : tc(toolchain), cache(root), options(build), runner(*build.runner), disk(*build.disk),
           link_text(command_line(toolchain.link)) {}
 
-    void log(const std::string& line) {
-        if (options.log) {
-            std::lock_guard<std::mutex> lock(log_mutex);
-            options.log(line);
-        }
+    // Calls `tell` on the observer, one thread at a time.
+    template <class Tell> void observe(Tell tell) {
+        std::lock_guard<std::mutex> lock(observer_mutex);
+        tell(*options.observer);
     }
     void log_command(const std::vector<std::string>& argv) {
         if (options.verbose) {
-            log(command_line(argv));
+            observe([&](BuildObserver& o) { o.command(argv); });
         }
+    }
+    void warn(const BuildWarning& warning) {
+        observe([&](BuildObserver& o) { o.warning(warning); });
     }
 };
 
@@ -535,19 +537,16 @@ unsigned parallel_jobs(const BuildOptions& options) {
     return options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
 }
 
-// Stage 4: compiles the objects of `todo`, in parallel, logging a progress line for each.
+// Stage 4: compiles the objects of `todo`, in parallel, telling the observer when each starts and finishes.
 void compile_objects(std::vector<ObjectJob>& jobs, const std::vector<size_t>& todo, BuildContext& ctx,
                      BuildStats& stats) {
     std::atomic<size_t> done{0};
     std::vector<BuildStats> per_job(todo.size());
     run_parallel(todo.size(), parallel_jobs(ctx.options), [&](size_t t) {
         ObjectJob& job = jobs[todo[t]];
+        ctx.observe([&](BuildObserver& o) { o.mod_started(*job.mod, todo.size()); });
         build_object(job, ctx, per_job[t]);
-        if (ctx.options.log) {
-            std::lock_guard<std::mutex> lock(ctx.log_mutex);
-            ctx.options.log("[" + std::to_string(++done) + "/" + std::to_string(todo.size()) + "] " +
-                            shown_name(*job.mod) + (job.ok ? "" : " FAILED"));
-        }
+        ctx.observe([&](BuildObserver& o) { o.mod_finished(*job.mod, ++done, todo.size(), job.ok); });
     });
     for (const auto& s : per_job) {
         stats.translated += s.translated;
@@ -756,12 +755,13 @@ fs::path link_load_set(const std::string& key, const std::vector<PackageLibrary>
     }
     if (!ctx.options.reuse_failures) {
         std::string why = trouble.empty() ? failure.first : trouble;
-        ctx.log("warning: the set library of the packages was not linked (each package's own library loads "
-                "instead): " + why + (ctx.options.verbose ? "" : " (--verbose shows the tools' output)"));
+        ctx.warn("the set library of the packages was not linked (each package's own library loads "
+                 "instead): " + why + (ctx.options.verbose ? "" : " (--verbose shows the tools' output)"));
     }
     if (ctx.options.verbose) {
-        ctx.log("the load set's one library could not be linked; the packages' own libraries load instead:\n" +
-                failure.error);
+        std::string note = "the load set's one library could not be linked; the packages' own libraries load "
+                           "instead:\n" + failure.error;
+        ctx.observe([&](BuildObserver& o) { o.note(note); });
     }
     if (remember) {
         memo.put_load_set(key, failure.error);
@@ -778,7 +778,7 @@ void save_manifest(BuildManifest& manifest, BuildContext& ctx) {
     try {
         manifest.save(manifest_path(ctx.cache));
     } catch (const Error& e) {
-        ctx.log(std::string("warning: ") + e.what());
+        ctx.warn(e.what());
     }
 }
 

@@ -221,8 +221,8 @@ fs::path link_model_library(const std::string& key, const std::string& unit, con
     fs::remove_all(work, ec);
     make_dirs(work);
     auto run = [&](std::vector<std::string> argv, const char* what) {
-        if (options.verbose && options.log) {
-            options.log(command_line(argv));
+        if (options.verbose) {
+            options.observer->command(argv);
         }
         ProcessResult r = run_process(argv, work);
         if (!r.ok()) {
@@ -254,9 +254,7 @@ fs::path link_model_library(const std::string& key, const std::string& unit, con
     try {
         manifest.save(manifest_path(cache));
     } catch (const Error& e) {
-        if (options.log) {
-            options.log(std::string("warning: ") + e.what());
-        }
+        options.observer->warning(e.what());
     }
     return target;
 }

@@ -132,17 +132,25 @@ struct LoadNotes {
 /// True under GLIA_NOCOMPILE: a start builds nothing and writes nothing into the cache.
 bool compiling_off() { return env_switch("GLIA_NOCOMPILE"); }
 
+/// What a start says of its build: each mod built, as glia compile does, and the build's warnings.
+/// A failure is told in full by its warning, which a later start sums up when it is known.
+class StartBuildReport : public BuildObserver {
+  public:
+    void mod_finished(const ModFile& mod, size_t done, size_t total, bool ok) override {
+        if (ok) {
+            report(progress_line(mod, done, total, ok));
+        }
+    }
+    void warning(const BuildWarning& warning) override { report(warning_line(warning)); }
+};
+
 /// How a start builds what is stale.
 BuildOptions start_build_options() {
     BuildOptions options;
     options.reuse_failures = true; // a failed mod unchanged is not tried again at every start
     options.link_set = true;       // one library to open for all the packages (load_set.hpp)
-    options.log = [](const std::string& line) {
-        // A failure is told in full by its warning, which a later start sums up when it is known.
-        if (!line.ends_with(" FAILED")) {
-            report(line);
-        }
-    };
+    static StartBuildReport reporter;
+    options.observer = &reporter;
     return options;
 }
 

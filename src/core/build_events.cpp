@@ -1,0 +1,18 @@
+#include "glia/build_events.hpp"
+
+#include "glia/build.hpp"
+
+namespace glia {
+
+BuildObserver& silent_observer() {
+    static BuildObserver silent;
+    return silent;
+}
+
+std::string progress_line(const ModFile& mod, size_t done, size_t total, bool ok) {
+    return "[" + std::to_string(done) + "/" + std::to_string(total) + "] " + shown_name(mod) + (ok ? "" : " FAILED");
+}
+
+std::string warning_line(const BuildWarning& warning) { return "warning: " + warning; }
+
+} // namespace glia
