@@ -1,7 +1,7 @@
 // The builder's outcome when a step fails (ninja's build_test.cc is the model): a compile, a
 // translate or a link that fails, a publish whose rename fails, a scratch folder that vanishes.
-// The tools are played (PlayedTools writes what nocmodl, the compiler and the linker write) so
-// that each failure can be put exactly where a test wants it; the files are real, in a real cache.
+// The tools are played (played_build.hpp) so that each failure can be put exactly where a test
+// wants it; the files are real, in a real cache.
 
 #include "played_build.hpp"
 
@@ -15,9 +15,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <elf.h>
-#include <functional>
-#include <mutex>
 #include <optional>
 
 using namespace glia;
