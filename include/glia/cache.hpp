@@ -9,24 +9,28 @@
 ///   objects/<kk>/<key>.o      one compiled mechanism, key = hash of everything that made it
 ///   libs/<key>/libglia-<package>.so  one linked package library, key = hash of its objects
 ///   libs/<key>/libglia-<package>.set1.o  its objects as one, for set libraries (load_set.hpp)
-///   sets/<key>/libglia-set.so  one library of a whole load set (load_set.hpp), key = hash of its
-///                             package libraries' keys in load order
-///   sets/<key>/members        those package libraries' keys (what `collect_garbage` checks)
 ///   tmp/<key>.<pid>/          scratch space of a running build, removed when it ends
-///   starts/<key>              what a NEURON start found and built, with the stamps that decided it,
-///                             key = hash of its question (start_record.hpp)
+/// and what each format keeps (a CacheFormat, each owning its names, header line and rule for what is in use):
+///   sets/<key>/               one library of a whole load set and its members (load_set.hpp)
+///   starts/<key>              what a NEURON start found and built (start_record.hpp)
 ///   manifest                  stamps of hashed files and their keys (manifest.hpp)
 ///   scans                     what discovery learnt of each mod, by stamp (scan_memo.hpp);
 ///                             the one file written without the lock (replaced atomically)
+///   failures, python-packages the failure memo (failure_memo.hpp), the Python declarations (python_packages.hpp)
 /// Every file is published by rename, so a file present under objects/, libs/ or sets/ is complete.
 /// Whoever writes anything else here holds the lock, so scratch space found by a lock holder was
-/// left by a build that died, and is removed.
+/// left by a build that died, and is removed. The store knows none of the formats: cache_formats()
+/// lists them, from one place above them all (cache_formats.cpp).
 
 #include "glia/disk.hpp"
 #include "glia/fs.hpp"
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace glia {
 
@@ -70,25 +74,14 @@ fs::path load_set_part_path(const fs::path& library);
 /// file in real folders of the cache, never a link or what one points to.
 void remove_load_set_part(const fs::path& root, const fs::path& library);
 
-/// Where the cache keeps the set library of key `key` (load_set.hpp): `sets/<key>/libglia-set.so`.
-fs::path load_set_path(const fs::path& root, const std::string& key);
-
-/// Removes the set library of key `key` (load_set_path), its members file kept: only a plain file in a
-/// real folder of the cache, never a link or what one points to.
-void remove_set_library(const fs::path& root, const std::string& key);
-
-/// Removes each set library linked from package library `library_key` (remove_set_library): that library
-/// was linked again, so they may hold other code than it now does.
-void remove_set_libraries_with(const fs::path& root, const std::string& library_key);
-
-/// The list of package libraries a set library was linked from: `sets/<key>/members`.
-fs::path load_set_members_path(const fs::path& root, const std::string& key);
-
 /// This process's scratch folder for the work of key `key`: `tmp/<key>.<pid>/`.
 fs::path scratch_path(const fs::path& root, const std::string& key);
 
-/// Creates `dir` and its parents; throws glia::Error naming it on failure.
-void make_dirs(const fs::path& dir);
+/// What to do when the cache cannot be written: the advice make_dirs gets for a folder in the cache.
+std::string cache_advice();
+
+/// True if `name` is a key as the cache names what it keeps by key (objects, libraries, records).
+bool is_cache_key(std::string_view name);
 
 /// For a build step that failed with `output`: if the cause is the cache itself (no space left,
 /// read-only, permission denied), one sentence naming the cache directory and what to do;
@@ -101,12 +94,6 @@ std::string cache_trouble(const fs::path& root, const std::string& output);
 /// full tmpfs does), which dlopen would trust. Throws glia::Error naming the file and what to
 /// do; `from` is removed then. `disk` makes the folder and renames.
 void publish(const fs::path& from, const fs::path& to, const fs::path& root, Disk& disk = system_disk());
-
-/// `<root>/manifest`.
-fs::path manifest_path(const fs::path& root);
-
-/// The start record of key `key` (start_record.hpp): `<root>/starts/<key>`.
-fs::path start_record_path(const fs::path& root, const std::string& key);
 
 /// Removes the scratch space of dead builds. Call with the lock held.
 void remove_scratch(const fs::path& root);
@@ -125,10 +112,52 @@ struct GarbageCollected {
     uintmax_t bytes = 0;
 };
 
-/// Removes the objects and libraries no environment uses any more, under the lock: an object
-/// is in use while a mod file still has the stamp recorded when it was built, a library while
-/// it is the last one built for a package directory that still exists, a set library while every package
-/// library it was linked from is in use.
+/// A format kept in the cache besides the store's objects/, libs/ and tmp/: it owns its names directly under
+/// the root, its header line and its rule for what is still in use. The store asks each when it checks
+/// whose a folder is (cache_problem), clears (clear_cache) and collects (collect_garbage), the lock held.
+class CacheFormat {
+  public:
+    virtual ~CacheFormat() = default;
+    /// Nothing if `entry` (directly under the root) is not of this format's names; else the first thing at or
+    /// under it that is not of the format, or an empty path if all is.
+    virtual std::optional<fs::path> foreign_in(const fs::path& entry) const = 0;
+    /// Removes all the format keeps under `root`, and only that.
+    virtual void clear(const fs::path& root) const = 0;
+    /// Removes what no environment uses any more, counted in `removed`; nothing by default (a memo).
+    virtual void collect(const fs::path& /*root*/, GarbageCollected& /*removed*/) const {}
+};
+
+/// A file `<root>/<name>` whose first line starts with `header`, written by write_file_atomic (a memo).
+class CacheFile : public CacheFormat {
+  public:
+    CacheFile(const char* name, const char* header) : name_(name), header_(header) {}
+    std::optional<fs::path> foreign_in(const fs::path& entry) const override;
+    void clear(const fs::path& root) const override;
+
+  private:
+    const char* name_;
+    const char* header_;
+};
+
+/// The formats kept in the cache, in the order they are collected (the set libraries' rule needs the
+/// manifest's collected first). Assembled in one place above them all (cache_formats.cpp).
+const std::vector<const CacheFormat*>& cache_formats();
+
+/// For a format's foreign_in: the first entry of `top` (folders named as `folder_ok` accepts, each holding plain
+/// files named as `file_ok` accepts) that is not so, or an empty path if all are.
+fs::path first_foreign_in_folders(const fs::path& top, bool (*folder_ok)(std::string_view),
+                                  bool (*file_ok)(std::string_view));
+
+/// For a format's collect: removes each object of the cache whose key `in_use` rejects, counting it.
+void collect_objects(const fs::path& root, const std::function<bool(const std::string&)>& in_use,
+                     GarbageCollected& removed);
+/// For a format's collect: removes each library folder libs/<key>/ whose key `in_use` rejects, counting it.
+void collect_libraries(const fs::path& root, const std::function<bool(const std::string&)>& in_use,
+                       GarbageCollected& removed);
+
+/// Removes what no environment uses any more, under the lock: each format's collect, in the order of
+/// cache_formats() (manifest.hpp says which objects and libraries are in use, load_set.hpp which set
+/// libraries, start_record.hpp which records).
 GarbageCollected collect_garbage(const fs::path& root);
 
 } // namespace glia

@@ -6,7 +6,9 @@
 /// again, since what the key does not cover can change (a system header installed, CPATH). A set library
 /// (load_set.hpp) that could not be linked or loaded is remembered the same way, by the set's key.
 
-#include "glia/build.hpp"
+#include "glia/cache.hpp"
+#include "glia/package.hpp"
+#include "glia/package_library.hpp"
 
 #include <map>
 #include <optional>
@@ -40,5 +42,8 @@ class FailureMemo {
 
 /// `<root>/failures`.
 fs::path failure_memo_path(const fs::path& root);
+
+/// The failure memo in the cache (cache.hpp): removed by a clear, kept by a collection.
+const CacheFormat& failure_memo_format();
 
 } // namespace glia

@@ -7,6 +7,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <cstdint>
 
 namespace glia {
 
@@ -41,6 +44,26 @@ std::string read_memo_text(const fs::path& path);
 /// Writes `content` to `path` atomically: a temporary file beside it, then rename.
 /// A reader sees the old content or the new, never a part; throws glia::Error on failure.
 void write_file_atomic(const fs::path& path, const std::string& content);
+
+/// Creates `dir` and its parents; throws glia::Error naming it on failure, followed by ` (advice)` when
+/// `advice` is given.
+void make_dirs(const fs::path& dir, const std::string& advice = {});
+
+/// True if `name` is what write_file_atomic leaves beside `file` (a name) when it is killed while writing it.
+bool is_temporary_of(std::string_view name, std::string_view file);
+
+/// True if `path` is a plain file, not a link (to one); false also when that cannot be told.
+bool is_plain_file(const fs::path& path);
+/// True if `path` is a directory, not a link (to one); false also when that cannot be told.
+bool is_real_dir(const fs::path& path);
+/// True if nothing is at `path` (not even a dangling link).
+bool is_gone(const fs::path& path);
+/// True if `file` is a plain file whose text starts with `header`; false when it cannot be read.
+bool starts_with_line(const fs::path& file, std::string_view header);
+/// The entries of `dir`, unsorted; empty if it cannot be listed.
+std::vector<fs::path> entries_of(const fs::path& dir);
+/// The size of a file, or of the plain files under a directory (links not followed).
+uintmax_t disk_size(const fs::path& path);
 
 /// An exclusive flock(2) on a file or a directory, held for the lifetime of the object (closing
 /// the descriptor releases it): glia's one lock, for a read-modify-write of files in a directory

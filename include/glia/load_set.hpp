@@ -12,7 +12,8 @@
 /// The set library is cached under a key of its package libraries' keys in load order; anything that
 /// goes wrong with it leaves the start with the package libraries, as before.
 
-#include "glia/build.hpp"
+#include "glia/package_library.hpp"
+#include "glia/cache.hpp"
 #include "glia/file_stamp.hpp"
 #include "glia/fs.hpp"
 #include "glia/toolchain.hpp"
@@ -68,6 +69,24 @@ std::string kept_global(const LoadSetPart& part);
 /// define a symbol of a section group differently: the set library would keep only the first package's
 /// definition, and the second package would run the first one's code.
 void check_shared_definitions(const std::vector<LoadSetPart>& parts);
+
+/// Where the cache keeps the set library of key `key`: `sets/<key>/libglia-set.so`.
+fs::path load_set_path(const fs::path& root, const std::string& key);
+
+/// The list of package libraries a set library was linked from: `sets/<key>/members`.
+fs::path load_set_members_path(const fs::path& root, const std::string& key);
+
+/// Removes the set library of key `key` (load_set_path), its members file kept: only a plain file in a
+/// real folder of the cache, never a link or what one points to.
+void remove_set_library(const fs::path& root, const std::string& key);
+
+/// Removes each set library linked from package library `library_key` (remove_set_library): that library
+/// was linked again, so they may hold other code than it now does.
+void remove_set_libraries_with(const fs::path& root, const std::string& library_key);
+
+/// The set libraries in the cache (cache.hpp), `sets/<key>/`: one is in use while every package library it was
+/// linked from is (manifest.hpp), so it is collected after the manifest's.
+const CacheFormat& load_set_format();
 
 /// For the set library of key `key` in `cache` that dlopen refused with `why`, stamped `opened` just before
 /// dlopen: remembers that in the cache's failure memo (under the lock, so no start tries it again) and

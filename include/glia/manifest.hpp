@@ -5,6 +5,7 @@
 /// "Build and cache"). It lives at `<cache>/manifest` and is read and written under the
 /// cache lock; the format is described at the top of manifest.cpp.
 
+#include "glia/cache.hpp"
 #include "glia/file_stamp.hpp"
 #include "glia/fs.hpp"
 #include "glia/mod_includes.hpp"
@@ -105,5 +106,13 @@ class BuildManifest {
 /// settled when it was recorded: then its object key can be used without reading anything.
 /// `mod_now` is the mod file's stamp if the caller has just taken it (discovery does).
 bool manifest_entry_current(const ManifestModView& entry, const FileStamp* mod_now = nullptr);
+
+/// `<root>/manifest`.
+fs::path manifest_path(const fs::path& root);
+
+/// The manifest in the cache (cache.hpp), and its rule for the store's objects and libraries: an object is
+/// in use while a mod file still has the stamp recorded when it was built, a library while it is the last
+/// one built for a package directory that still exists.
+const CacheFormat& manifest_format();
 
 } // namespace glia

@@ -12,6 +12,7 @@
 ///   stamps of the distribution's RECORD and entry_points.txt and of the module's file, so an
 ///   unchanged set costs no Python start.
 
+#include "glia/cache.hpp"
 #include "glia/fs.hpp"
 #include "glia/package.hpp"
 
@@ -91,6 +92,9 @@ class DeclarationMemo {
 
 /// `<root>/python-packages`.
 fs::path declaration_memo_path(const fs::path& root);
+
+/// The declaration memo in the cache (cache.hpp): removed by a clear, kept by a collection.
+const CacheFormat& declaration_memo_format();
 
 /// Reads the package `dist` declares (0.x or 4.x layout, see the file comment), with its
 /// provenance set. With a `memo`, mods known by their stamps are not read again; with

@@ -8,6 +8,7 @@
 /// that never build): it is replaced atomically, every entry is checked against the file's
 /// current stamp before use, and an update lost to a concurrent writer only means a re-read.
 
+#include "glia/cache.hpp"
 #include "glia/file_stamp.hpp"
 #include "glia/fs.hpp"
 #include "glia/nmodl.hpp"
@@ -79,5 +80,8 @@ bool read_scan_record(std::string_view line, std::string_view& path, int64_t& re
 
 /// `<root>/scans`.
 fs::path scan_memo_path(const fs::path& root);
+
+/// The scan memo in the cache (cache.hpp): removed by a clear, kept by a collection.
+const CacheFormat& scan_memo_format();
 
 } // namespace glia

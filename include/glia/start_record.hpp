@@ -22,6 +22,7 @@
 /// the start ran, or just before, leaves no record, so a record never vouches for what it did not read.
 
 #include "glia/build.hpp"
+#include "glia/cache.hpp"
 #include "glia/discovery.hpp"
 #include "glia/package_list.hpp"
 
@@ -39,7 +40,7 @@ struct StartQuestion {
     std::vector<fs::path> include_dirs; ///< the build's (BuildOptions)
 };
 
-/// The key of `question`: its record is `start_record_path(cache, key)` (cache.hpp).
+/// The key of `question`: its record is `start_record_path(cache, key)`.
 std::string start_key(const StartQuestion& question);
 
 /// A recorded start: its discovery (the packages) and its build (their libraries, the set library). The
@@ -59,5 +60,12 @@ std::optional<RecordedStart> recorded_start(const fs::path& file);
 /// full way.
 bool record_start(const fs::path& file, int64_t started_ns, const StartQuestion& question, const Discovery& found,
                   const BuildResult& built);
+
+/// The start record of key `key`: `<root>/starts/<key>`.
+fs::path start_record_path(const fs::path& root, const std::string& key);
+
+/// The start records in the cache (cache.hpp), `starts/<key>`: one whose files changed serves no start
+/// again (what it names may be gone now, too), so a collection removes it.
+const CacheFormat& start_record_format();
 
 } // namespace glia

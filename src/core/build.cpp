@@ -258,7 +258,7 @@ void compile_object(ObjectJob& job, BuildContext& ctx, BuildStats& stats) {
     std::string full = translation_stem(mod);
     fs::path work = scratch_path(ctx.cache, job.key);
     ctx.disk.remove_all(work);
-    ctx.disk.make_dirs(work);
+    ctx.disk.make_dirs(work, cache_advice());
     fs::path rewritten = work / (full + ".mod");
     auto fail = [&](const std::string& stage, const std::string& message) {
         // The tools saw a copy in the scratch directory; name the user's file instead (the
@@ -367,7 +367,7 @@ bool link_into(const fs::path& target, const std::string& key, const std::vector
     fs::path work = scratch_path(ctx.cache, key);
     try {
         ctx.disk.remove_all(work);
-        ctx.disk.make_dirs(work);
+        ctx.disk.make_dirs(work, cache_advice());
         std::vector<std::string> link = ctx.tc.link;
         link.insert(link.end(), {"-o", (work / target.filename()).string()});
         for (const auto& object : objects) {
@@ -689,7 +689,7 @@ SetLinkFailure link_set_in(const fs::path& work, const std::vector<PackageLibrar
     SetLinkFailure failure;
     try {
         ctx.disk.remove_all(work);
-        ctx.disk.make_dirs(work);
+        ctx.disk.make_dirs(work, cache_advice());
         LoadSetSteps steps = load_set_steps(libraries, ctx.tc, work, work / target.filename());
         failure = make_load_set_parts(steps, work, ctx);
         if (failure.error.empty()) {
@@ -707,7 +707,7 @@ SetLinkFailure link_set_in(const fs::path& work, const std::vector<PackageLibrar
             }
         }
         if (failure.error.empty()) {
-            ctx.disk.make_dirs(target.parent_path());
+            ctx.disk.make_dirs(target.parent_path(), cache_advice());
             ctx.disk.write(members, load_set_members(libraries)); // before the library
             publish(work / target.filename(), target, ctx.cache, ctx.disk);
         }
@@ -832,20 +832,6 @@ bool failed_for_the_cache(const BuildResult& result, bool cache_removed, Disk& d
 } // namespace
 
 IncludeSearch include_search(const BuildOptions& options) { return {options.include_dirs, options.modl_include}; }
-
-std::string registration_symbol(const std::string& full_name) { return "_" + full_name + "_reg"; }
-
-std::string ModFailure::describe() const {
-    std::string text = name.pretty() + " (package '" + name.package + "', asset '" + name.asset + "'";
-    if (!file.empty()) {
-        text += ", file " + file.string();
-    }
-    text += ") failed to " + stage + ":\n" + message;
-    if (!text.empty() && text.back() != '\n') {
-        text += '\n';
-    }
-    return text;
-}
 
 bool BuildResult::ok() const {
     for (const auto& lib : libraries) {

@@ -1,16 +1,7 @@
 #include "glia/cache.hpp"
 
 #include "glia/error.hpp"
-#include "glia/failure_memo.hpp"
-#include "glia/load_set.hpp"
-#include "glia/manifest.hpp"
-#include "glia/python_packages.hpp"
-#include "glia/scan_memo.hpp"
-#include "glia/start_record.hpp"
 
-#include <algorithm>
-#include <functional>
-#include <set>
 #include <vector>
 
 #include <cerrno>
@@ -35,21 +26,11 @@ constexpr const char* kLockName = "lock";
 constexpr const char* kObjectsDir = "objects";
 constexpr const char* kLibsDir = "libs";
 constexpr const char* kScratchDir = "tmp";
-constexpr const char* kSetsDir = "sets";
-constexpr const char* kSetLibraryName = "libglia-set.so";
-constexpr const char* kSetMembersName = "members";
-constexpr const char* kStartsDir = "starts"; // start_record.hpp
 const char* kCacheAdvice = "make the cache directory writable, free space on its file system, or set "
                            "GLIA_CACHE_DIR to another directory: export GLIA_CACHE_DIR=...";
 } // namespace
 
-void make_dirs(const fs::path& dir) {
-    boost::system::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec && !fs::is_directory(dir)) {
-        throw Error("cannot create directory " + dir.string() + ": " + ec.message() + " (" + kCacheAdvice + ")");
-    }
-}
+std::string cache_advice() { return kCacheAdvice; }
 
 namespace {
 // The Cache Directory Tagging Specification's signature line (https://bford.info/cachedir/).
@@ -66,8 +47,13 @@ bool is_hex(std::string_view text) {
     return !text.empty() && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
+} // namespace
+
+bool is_cache_key(std::string_view name) { return name.size() >= 16 && is_hex(name); }
+
+namespace {
 // The names glia gives what it writes under objects/, libs/ and tmp/.
-bool is_key(std::string_view name) { return name.size() >= 16 && is_hex(name); }
+bool is_key(std::string_view name) { return is_cache_key(name); }
 bool is_object_name(std::string_view name) {
     return name.ends_with(".o") && is_key(name.substr(0, name.size() - 2));
 }
@@ -81,48 +67,8 @@ bool is_scratch_name(std::string_view name) {
     return dot != std::string_view::npos && is_key(name.substr(0, dot)) && dot + 1 < name.size() &&
            name.substr(dot + 1).find_first_not_of("0123456789") == std::string_view::npos;
 }
-// What write_file_atomic leaves behind when it is killed while writing `file`.
-bool is_temporary_of(std::string_view name, std::string_view file) {
-    return name.starts_with(".") && name.substr(1).starts_with(file) && name.substr(1 + file.size()).starts_with(".tmp.");
-}
+} // namespace
 
-bool is_set_file_name(std::string_view name) {
-    return name == kSetLibraryName || name == kSetMembersName || is_temporary_of(name, kSetMembersName);
-}
-
-bool is_plain_file(const fs::path& path) {
-    boost::system::error_code ec;
-    return fs::is_regular_file(fs::symlink_status(path, ec));
-}
-bool is_real_dir(const fs::path& path) {
-    boost::system::error_code ec;
-    return fs::is_directory(fs::symlink_status(path, ec));
-}
-bool starts_with_line(const fs::path& file, std::string_view header) {
-    try {
-        return is_plain_file(file) && std::string_view(read_file(file)).starts_with(header);
-    } catch (const Error&) {
-        return false;
-    }
-}
-
-std::vector<fs::path> entries_of(const fs::path& dir) {
-    std::vector<fs::path> entries;
-    boost::system::error_code ec;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        entries.push_back(it->path());
-    }
-    return entries;
-}
-
-// True if nothing is at `path` any more.
-bool is_gone(const fs::path& path) {
-    boost::system::error_code ec;
-    return !fs::exists(fs::symlink_status(path, ec));
-}
-
-// The first entry of `top` (objects/, libs/ or sets/: folders named as `folder_ok` accepts, each holding
-// files named as `file_ok` accepts) that is not of glia's layout, or empty if all are.
 fs::path first_foreign_in_folders(const fs::path& top, bool (*folder_ok)(std::string_view),
                                   bool (*file_ok)(std::string_view)) {
     for (const auto& dir : entries_of(top)) {
@@ -138,6 +84,7 @@ fs::path first_foreign_in_folders(const fs::path& top, bool (*folder_ok)(std::st
     return {};
 }
 
+namespace {
 // The first entry under `root` that is not of glia's layout, or empty if all are. An entry gone
 // since the listing (another glia renamed its temporary mark into place, or removed the cache
 // meanwhile) is nothing foreign: nothing is left of it.
@@ -146,18 +93,9 @@ fs::path first_foreign_entry(const fs::path& root) {
         std::string name = entry.filename().string();
         bool ours = false;
         // The marks count too: another glia may have marked the cache since marked_layout looked.
-        if (name == kLockName || name == kMarkName || name == kTagName || is_temporary_of(name, "manifest") ||
-            is_temporary_of(name, "scans") || is_temporary_of(name, "python-packages") || is_temporary_of(name, "failures") ||
-            is_temporary_of(name, kMarkName) || is_temporary_of(name, kTagName)) {
+        if (name == kLockName || name == kMarkName || name == kTagName || is_temporary_of(name, kMarkName) ||
+            is_temporary_of(name, kTagName)) {
             ours = is_plain_file(entry);
-        } else if (name == "manifest") {
-            ours = starts_with_line(entry, "glia-manifest");
-        } else if (name == "scans") {
-            ours = starts_with_line(entry, "glia-scans");
-        } else if (name == "failures") { // failure_memo.hpp
-            ours = starts_with_line(entry, "glia-failures");
-        } else if (name == "python-packages") { // python_packages.hpp's DeclarationMemo
-            ours = starts_with_line(entry, "glia-python-packages");
         } else if (name == kObjectsDir && is_real_dir(entry)) {
             ours = true;
             if (fs::path foreign = first_foreign_in_folders(entry, is_object_dir_name, is_object_name); !foreign.empty()) {
@@ -168,26 +106,21 @@ fs::path first_foreign_entry(const fs::path& root) {
             if (fs::path foreign = first_foreign_in_folders(entry, is_key, is_library_name); !foreign.empty()) {
                 return foreign;
             }
-        } else if (name == kSetsDir && is_real_dir(entry)) {
-            ours = true;
-            if (fs::path foreign = first_foreign_in_folders(entry, is_key, is_set_file_name); !foreign.empty()) {
-                return foreign;
-            }
-        } else if (name == kStartsDir && is_real_dir(entry)) {
-            ours = true;
-            for (const auto& file : entries_of(entry)) {
-                std::string record = file.filename().string();
-                size_t tmp = record.find(".tmp.");
-                bool temporary = record.starts_with(".") && tmp != std::string::npos && is_key(record.substr(1, tmp - 1));
-                if (!((is_key(record) || temporary) && is_plain_file(file)) && !is_gone(file)) {
-                    return file;
-                }
-            }
         } else if (name == kScratchDir && is_real_dir(entry)) {
             ours = true;
             for (const auto& dir : entries_of(entry)) {
                 if (!is_scratch_name(dir.filename().string()) && !is_gone(dir)) {
                     return dir;
+                }
+            }
+        } else {
+            for (const CacheFormat* format : cache_formats()) {
+                if (std::optional<fs::path> foreign = format->foreign_in(entry)) {
+                    if (!foreign->empty()) {
+                        return *foreign;
+                    }
+                    ours = true;
+                    break;
                 }
             }
         }
@@ -317,31 +250,6 @@ void remove_load_set_part(const fs::path& root, const fs::path& library) {
     }
 }
 
-fs::path load_set_path(const fs::path& root, const std::string& key) {
-    return root / kSetsDir / key / kSetLibraryName;
-}
-
-void remove_set_library(const fs::path& root, const std::string& key) {
-    fs::path library = load_set_path(root, key);
-    boost::system::error_code ec;
-    if (is_real_dir(root / kSetsDir) && is_real_dir(library.parent_path()) && is_plain_file(library)) {
-        fs::remove(library, ec);
-    }
-}
-
-void remove_set_libraries_with(const fs::path& root, const std::string& library_key) {
-    for (const auto& dir : entries_of(root / kSetsDir)) {
-        std::vector<std::string> members = read_load_set_members(dir / kSetMembersName);
-        if (is_key(dir.filename().string()) && std::count(members.begin(), members.end(), library_key)) {
-            remove_set_library(root, dir.filename().string());
-        }
-    }
-}
-
-fs::path load_set_members_path(const fs::path& root, const std::string& key) {
-    return root / kSetsDir / key / kSetMembersName;
-}
-
 fs::path scratch_path(const fs::path& root, const std::string& key) {
     return root / kScratchDir / (key + "." + std::to_string(::getpid()));
 }
@@ -392,7 +300,7 @@ void publish(const fs::path& from, const fs::path& to, const fs::path& root, Dis
         ::close(fd);
     }
     if (problem.empty()) {
-        disk.make_dirs(to.parent_path());
+        disk.make_dirs(to.parent_path(), kCacheAdvice);
         int error = disk.rename(from, to);
         if (error == 0) {
             return;
@@ -404,10 +312,6 @@ void publish(const fs::path& from, const fs::path& to, const fs::path& root, Dis
     throw Error("cannot publish " + to.string() + ": " + problem + " (" +
                 (trouble.empty() ? "run '" + Remedy{Remedy::Kind::build} + "' again" : trouble) + ")");
 }
-
-fs::path manifest_path(const fs::path& root) { return root / "manifest"; }
-
-fs::path start_record_path(const fs::path& root, const std::string& key) { return root / kStartsDir / key; }
 
 void remove_scratch(const fs::path& root) {
     for (const auto& dir : entries_of(root / kScratchDir)) {
@@ -428,42 +332,6 @@ void remove_library_dir(const fs::path& dir) {
         }
     }
     fs::remove(dir, ec); // fails, harmlessly, if something else is in it
-}
-
-// Removes one set folder sets/<key>/ likewise: the library first, so a library never lacks its members file.
-// Only plain files: a link in its place is not glia's.
-void remove_set_dir(const fs::path& dir) {
-    boost::system::error_code ec;
-    if (is_plain_file(dir / kSetLibraryName)) {
-        fs::remove(dir / kSetLibraryName, ec);
-    }
-    for (const auto& file : entries_of(dir)) {
-        if (is_set_file_name(file.filename().string()) && is_plain_file(file)) {
-            fs::remove(file, ec);
-        }
-    }
-    fs::remove(dir, ec);
-}
-
-// Removes the start records (start_record.hpp) `remove_it` accepts: only plain files named as keys.
-size_t remove_start_records(const fs::path& root, const std::function<bool(const fs::path&)>& remove_it) {
-    size_t removed = 0;
-    for (const auto& file : entries_of(root / kStartsDir)) {
-        boost::system::error_code ec;
-        if (is_key(file.filename().string()) && is_plain_file(file) && remove_it(file) && fs::remove(file, ec)) {
-            ++removed;
-        }
-    }
-    return removed;
-}
-
-// Offers each set folder under sets/ to `remove` (which removes it or not); a link is not followed.
-void remove_sets(const fs::path& root, const std::function<void(const fs::path&)>& remove) {
-    for (const auto& dir : entries_of(root / kSetsDir)) {
-        if (is_key(dir.filename().string()) && is_real_dir(dir)) {
-            remove(dir);
-        }
-    }
 }
 
 // Offers each object under objects/ to `remove` (which removes it or not), then removes the
@@ -502,36 +370,39 @@ void clear_cache(const fs::path& root) {
             remove_library_dir(dir);
         }
     }
-    remove_sets(root, remove_set_dir);
-    remove_start_records(root, [](const fs::path&) { return true; });
-    fs::remove(manifest_path(root), ec);
-    fs::remove(scan_memo_path(root), ec);
-    fs::remove(declaration_memo_path(root), ec);
-    fs::remove(failure_memo_path(root), ec);
-    for (const char* part : {kObjectsDir, kLibsDir, kSetsDir, kStartsDir, kScratchDir}) {
+    for (const CacheFormat* format : cache_formats()) {
+        format->clear(root);
+    }
+    for (const char* part : {kObjectsDir, kLibsDir, kScratchDir}) {
         fs::remove(root / part, ec); // only if empty: what glia did not write stays
     }
 }
 
-namespace {
-// Size of a file or of everything under a directory.
-uintmax_t disk_size(const fs::path& path) {
-    boost::system::error_code ec;
-    if (fs::is_regular_file(path, ec)) {
-        uintmax_t size = fs::file_size(path, ec);
-        return ec ? 0 : size;
-    }
-    uintmax_t total = 0;
-    for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
-        boost::system::error_code ignored;
-        if (is_plain_file(it->path())) {
-            uintmax_t size = fs::file_size(it->path(), ignored);
-            total += ignored ? 0 : size;
+void collect_objects(const fs::path& root, const std::function<bool(const std::string&)>& in_use,
+                     GarbageCollected& removed) {
+    remove_objects(root, [&](const fs::path& file) {
+        boost::system::error_code e;
+        if (in_use(file.stem().string()) || !fs::is_regular_file(fs::symlink_status(file, e))) {
+            return;
+        }
+        uintmax_t size = disk_size(file);
+        if (fs::remove(file, e)) {
+            removed.bytes += size;
+            ++removed.objects;
+        }
+    });
+}
+
+void collect_libraries(const fs::path& root, const std::function<bool(const std::string&)>& in_use,
+                       GarbageCollected& removed) {
+    for (const auto& dir : entries_of(root / kLibsDir)) {
+        if (is_key(dir.filename().string()) && is_real_dir(dir) && !in_use(dir.filename().string())) {
+            removed.bytes += disk_size(dir);
+            remove_library_dir(dir);
+            ++removed.libraries;
         }
     }
-    return total;
 }
-} // namespace
 
 GarbageCollected collect_garbage(const fs::path& root) {
     GarbageCollected removed;
@@ -541,56 +412,26 @@ GarbageCollected collect_garbage(const fs::path& root) {
     }
     CacheLock lock(root);
     remove_scratch(root);
-    BuildManifest manifest = BuildManifest::load(manifest_path(root));
-    manifest.prune([](const ManifestMod& mod) { return FileStamp::of(mod.path) == mod.stamp; },
-                   [](const ManifestLibrary& lib) {
-                       boost::system::error_code e;
-                       return fs::is_directory(lib.package_dir, e);
-                   });
-    std::set<std::string> objects, libraries;
-    for (const auto& mod : manifest.mods()) {
-        objects.insert(mod.object_key + ".o");
-    }
-    for (const auto& [id, lib] : manifest.libraries()) {
-        libraries.insert(lib.key);
-    }
-    remove_objects(root, [&](const fs::path& file) {
-        boost::system::error_code e;
-        if (objects.count(file.filename().string()) || !fs::is_regular_file(fs::symlink_status(file, e))) {
-            return;
-        }
-        uintmax_t size = disk_size(file);
-        if (fs::remove(file, e)) {
-            removed.bytes += size;
-            ++removed.objects;
-        }
-    });
-    for (const auto& dir : entries_of(root / kLibsDir)) {
-        if (is_key(dir.filename().string()) && is_real_dir(dir) && !libraries.count(dir.filename().string())) {
-            removed.bytes += disk_size(dir);
-            remove_library_dir(dir);
-            ++removed.libraries;
-        }
-    }
-    remove_sets(root, [&](const fs::path& dir) {
-        std::vector<std::string> members = read_load_set_members(dir / kSetMembersName);
-        // A folder without its library (a link that failed after the members file was written) is not in use.
-        bool in_use = is_plain_file(dir / kSetLibraryName) && !members.empty() &&
-                      std::all_of(members.begin(), members.end(),
-                                  [&](const std::string& key) { return libraries.count(key) > 0; });
-        if (!in_use) {
-            removed.bytes += disk_size(dir);
-            remove_set_dir(dir);
-            ++removed.set_libraries;
-        }
-    });
-    // A record whose files changed serves no start again (what it names may be gone now, too).
-    removed.start_records =
-        remove_start_records(root, [](const fs::path& file) { return !recorded_start(file).has_value(); });
-    if (manifest.changed()) {
-        manifest.save(manifest_path(root));
+    for (const CacheFormat* format : cache_formats()) {
+        format->collect(root, removed);
     }
     return removed;
+}
+
+std::optional<fs::path> CacheFile::foreign_in(const fs::path& entry) const {
+    std::string name = entry.filename().string();
+    if (is_temporary_of(name, name_)) {
+        return is_plain_file(entry) ? fs::path() : entry;
+    }
+    if (name != name_) {
+        return std::nullopt;
+    }
+    return starts_with_line(entry, header_) ? fs::path() : entry;
+}
+
+void CacheFile::clear(const fs::path& root) const {
+    boost::system::error_code ec;
+    fs::remove(root / name_, ec);
 }
 
 } // namespace glia

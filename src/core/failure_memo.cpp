@@ -20,6 +20,11 @@ constexpr const char* kLoadSetStage = "load-set";
 
 fs::path failure_memo_path(const fs::path& root) { return root / "failures"; }
 
+const CacheFormat& failure_memo_format() {
+    static const CacheFile format("failures", "glia-failures");
+    return format;
+}
+
 FailureMemo FailureMemo::load(const fs::path& file) {
     FailureMemo memo;
     std::string text = read_memo_text(file); // none yet: the usual case

@@ -79,6 +79,69 @@ std::string write_advice(const fs::path& dir) {
 }
 } // namespace
 
+void make_dirs(const fs::path& dir, const std::string& advice) {
+    boost::system::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec && !fs::is_directory(dir)) {
+        throw Error("cannot create directory " + dir.string() + ": " + ec.message() +
+                    (advice.empty() ? std::string() : " (" + advice + ")"));
+    }
+}
+
+bool is_temporary_of(std::string_view name, std::string_view file) {
+    // As write_file_atomic names them: `.<file>.tmp.XXXXXX`.
+    return name.starts_with(".") && name.substr(1).starts_with(file) && name.substr(1 + file.size()).starts_with(".tmp.");
+}
+
+bool is_plain_file(const fs::path& path) {
+    boost::system::error_code ec;
+    return fs::is_regular_file(fs::symlink_status(path, ec));
+}
+
+bool is_real_dir(const fs::path& path) {
+    boost::system::error_code ec;
+    return fs::is_directory(fs::symlink_status(path, ec));
+}
+
+bool is_gone(const fs::path& path) {
+    boost::system::error_code ec;
+    return !fs::exists(fs::symlink_status(path, ec));
+}
+
+bool starts_with_line(const fs::path& file, std::string_view header) {
+    try {
+        return is_plain_file(file) && std::string_view(read_file(file)).starts_with(header);
+    } catch (const Error&) {
+        return false;
+    }
+}
+
+std::vector<fs::path> entries_of(const fs::path& dir) {
+    std::vector<fs::path> entries;
+    boost::system::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        entries.push_back(it->path());
+    }
+    return entries;
+}
+
+uintmax_t disk_size(const fs::path& path) {
+    boost::system::error_code ec;
+    if (fs::is_regular_file(path, ec)) {
+        uintmax_t size = fs::file_size(path, ec);
+        return ec ? 0 : size;
+    }
+    uintmax_t total = 0;
+    for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+        boost::system::error_code ignored;
+        if (is_plain_file(it->path())) {
+            uintmax_t size = fs::file_size(it->path(), ignored);
+            total += ignored ? 0 : size;
+        }
+    }
+    return total;
+}
+
 void write_file_atomic(const fs::path& path, const std::string& content) {
     fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
     std::string temp = (dir / ("." + path.filename().string() + ".tmp.XXXXXX")).string();

@@ -59,7 +59,7 @@ ProblemReport sort_out_problems(const std::vector<std::string>& problems, const 
             out += hash + " " + std::to_string(when) + "\n";
         }
         try {
-            make_dirs(file.parent_path());
+            make_dirs(file.parent_path(), cache_advice());
             write_file_atomic(file, out);
         } catch (const std::exception&) {
             // Then they are printed in full again next time: nothing is lost.

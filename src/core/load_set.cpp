@@ -4,13 +4,16 @@
 #include "glia/failure_memo.hpp"
 #include "glia/file_stamp.hpp"
 #include "glia/hash.hpp"
+#include "glia/manifest.hpp"
 #include "glia/elf_groups.hpp"
 #include "glia/error.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cxxabi.h>
 #include <map>
 #include <memory>
+#include <set>
 
 namespace glia {
 
@@ -157,6 +160,107 @@ void give_up_load_set(const fs::path& cache, const std::string& key, const FileS
     } catch (const std::exception&) {
         // A cache this process may not write: the next start tries the set library again, and falls back again.
     }
+}
+
+namespace {
+// The names of sets/ (cache.hpp's layout).
+constexpr const char* kSetsDir = "sets";
+constexpr const char* kSetLibraryName = "libglia-set.so";
+constexpr const char* kSetMembersName = "members";
+
+bool is_set_file_name(std::string_view name) {
+    return name == kSetLibraryName || name == kSetMembersName || is_temporary_of(name, kSetMembersName);
+}
+} // namespace
+
+fs::path load_set_path(const fs::path& root, const std::string& key) {
+    return root / kSetsDir / key / kSetLibraryName;
+}
+
+void remove_set_library(const fs::path& root, const std::string& key) {
+    fs::path library = load_set_path(root, key);
+    boost::system::error_code ec;
+    if (is_real_dir(root / kSetsDir) && is_real_dir(library.parent_path()) && is_plain_file(library)) {
+        fs::remove(library, ec);
+    }
+}
+
+void remove_set_libraries_with(const fs::path& root, const std::string& library_key) {
+    for (const auto& dir : entries_of(root / kSetsDir)) {
+        std::vector<std::string> members = read_load_set_members(dir / kSetMembersName);
+        if (is_cache_key(dir.filename().string()) && std::count(members.begin(), members.end(), library_key)) {
+            remove_set_library(root, dir.filename().string());
+        }
+    }
+}
+
+fs::path load_set_members_path(const fs::path& root, const std::string& key) {
+    return root / kSetsDir / key / kSetMembersName;
+}
+
+namespace {
+// Removes one set folder sets/<key>/: the library first, so a library never lacks its members file.
+// Only plain files: a link in its place is not glia's.
+void remove_set_dir(const fs::path& dir) {
+    boost::system::error_code ec;
+    if (is_plain_file(dir / kSetLibraryName)) {
+        fs::remove(dir / kSetLibraryName, ec);
+    }
+    for (const auto& file : entries_of(dir)) {
+        if (is_set_file_name(file.filename().string()) && is_plain_file(file)) {
+            fs::remove(file, ec);
+        }
+    }
+    fs::remove(dir, ec);
+}
+
+// Offers each set folder under sets/ to `remove` (which removes it or not); a link is not followed.
+void remove_sets(const fs::path& root, const std::function<void(const fs::path&)>& remove) {
+    for (const auto& dir : entries_of(root / kSetsDir)) {
+        if (is_cache_key(dir.filename().string()) && is_real_dir(dir)) {
+            remove(dir);
+        }
+    }
+}
+
+class LoadSetFormat : public CacheFormat {
+  public:
+    std::optional<fs::path> foreign_in(const fs::path& entry) const override {
+        if (entry.filename() != kSetsDir || !is_real_dir(entry)) {
+            return std::nullopt;
+        }
+        return first_foreign_in_folders(entry, is_cache_key, is_set_file_name);
+    }
+    void clear(const fs::path& root) const override {
+        remove_sets(root, remove_set_dir);
+        boost::system::error_code ec;
+        fs::remove(root / kSetsDir, ec); // only if empty: what glia did not write stays
+    }
+    void collect(const fs::path& root, GarbageCollected& removed) const override {
+        std::set<std::string> libraries; // in use, as the manifest's collection left them
+        BuildManifest manifest = BuildManifest::load(manifest_path(root));
+        for (const auto& [id, lib] : manifest.libraries()) {
+            libraries.insert(lib.key);
+        }
+        remove_sets(root, [&](const fs::path& dir) {
+            std::vector<std::string> members = read_load_set_members(dir / kSetMembersName);
+            // A folder without its library (a link that failed after the members file was written) is not in use.
+            bool in_use = is_plain_file(dir / kSetLibraryName) && !members.empty() &&
+                          std::all_of(members.begin(), members.end(),
+                                      [&](const std::string& key) { return libraries.count(key) > 0; });
+            if (!in_use) {
+                removed.bytes += disk_size(dir);
+                remove_set_dir(dir);
+                ++removed.set_libraries;
+            }
+        });
+    }
+};
+} // namespace
+
+const CacheFormat& load_set_format() {
+    static const LoadSetFormat format;
+    return format;
 }
 
 } // namespace glia

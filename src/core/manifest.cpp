@@ -3,6 +3,8 @@
 #include "glia/error.hpp"
 #include "glia/hash.hpp"
 
+#include <set>
+
 #include "record_text.hpp"
 
 #include <algorithm>
@@ -267,6 +269,40 @@ std::string manifest_toolchain(const std::string& identity, const IncludeSearch&
         h.field("modl_include", dir.string());
     }
     return h.hex();
+}
+
+fs::path manifest_path(const fs::path& root) { return root / "manifest"; }
+
+namespace {
+class ManifestFormat : public CacheFile {
+  public:
+    ManifestFormat() : CacheFile("manifest", kHeader) {}
+    void collect(const fs::path& root, GarbageCollected& removed) const override {
+        BuildManifest manifest = BuildManifest::load(manifest_path(root));
+        manifest.prune([](const ManifestMod& mod) { return FileStamp::of(mod.path) == mod.stamp; },
+                       [](const ManifestLibrary& lib) {
+                           boost::system::error_code e;
+                           return fs::is_directory(lib.package_dir, e);
+                       });
+        std::set<std::string> objects, libraries;
+        for (const auto& mod : manifest.mods()) {
+            objects.insert(mod.object_key);
+        }
+        for (const auto& [id, lib] : manifest.libraries()) {
+            libraries.insert(lib.key);
+        }
+        collect_objects(root, [&](const std::string& key) { return objects.count(key) > 0; }, removed);
+        collect_libraries(root, [&](const std::string& key) { return libraries.count(key) > 0; }, removed);
+        if (manifest.changed()) {
+            manifest.save(manifest_path(root));
+        }
+    }
+};
+} // namespace
+
+const CacheFormat& manifest_format() {
+    static const ManifestFormat format;
+    return format;
 }
 
 } // namespace glia

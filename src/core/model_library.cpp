@@ -219,7 +219,7 @@ fs::path link_model_library(const std::string& key, const std::string& unit, con
     CacheLock lock(cache);
     fs::path work = scratch_path(cache, key);
     fs::remove_all(work, ec);
-    make_dirs(work);
+    make_dirs(work, cache_advice());
     auto run = [&](std::vector<std::string> argv, const char* what) {
         if (options.verbose) {
             options.observer->command(argv);

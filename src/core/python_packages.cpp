@@ -316,6 +316,11 @@ Package load_python_package(const GliaDistribution& dist, ScanMemo* memo, Declar
 
 fs::path declaration_memo_path(const fs::path& root) { return root / "python-packages"; }
 
+const CacheFormat& declaration_memo_format() {
+    static const CacheFile format("python-packages", "glia-python-packages");
+    return format;
+}
+
 // One record per line, fields separated by TAB (record_text.hpp):
 //   memo  := "glia-python-packages" TAB version NL entry*
 //   entry := "decl" TAB dist_info TAB module:attribute TAB recorded_ns TAB stamps TAB name TAB root
@@ -412,7 +417,7 @@ void DeclarationMemo::save_if_changed(const fs::path& file) const {
                "\t" + e.declared.root.string() + "\t" + mods + "\n";
     }
     try {
-        make_dirs(file.parent_path());
+        make_dirs(file.parent_path(), cache_advice());
         write_file_atomic(file, out);
     } catch (const std::exception&) {
         // Only a shortcut: the next run asks Python again.

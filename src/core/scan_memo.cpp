@@ -134,6 +134,11 @@ bool read_scan_record(std::string_view line, std::string_view& path, int64_t& re
 
 fs::path scan_memo_path(const fs::path& root) { return root / "scans"; }
 
+const CacheFormat& scan_memo_format() {
+    static const CacheFile format("scans", "glia-scans");
+    return format;
+}
+
 ScanMemo ScanMemo::load(const fs::path& file) {
     ScanMemo memo;
     auto text = std::make_unique<std::string>(read_memo_text(file));
@@ -224,7 +229,7 @@ void ScanMemo::save_if_changed(const fs::path& file) const {
         out += "\n";
     }
     try {
-        make_dirs(file.parent_path());
+        make_dirs(file.parent_path(), cache_advice());
         write_file_atomic(file, out);
     } catch (const std::exception&) {
         // Only a shortcut: the next run reads the mods again.

@@ -298,12 +298,62 @@ bool record_start(const fs::path& file, int64_t started_ns, const StartQuestion&
         }
         std::string text = std::string(kHeader) + "\t" + kVersion + "\t" + file.filename().string() + "\n" + *inputs +
                            *packages + "set\t" + built.set_key + "\t" + built.set_library.string() + "\n";
-        make_dirs(file.parent_path());
+        make_dirs(file.parent_path(), cache_advice());
         write_file_atomic(file, text);
         return true;
     } catch (const std::exception&) {
         return false; // a read-only or full cache: the next start goes the full way again
     }
+}
+
+namespace {
+constexpr const char* kStartsDir = "starts";
+
+// Removes the start records `remove_it` accepts: only plain files named as keys.
+size_t remove_start_records(const fs::path& root, const std::function<bool(const fs::path&)>& remove_it) {
+    size_t removed = 0;
+    for (const auto& file : entries_of(root / kStartsDir)) {
+        boost::system::error_code ec;
+        if (is_cache_key(file.filename().string()) && is_plain_file(file) && remove_it(file) && fs::remove(file, ec)) {
+            ++removed;
+        }
+    }
+    return removed;
+}
+
+class StartRecordFormat : public CacheFormat {
+  public:
+    std::optional<fs::path> foreign_in(const fs::path& entry) const override {
+        if (entry.filename() != kStartsDir || !is_real_dir(entry)) {
+            return std::nullopt;
+        }
+        for (const auto& file : entries_of(entry)) {
+            std::string record = file.filename().string();
+            size_t tmp = record.find(".tmp.");
+            bool temporary = record.starts_with(".") && tmp != std::string::npos && is_cache_key(record.substr(1, tmp - 1));
+            if (!((is_cache_key(record) || temporary) && is_plain_file(file)) && !is_gone(file)) {
+                return file;
+            }
+        }
+        return fs::path();
+    }
+    void clear(const fs::path& root) const override {
+        remove_start_records(root, [](const fs::path&) { return true; });
+        boost::system::error_code ec;
+        fs::remove(root / kStartsDir, ec); // only if empty: what glia did not write stays
+    }
+    void collect(const fs::path& root, GarbageCollected& removed) const override {
+        removed.start_records +=
+            remove_start_records(root, [](const fs::path& file) { return !recorded_start(file).has_value(); });
+    }
+};
+} // namespace
+
+fs::path start_record_path(const fs::path& root, const std::string& key) { return root / kStartsDir / key; }
+
+const CacheFormat& start_record_format() {
+    static const StartRecordFormat format;
+    return format;
 }
 
 } // namespace glia
