@@ -13,12 +13,11 @@
 #include "glia/discovery.hpp"
 #include "glia/error.hpp"
 #include "glia/preflight.hpp"
-#include "glia/start_record.hpp"
+#include "glia/start.hpp"
 #include "glia/known_problems.hpp"
 #include "glia/load_set.hpp"
 #include "glia/lockfile.hpp"
 #include "glia/package_list.hpp"
-#include "glia/toolchain.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -154,58 +153,16 @@ BuildOptions start_build_options() {
     return options;
 }
 
-/// What a start loads: the packages found and their libraries.
-struct FoundAndBuilt {
-    Discovery found;
-    BuildResult built;
-};
-
-/// Finds the packages of `model` (the ones `only` lists, if it is set), checks them against the model's
-/// lock, and builds what is stale (nothing when compiling is off: the libraries last built). When the cache
-/// holds a start record for the same question whose files are all unchanged (start_record.hpp), the
-/// packages and libraries are taken from it; else a clean start is recorded for the next one.
-FoundAndBuilt find_and_build(const ModelDir& model, const std::optional<PackageList>& only) {
-    auto check_lock = [&](const std::vector<Package>& packages) {
-        if (!model.dir.empty()) {
-            check_lock_in(model.dir, packages); // a model with a glia.lock runs only as locked
-        }
-    };
-    auto find = [&] {
-        Discovery found = discover_packages(model.dir, only ? &*only : nullptr);
-        check_lock(found.packages);
-        return found;
-    };
-    fs::path cache = cache_root();
-    if (compiling_off()) {
-        // Compute nodes without a compiler, or a frozen cache: no toolchain needed, nothing recorded.
-        Discovery found = find();
-        BuildResult built = last_built(found.packages, cache);
-        return {std::move(found), std::move(built)};
-    }
-    int64_t started = now_ns();
-    BuildOptions options = start_build_options();
-    std::optional<Toolchain> toolchain;
-    try {
-        toolchain = detect_toolchain();
-    } catch (const Error&) {
-        // Said where it always was, after discovery and the lock (build_packages needs it): no record.
-    }
-    std::optional<fs::path> record;
-    StartQuestion question;
-    if (toolchain && cache_problem(cache).empty()) { // never a record in a folder that is not glia's cache
-        question = {package_search_path(model.dir), only, toolchain->identity(), options.include_dirs};
-        record = start_record_path(cache, start_key(question));
-        if (std::optional<RecordedStart> recorded = recorded_start(*record)) {
-            check_lock(recorded->found.packages);
-            return {std::move(recorded->found), std::move(recorded->built)};
-        }
-    }
-    Discovery found = find();
-    BuildResult built = build_packages(found.packages, toolchain ? *toolchain : detect_toolchain(), cache, options);
-    if (record && nrnmpi_myid < 1) { // under MPI one rank writes it for all
-        record_start(*record, started, question, found, built);
-    }
-    return {std::move(found), std::move(built)};
+/// What the core's start (start.hpp) is asked to do for `model` in this process: every rule of it is there.
+StartResult find_and_build(const ModelDir& model, const std::optional<PackageList>& only) {
+    StartSettings settings;
+    settings.model_dir = model.dir;
+    settings.only = only;
+    settings.compiling_off = compiling_off();
+    settings.build = start_build_options();
+    settings.cache = cache_root();
+    settings.mpi_rank = nrnmpi_myid;
+    return start_packages(settings);
 }
 
 /// The load set's one library (load_set.hpp), opened; nullptr if there is none or it does not load (then

@@ -1,8 +1,10 @@
 // The start record (glia/start_record.hpp): a clean start read back as it was found and built, and every
-// change that decides a start making its record refused. Packages are real folders discovered by
+// change that decides a start making its record refused; and the start's policy (glia/start.hpp) around it:
+// compiling off, the MPI rank that records, a record reused, with the tools played (played_build.hpp). Packages are real folders discovered by
 // discover_packages; the libraries are plain files, since a record only stamps them.
 
 #include "mod_text.hpp"
+#include "played_build.hpp"
 #include "temp_dir.hpp"
 
 #include "glia/cache.hpp"
@@ -10,11 +12,14 @@
 #include "glia/file_stamp.hpp"
 #include "glia/manifest.hpp"
 #include "glia/mod_includes.hpp"
+#include "glia/start.hpp"
 #include "glia/start_record.hpp"
 
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 #include <functional>
 
 using namespace glia;
@@ -264,6 +269,84 @@ BOOST_AUTO_TEST_CASE(gc_removes_a_record_that_no_longer_holds_and_clear_removes_
     clear_cache(installed.cache);
     BOOST_TEST(!fs::exists(installed.record_file()));
     BOOST_TEST(!fs::exists(installed.cache / "starts"));
+}
+
+namespace {
+/// A start of `installed`'s packages as NEURON's would ask it, the tools played, once its files have settled
+/// (file_stamp.hpp), so that the start may be recorded.
+struct PlayedStart {
+    Installed installed;
+    glia::test::PlayedTools tools;
+    StartSettings settings;
+
+    PlayedStart() {
+        settle();
+        settings.cache = installed.cache;
+        settings.toolchain = glia::test::played_toolchain();
+        settings.build.runner = &tools;
+        settings.build.link_set = true;
+        settings.build.reuse_failures = true;
+        installed.question.toolchain = settings.toolchain->identity();
+    }
+    bool recorded() const { return fs::exists(installed.record_file()); }
+    /// Waits until what was written so far has settled (file_stamp.hpp: its ctime is past the margin).
+    static void settle() { std::this_thread::sleep_for(std::chrono::nanoseconds(kStampMarginNs + 100'000'000)); }
+    /// Builds the packages (a start right after a build is not recorded: its libraries have not settled), and
+    /// lets the libraries settle, as they have by the next start.
+    StartResult build() {
+        StartResult built = start_packages(settings);
+        settle();
+        return built;
+    }
+};
+} // namespace
+
+BOOST_AUTO_TEST_CASE(rank_0_records_a_clean_start_and_rank_1_does_not) {
+    PlayedStart start;
+    StartResult first = start.build();
+    BOOST_TEST_REQUIRE(first.built.ok());
+    BOOST_TEST_REQUIRE(!first.built.set_library.empty());
+    BOOST_TEST_REQUIRE(!start.recorded());
+    start.settings.mpi_rank = 1;
+    start_packages(start.settings);
+    BOOST_TEST(!start.recorded());
+    start.settings.mpi_rank = 0;
+    start_packages(start.settings);
+    BOOST_TEST(start.recorded());
+}
+
+BOOST_AUTO_TEST_CASE(a_recorded_start_is_reused_without_building) {
+    PlayedStart start;
+    start.build();
+    StartResult first = start_packages(start.settings);
+    BOOST_TEST_REQUIRE(start.recorded());
+    size_t translated = start.tools.count("nocmodl");
+    // The record answers: the libraries it names, even where a build would now make others.
+    PackageLibrary& lib = first.built.libraries.front();
+    fs::path record = start.installed.record_file();
+    std::string text = read_file(record);
+    write_file_atomic(lib.library, "a library the build would not take");
+    StartResult again = start_packages(start.settings);
+    BOOST_TEST(read_file(record) == text);
+    BOOST_TEST(start.tools.count("nocmodl") == translated); // nothing built again
+    BOOST_TEST(again.built.libraries.front().library == lib.library);
+    BOOST_TEST(again.found.packages.size() == first.found.packages.size());
+}
+
+BOOST_AUTO_TEST_CASE(compiling_off_takes_the_last_build_and_records_nothing) {
+    PlayedStart start;
+    StartResult built = start.build();
+    size_t translated = start.tools.count("nocmodl");
+    start.settings.compiling_off = true;
+    start.installed.tmp.write("pkgs/a/mods/Kv1.mod", leak_mod("Kv1") + ": edited\n");
+    StartResult last = start_packages(start.settings);
+    BOOST_TEST(!start.recorded());
+    BOOST_TEST(start.tools.count("nocmodl") == translated); // nothing built again
+    BOOST_TEST(!last.built.libraries.front().warnings.empty()); // Kv1 changed since: said, not built
+    BOOST_TEST_REQUIRE(last.built.libraries.size() == built.built.libraries.size());
+    for (size_t i = 0; i < last.built.libraries.size(); ++i) {
+        BOOST_TEST(last.built.libraries[i].library == built.built.libraries[i].library);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
