@@ -39,8 +39,8 @@ std::vector<std::string> listed_but_missing(const PackageList& list, const std::
 /// Why `asset` (an asset or a full `glia__` name) is unknown while `list` is in force: the installed
 /// packages that provide it but that the list leaves out, and how to add them ("unknown mechanism
 /// 'X': package 'P' provides it, but the `load:` list of F leaves P out ..."). Empty when no left-out
-/// package provides it. Reads every package on the search path (relative entries against
-/// `relative_to`): for an error, never for a start.
-std::string left_out_by_list(const PackageList& list, std::string_view asset, const fs::path& relative_to);
+/// package provides it. `installed` is every package on the search path (discover_packages, unfiltered):
+/// for an error, never for a start.
+std::string left_out_by_list(const PackageList& list, std::string_view asset, const std::vector<Package>& installed);
 
 } // namespace glia

@@ -1,6 +1,5 @@
 #include "glia/package_list.hpp"
 
-#include "glia/discovery.hpp"
 #include "glia/error.hpp"
 #include "glia/names.hpp"
 #include "glia/remedy.hpp"
@@ -67,9 +66,9 @@ std::vector<std::string> listed_but_missing(const PackageList& list, const std::
     return errors;
 }
 
-std::string left_out_by_list(const PackageList& list, std::string_view asset, const fs::path& relative_to) {
+std::string left_out_by_list(const PackageList& list, std::string_view asset, const std::vector<Package>& installed) {
     std::set<std::string> providers;
-    for (const auto& package : discover_packages(relative_to).packages) {
+    for (const auto& package : installed) {
         for (const auto& mod : package.mods) {
             if (!list.contains(package.name) && (mod.name.asset == asset || mod.name.full() == asset)) {
                 providers.insert(package.name);

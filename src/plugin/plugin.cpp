@@ -88,7 +88,7 @@ const Candidate& resolve_for_call(const std::string& name, const Constraint& cal
         // A name nothing loaded may be one a package the model's list leaves out provides: say so.
         bool unknown = index.find(name).empty() && !index.unbuilt(name);
         std::string left_out = unknown && state().load_list
-                                   ? left_out_by_list(*state().load_list, name, state().model.dir)
+                                   ? left_out_by_list(*state().load_list, name, discover_packages(state().model.dir).packages)
                                    : std::string();
         if (left_out.empty()) {
             throw;
