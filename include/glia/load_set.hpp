@@ -12,10 +12,10 @@
 /// The set library is cached under a key of its package libraries' keys in load order; anything that
 /// goes wrong with it leaves the start with the package libraries, as before.
 
-#include "glia/package_library.hpp"
 #include "glia/cache.hpp"
 #include "glia/file_stamp.hpp"
 #include "glia/fs.hpp"
+#include "glia/package_library.hpp"
 #include "glia/toolchain.hpp"
 
 #include <string>

@@ -29,12 +29,12 @@ struct ModFailure {
 /// One package's library.
 struct PackageLibrary {
     std::string package;
-    fs::path library;                     ///< empty if nothing in the package built
-    std::string key;                      ///< the library's key (its folder libs/<key>/ in the cache)
-    std::vector<MechanismName> mechanisms;///< what the library registers
-    std::vector<fs::path> objects;        ///< the cached object of each of `mechanisms`, in that order
-    std::vector<ModFailure> failures;     ///< what it left out
-    std::vector<std::string> warnings;    ///< what loads, but not as the user may think (a stale build)
+    fs::path library;                      ///< empty if nothing in the package built
+    std::string key;                       ///< the library's key (its folder libs/<key>/ in the cache)
+    std::vector<MechanismName> mechanisms; ///< what the library registers
+    std::vector<fs::path> objects;         ///< the cached object of each of `mechanisms`, in that order
+    std::vector<ModFailure> failures;      ///< what it left out
+    std::vector<std::string> warnings;     ///< what loads, but not as the user may think (a stale build)
 };
 
 } // namespace glia

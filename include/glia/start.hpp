@@ -15,12 +15,12 @@ namespace glia {
 
 /// What a start is asked to do.
 struct StartSettings {
-    fs::path model_dir;                 ///< the model's folder (its lock is checked); empty if none
-    std::optional<PackageList> only;    ///< the packages to load, if a list names them
-    bool compiling_off = false;         ///< build nothing, write nothing: the libraries last built
-    BuildOptions build;                 ///< how to build what is stale
-    fs::path cache;                     ///< the cache's root
-    int mpi_rank = 0;                   ///< under MPI only rank 0 writes the start record (for all)
+    fs::path model_dir;              ///< the model's folder (its lock is checked); empty if none
+    std::optional<PackageList> only; ///< the packages to load, if a list names them
+    bool compiling_off = false;      ///< build nothing, write nothing: the libraries last built
+    BuildOptions build;              ///< how to build what is stale
+    fs::path cache;                  ///< the cache's root
+    int mpi_rank = 0;                ///< under MPI only rank 0 writes the start record (for all)
     /// The toolchain to build with; detected (detect_toolchain) when not set.
     std::optional<Toolchain> toolchain;
 };

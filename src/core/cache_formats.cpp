@@ -15,8 +15,8 @@ namespace glia {
 const std::vector<const CacheFormat*>& cache_formats() {
     // The set libraries after the manifest: their rule reads the libraries its collection kept.
     static const std::vector<const CacheFormat*> formats = {
-        &manifest_format(),      &load_set_format(),          &start_record_format(),
-        &scan_memo_format(),     &declaration_memo_format(),  &failure_memo_format(),
+        &manifest_format(),  &load_set_format(),         &start_record_format(),
+        &scan_memo_format(), &declaration_memo_format(), &failure_memo_format(),
     };
     return formats;
 }

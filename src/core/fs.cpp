@@ -90,7 +90,8 @@ void make_dirs(const fs::path& dir, const std::string& advice) {
 
 bool is_temporary_of(std::string_view name, std::string_view file) {
     // As write_file_atomic names them: `.<file>.tmp.XXXXXX`.
-    return name.starts_with(".") && name.substr(1).starts_with(file) && name.substr(1 + file.size()).starts_with(".tmp.");
+    return name.starts_with(".") && name.substr(1).starts_with(file) &&
+           name.substr(1 + file.size()).starts_with(".tmp.");
 }
 
 bool is_plain_file(const fs::path& path) {

@@ -1,12 +1,12 @@
 #include "glia/load_set.hpp"
 
 #include "glia/cache.hpp"
+#include "glia/elf_groups.hpp"
+#include "glia/error.hpp"
 #include "glia/failure_memo.hpp"
 #include "glia/file_stamp.hpp"
 #include "glia/hash.hpp"
 #include "glia/manifest.hpp"
-#include "glia/elf_groups.hpp"
-#include "glia/error.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -173,9 +173,7 @@ bool is_set_file_name(std::string_view name) {
 }
 } // namespace
 
-fs::path load_set_path(const fs::path& root, const std::string& key) {
-    return root / kSetsDir / key / kSetLibraryName;
-}
+fs::path load_set_path(const fs::path& root, const std::string& key) { return root / kSetsDir / key / kSetLibraryName; }
 
 void remove_set_library(const fs::path& root, const std::string& key) {
     fs::path library = load_set_path(root, key);

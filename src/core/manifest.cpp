@@ -291,8 +291,10 @@ class ManifestFormat : public CacheFile {
         for (const auto& [id, lib] : manifest.libraries()) {
             libraries.insert(lib.key);
         }
-        collect_objects(root, [&](const std::string& key) { return objects.count(key) > 0; }, removed);
-        collect_libraries(root, [&](const std::string& key) { return libraries.count(key) > 0; }, removed);
+        collect_objects(
+            root, [&](const std::string& key) { return objects.count(key) > 0; }, removed);
+        collect_libraries(
+            root, [&](const std::string& key) { return libraries.count(key) > 0; }, removed);
         if (manifest.changed()) {
             manifest.save(manifest_path(root));
         }

@@ -47,7 +47,8 @@ StartResult start_packages(const StartSettings& settings) {
         }
     }
     Discovery found = find();
-    BuildResult built = build_packages(found.packages, toolchain ? *toolchain : detect_toolchain(), cache, settings.build);
+    BuildResult built =
+        build_packages(found.packages, toolchain ? *toolchain : detect_toolchain(), cache, settings.build);
     if (record && settings.mpi_rank < 1) { // under MPI one rank writes it for all
         record_start(*record, started, question, found, built);
     }

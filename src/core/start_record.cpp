@@ -330,7 +330,8 @@ class StartRecordFormat : public CacheFormat {
         for (const auto& file : entries_of(entry)) {
             std::string record = file.filename().string();
             size_t tmp = record.find(".tmp.");
-            bool temporary = record.starts_with(".") && tmp != std::string::npos && is_cache_key(record.substr(1, tmp - 1));
+            bool temporary =
+                record.starts_with(".") && tmp != std::string::npos && is_cache_key(record.substr(1, tmp - 1));
             if (!((is_cache_key(record) || temporary) && is_plain_file(file)) && !is_gone(file)) {
                 return file;
             }

@@ -12,12 +12,12 @@
 #include "glia/cache.hpp"
 #include "glia/discovery.hpp"
 #include "glia/error.hpp"
-#include "glia/preflight.hpp"
-#include "glia/start.hpp"
 #include "glia/known_problems.hpp"
 #include "glia/load_set.hpp"
 #include "glia/lockfile.hpp"
 #include "glia/package_list.hpp"
+#include "glia/preflight.hpp"
+#include "glia/start.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -87,9 +87,10 @@ const Candidate& resolve_for_call(const std::string& name, const Constraint& cal
     } catch (const ResolveError& e) {
         // A name nothing loaded may be one a package the model's list leaves out provides: say so.
         bool unknown = index.find(name).empty() && !index.unbuilt(name);
-        std::string left_out = unknown && state().load_list
-                                   ? left_out_by_list(*state().load_list, name, discover_packages(state().model.dir).packages)
-                                   : std::string();
+        std::string left_out =
+            unknown && state().load_list
+                ? left_out_by_list(*state().load_list, name, discover_packages(state().model.dir).packages)
+                : std::string();
         if (left_out.empty()) {
             throw;
         }

@@ -1,7 +1,7 @@
 // The start record (glia/start_record.hpp): a clean start read back as it was found and built, and every
 // change that decides a start making its record refused; and the start's policy (glia/start.hpp) around it:
-// compiling off, the MPI rank that records, a record reused, with the tools played (played_build.hpp). Packages are real folders discovered by
-// discover_packages; the libraries are plain files, since a record only stamps them.
+// compiling off, the MPI rank that records, a record reused, with the tools played (played_build.hpp). Packages
+// are real folders discovered by discover_packages; the libraries are plain files, since a record only stamps them.
 
 #include "mod_text.hpp"
 #include "played_build.hpp"
@@ -19,8 +19,8 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <thread>
 #include <functional>
+#include <thread>
 
 using namespace glia;
 using glia::test::leak_mod;
@@ -341,7 +341,7 @@ BOOST_AUTO_TEST_CASE(compiling_off_takes_the_last_build_and_records_nothing) {
     start.installed.tmp.write("pkgs/a/mods/Kv1.mod", leak_mod("Kv1") + ": edited\n");
     StartResult last = start_packages(start.settings);
     BOOST_TEST(!start.recorded());
-    BOOST_TEST(start.tools.count("nocmodl") == translated); // nothing built again
+    BOOST_TEST(start.tools.count("nocmodl") == translated);     // nothing built again
     BOOST_TEST(!last.built.libraries.front().warnings.empty()); // Kv1 changed since: said, not built
     BOOST_TEST_REQUIRE(last.built.libraries.size() == built.built.libraries.size());
     for (size_t i = 0; i < last.built.libraries.size(); ++i) {
