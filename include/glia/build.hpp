@@ -78,9 +78,6 @@ IncludeSearch include_search(const BuildOptions& options);
 /// the registration function after it: the full name, or the file's own stem for an `own_name` mod.
 std::string translation_stem(const ModFile& mod);
 
-/// How progress lines and messages name `mod`: `package.asset(variant)`, or an own-name mod's file name.
-std::string shown_name(const ModFile& mod);
-
 /// The text glia compiles for `mod` (whose file holds `text`): its NEURON block declares the full
 /// name, except `SUFFIX nothing`, which keeps its own (its C globals depend on it), and an `own_name`
 /// mod, compiled as written.

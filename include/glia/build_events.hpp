@@ -36,6 +36,9 @@ class BuildObserver {
 /// The observer that hears nothing: a build's default.
 BuildObserver& silent_observer();
 
+/// How progress lines and messages name `mod`: `package.asset(variant)`, or an own-name mod's file name.
+std::string shown_name(const ModFile& mod);
+
 /// How progress shows `mod` finished: `[done/total] package.asset(variant)`, then ` FAILED` if not `ok`.
 std::string progress_line(const ModFile& mod, size_t done, size_t total, bool ok);
 

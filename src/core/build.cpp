@@ -846,10 +846,6 @@ std::string translation_stem(const ModFile& mod) {
     return mod.own_name ? mod.path.stem().string() : mod.name.full();
 }
 
-std::string shown_name(const ModFile& mod) {
-    return mod.own_name ? mod.path.filename().string() : mod.name.pretty();
-}
-
 std::string build_source(const ModFile& mod, std::string_view text) {
     return mod.own_name || mod.nmodl.kind == MechanismKind::nothing ? std::string(text) : rewrite_nmodl(text, mod.nmodl, mod.name.full());
 }

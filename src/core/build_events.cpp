@@ -1,12 +1,14 @@
 #include "glia/build_events.hpp"
 
-#include "glia/build.hpp"
-
 namespace glia {
 
 BuildObserver& silent_observer() {
     static BuildObserver silent;
     return silent;
+}
+
+std::string shown_name(const ModFile& mod) {
+    return mod.own_name ? mod.path.filename().string() : mod.name.pretty();
 }
 
 std::string progress_line(const ModFile& mod, size_t done, size_t total, bool ok) {
