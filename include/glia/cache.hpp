@@ -22,6 +22,7 @@
 /// left by a build that died, and is removed. The store knows none of the formats: cache_formats()
 /// lists them, from one place above them all (cache_formats.cpp).
 
+#include "glia/diagnostic.hpp"
 #include "glia/disk.hpp"
 #include "glia/fs.hpp"
 
@@ -40,7 +41,7 @@ fs::path cache_root();
 /// Why glia may not write into or remove from `root`; empty if it may: `root` is absent, an
 /// empty directory, glia's cache (marked), or an unmarked directory that holds nothing but
 /// glia's layout (a cache made by glia before caches were marked). Never writes.
-std::string cache_problem(const fs::path& root);
+Message cache_problem(const fs::path& root);
 
 /// Makes `root` glia's cache before anything is written there: creates it and marks it (the
 /// tag and glia's mark; an unmarked old cache is adopted the same way). Throws glia::Error with
@@ -78,7 +79,7 @@ void remove_load_set_part(const fs::path& root, const fs::path& library);
 fs::path scratch_path(const fs::path& root, const std::string& key);
 
 /// What to do when the cache cannot be written: the advice make_dirs gets for a folder in the cache.
-std::string cache_advice();
+Message cache_advice();
 
 /// True if `name` is a key as the cache names what it keeps by key (objects, libraries, records).
 bool is_cache_key(std::string_view name);
@@ -86,7 +87,7 @@ bool is_cache_key(std::string_view name);
 /// For a build step that failed with `output`: if the cause is the cache itself (no space left,
 /// read-only, permission denied), one sentence naming the cache directory and what to do;
 /// otherwise empty. Build failures append it, since the tools name only glia's scratch files.
-std::string cache_trouble(const fs::path& root, const std::string& output);
+Message cache_trouble(const fs::path& root, const std::string& output);
 
 /// Moves a compiled object or linked library from scratch space to `to` in the cache, by rename,
 /// once it is known to be whole: a complete ELF file (section header table within the file),

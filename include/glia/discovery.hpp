@@ -3,6 +3,7 @@
 /// Finding packages on the search path (docs/architecture.md, "Packages"): GLIA_PATH entries, then the
 /// user's data directory, then the install prefix; the first package of a name wins.
 
+#include "glia/diagnostic.hpp"
 #include "glia/fs.hpp"
 #include "glia/package.hpp"
 
@@ -30,12 +31,12 @@ std::vector<fs::path> relative_search_entries();
 
 /// How to take the package that holds `file` off the search path, as an instruction ("uninstall
 /// package 'x' ('glia uninstall x')"), by where discovery found it.
-std::string advice_to_remove(const std::string& package, const fs::path& file);
+Message advice_to_remove(const std::string& package, const fs::path& file);
 
 /// Where `package` came from, for `glia list` and `glia show-pkg`: "GLIA_PATH", "the user's
 /// packages (glia install)", "Python distribution <name> <version> (<dist-info>)" or "the packages
 /// shipped with glia".
-std::string package_source(const Package& package);
+Message package_source(const Package& package);
 
 /// The folders discovery reads as packages for `root` (each one that is_package_dir): a GLIA_PATH entry
 /// that is a package itself, else the folders in it (links to folders too), by their text. None for a
@@ -59,7 +60,7 @@ struct ShadowedPackage {
 struct Discovery {
     std::vector<Package> packages;          ///< sorted by name
     std::vector<ShadowedPackage> shadowed;  ///< duplicates that lost to an earlier entry
-    std::vector<std::string> problems;      ///< packages that could not be read, one message each
+    std::vector<Diagnostic> problems;       ///< packages that could not be read, each left out: one error each
     size_t mods_read = 0;                   ///< mods read and scanned (the rest were known by their stamps)
     size_t python_starts = 0;               ///< Glia 4.x declarations asked of Python (the rest were remembered)
 };

@@ -21,7 +21,7 @@ class Disk {
     /// Replaces `path` atomically; throws glia::Error naming it (write_file_atomic).
     virtual void write(const fs::path& path, const std::string& content) = 0;
     /// Creates `dir` and its parents; throws glia::Error naming it, with `advice` (make_dirs).
-    virtual void make_dirs(const fs::path& dir, const std::string& advice) = 0;
+    virtual void make_dirs(const fs::path& dir, const Message& advice) = 0;
     /// Removes `path` and all under it, if it is there; failures are ignored (scratch space).
     virtual void remove_all(const fs::path& path) = 0;
     /// rename(2): 0, or the errno that stopped it.
@@ -34,7 +34,7 @@ class SystemDisk : public Disk {
     bool exists(const fs::path& path) override;
     std::string read(const fs::path& path) override;
     void write(const fs::path& path, const std::string& content) override;
-    void make_dirs(const fs::path& dir, const std::string& advice) override;
+    void make_dirs(const fs::path& dir, const Message& advice) override;
     void remove_all(const fs::path& path) override;
     int rename(const fs::path& from, const fs::path& to) override;
 };

@@ -4,6 +4,7 @@
 /// Python with NEURON, a writable cache) and names each thing that is broken. The findings are
 /// facts; the front end says how to fix each kind of problem.
 
+#include "glia/diagnostic.hpp"
 #include "glia/fs.hpp"
 
 #include <string>
@@ -11,7 +12,7 @@
 
 namespace glia {
 
-/// The outcome of one check.
+/// The outcome of one check: a finding with the kind of problem, so the front end can say how to fix it.
 struct DoctorCheck {
     enum class Status { ok, warning, failed, note };
     /// What is wrong, for a check that is not ok.
@@ -37,8 +38,11 @@ struct DoctorCheck {
     };
     std::string what;   ///< what was checked, e.g. "nocmodl"
     Status status = Status::ok;
-    std::string detail; ///< what was found (a path, a version, an error)
+    Message detail; ///< what was found (a path, a version, an error)
     Problem problem = Problem::none;
+
+    /// The check as a problem (a note for one that is ok): severity by status, "what: detail".
+    Diagnostic finding() const;
 };
 
 /// Where `glia doctor` looks, so tests can point it elsewhere.

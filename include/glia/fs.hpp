@@ -2,6 +2,8 @@
 /// \file
 /// The filesystem library glia uses, and small file helpers shared by the core.
 
+#include "glia/diagnostic.hpp"
+
 #include <boost/filesystem.hpp>
 
 #include <optional>
@@ -47,7 +49,7 @@ void write_file_atomic(const fs::path& path, const std::string& content);
 
 /// Creates `dir` and its parents; throws glia::Error naming it on failure, followed by ` (advice)` when
 /// `advice` is given.
-void make_dirs(const fs::path& dir, const std::string& advice = {});
+void make_dirs(const fs::path& dir, const Message& advice = {});
 
 /// True if `name` is what write_file_atomic leaves beside `file` (a name) when it is killed while writing it.
 bool is_temporary_of(std::string_view name, std::string_view file);
@@ -77,7 +79,7 @@ class FileLock {
     };
     /// Opens `path` as `target` says and waits for the lock. Throws glia::Error naming `path`
     /// and what failed, followed by ` (advice)` when `advice` is given.
-    FileLock(const fs::path& path, Target target, const std::string& advice = {});
+    FileLock(const fs::path& path, Target target, const Message& advice = {});
     FileLock(FileLock&& other) noexcept;
     FileLock& operator=(FileLock&& other) noexcept;
     ~FileLock();

@@ -28,8 +28,8 @@ struct Candidate {
 struct Unbuilt {
     Candidate candidate;
     fs::path file;      ///< its mod file
-    std::string reason; ///< the failure's first line
-    std::string fix;    ///< what to do about it
+    Message reason;     ///< the failure's first line
+    Message fix;        ///< what to do about it
 };
 
 /// A built-in mechanism of NEURON.
@@ -66,7 +66,7 @@ class Index {
     /// Records that `mod` is installed but did not load: it failed at `stage` ("translate",
     /// "compile", "link", "clash", "load") with `message`. Resolution then says so, instead of
     /// calling the mechanism unknown or quietly choosing another candidate.
-    void add_unbuilt(const ModFile& mod, std::string_view stage, std::string_view message);
+    void add_unbuilt(const ModFile& mod, std::string_view stage, const Message& message);
     /// The installed candidates of `asset` that did not load, or nullptr if there are none.
     const std::vector<Unbuilt>* unbuilt(std::string_view asset) const;
     /// The installed mechanism with this full name that did not load, or nullptr.

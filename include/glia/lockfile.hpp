@@ -76,7 +76,7 @@ const ModFile* find_mod(const std::vector<Package>& packages, const MechanismNam
 /// What `make_lock` could not lock, with the reason.
 struct LockSkip {
     std::string asset;
-    std::string reason;
+    Message reason;
 };
 
 /// How an asset name becomes a mechanism: `resolve` itself, or the preference scopes in force.
@@ -98,7 +98,9 @@ Lock read_lock(const fs::path& path);
 /// One locked mechanism that no longer matches.
 struct LockProblem {
     LockEntry entry;
-    std::string what; ///< "missing" or "changed", explained
+    Diagnostic diagnostic; ///< "missing" or "changed", explained; of the entry's package and asset
+
+    static LockProblem of(const LockEntry& entry, Message what);
 };
 
 /// Compares `lock` with the mechanisms in `packages`; an empty result means it holds.

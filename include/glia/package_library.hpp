@@ -21,9 +21,9 @@ struct ModFailure {
     MechanismName name;
     fs::path file;
     std::string stage;   ///< "translate", "compile", "link" or "clash"
-    std::string message; ///< the tool's own output, or the clash explained
+    Message message;     ///< the tool's own output, or the clash explained
     /// One paragraph: package, asset, file, stage, and the message.
-    std::string describe() const;
+    Message describe() const;
 };
 
 /// One package's library.
@@ -34,7 +34,7 @@ struct PackageLibrary {
     std::vector<MechanismName> mechanisms; ///< what the library registers
     std::vector<fs::path> objects;         ///< the cached object of each of `mechanisms`, in that order
     std::vector<ModFailure> failures;      ///< what it left out
-    std::vector<std::string> warnings;     ///< what loads, but not as the user may think (a stale build)
+    std::vector<Diagnostic> warnings;      ///< what loads, but not as the user may think (a stale build)
 };
 
 } // namespace glia

@@ -34,7 +34,7 @@ struct PackageList {
 std::optional<PackageList> model_package_list(const fs::path& model_dir);
 
 /// One error for each listed package that is not among `installed`, naming where it is listed.
-std::vector<std::string> listed_but_missing(const PackageList& list, const std::vector<Package>& installed);
+std::vector<Diagnostic> listed_but_missing(const PackageList& list, const std::vector<Package>& installed);
 
 /// Why `asset` (an asset or a full `glia__` name) is unknown while `list` is in force: the installed
 /// packages that provide it but that the list leaves out, and how to add them ("unknown mechanism

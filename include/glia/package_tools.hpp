@@ -39,17 +39,11 @@ struct AddResult {
 AddResult add_mod_file(const fs::path& package_dir, const fs::path& file, std::string asset = {},
                        std::string variant = {}, bool replace = false);
 
-/// One finding of `check_package`.
-struct CheckFinding {
-    bool error = false;  ///< false: a warning, the package still works
-    std::string message; ///< names the file and, where there is one, the command that fixes it
-};
-
 /// What `check_package` found.
 struct CheckReport {
     std::string package;                ///< the package name, empty if it could not be read
     std::vector<MechanismName> checked; ///< the mechanisms that translated cleanly
-    std::vector<CheckFinding> findings;
+    std::vector<Diagnostic> findings;   ///< errors, and warnings (the package still works)
     bool ok() const;                    ///< no errors (warnings allowed)
 };
 
@@ -80,7 +74,7 @@ struct ImportReport {
     std::vector<fs::path> includes;     ///< files carried along because a mod INCLUDEs them
     std::vector<std::string> skipped;   ///< mods left out, with the reason
     std::vector<std::string> renamed;   ///< names that had to change, with the reason
-    std::vector<std::string> clashes;   ///< what overlaps with installed packages
+    std::vector<Message> clashes;       ///< what overlaps with installed packages
 };
 
 /// Turns the mod files of `source` (and its subfolders, except build output such as x86_64/)

@@ -41,10 +41,12 @@ namespace glia {
 // ---- the model (preferences.cpp) ----
 
 /// A preference that is malformed or names something not installed; the message says where
-/// (file:line:column or the call) and how to fix it.
+/// (file:line:column or the call) and how to fix it; a file's place is the diagnostic's location too.
 class PreferenceError : public Error {
   public:
-    using Error::Error;
+    explicit PreferenceError(Message message, ErrorFacts facts = {})
+        : Error(located(std::move(message), std::move(facts))) {}
+    explicit PreferenceError(Diagnostic diagnostic) : Error(std::move(diagnostic)) {}
 };
 
 /// One choice and where it was made.

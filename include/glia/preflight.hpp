@@ -27,7 +27,7 @@ struct NameClash {
     MechanismName kept;
     fs::path kept_file;
     /// What happened and how to choose, in one paragraph.
-    std::string describe() const;
+    Message describe() const;
 };
 
 /// The outcome of `preflight`.

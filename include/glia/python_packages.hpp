@@ -49,7 +49,7 @@ struct GliaDistribution {
 
 /// The distributions in `site` that advertise `glia.package` entry points, by dist-info name.
 /// A distribution whose files cannot be read is reported in `problems` and left out.
-std::vector<GliaDistribution> glia_distributions(const PythonSite& site, std::vector<std::string>& problems);
+std::vector<GliaDistribution> glia_distributions(const PythonSite& site, std::vector<Diagnostic>& problems);
 
 /// The folder of the advertised module (`<site>/<a>/<b>` for `a.b`); Error for a module that is
 /// a single file or missing (it cannot hold mods).

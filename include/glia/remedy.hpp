@@ -5,10 +5,8 @@
 /// ends word it in their own terms (src/advice has the shell-command wording both use). The core never
 /// writes a `glia <command>`, a CLI flag, a hoc builtin or an environment variable the plugin reads.
 ///
-/// A remedy travels inside message text as a marked token, so the core's messages can pass through
-/// every string channel they use today (errors, warnings, doctor findings, lists of problems) and still
-/// be worded by the front end that finally prints them (`advice::words`). Unworded, a token reads as
-/// `<build: hh>`: `plain()` shows what a front end forgot to word.
+/// A remedy takes its place in a message as a value (glia/diagnostic.hpp), never as text: the front
+/// end that renders the message words it (`advice::render`).
 
 #include <string>
 #include <string_view>
@@ -39,6 +37,10 @@ struct Remedy {
         open_context = 'C',          ///< open a preference context in this NEURON run
         close_context = 'P',         ///< close the innermost context (a name, not an act)
         reload_preferences = 'R',    ///< read the preference files again in this NEURON run
+        package_path_setting = 'G',  ///< the front end's setting that lists package folders (a name, not an act)
+        cache_dir_setting = 'D',     ///< the front end's setting that names the cache folder (a name, not an act)
+        set_cache_dir = 'E',         ///< name a writable cache folder for every later start
+        neuron_prefix_setting = 'F', ///< the front end's setting that names NEURON's installation (a name, not an act)
     };
     /// How the act is changed. With no arguments, a modified remedy means "the same act again, so".
     enum class Modifier : char {
@@ -59,34 +61,7 @@ struct Remedy {
     bool operator==(const Remedy&) const = default;
 };
 
-/// A token's first and last characters: control characters no message, name or sensible path holds.
-constexpr char kTokenOpen = '\x02';
-constexpr char kTokenClose = '\x03';
-
-/// The marked token that stands for `remedy` inside message text.
-std::string mention(const Remedy& remedy);
-inline std::string operator+(std::string text, const Remedy& remedy) { return text + mention(remedy); }
-inline std::string operator+(const Remedy& remedy, const std::string& text) { return mention(remedy) + text; }
-inline std::string operator+(const char* text, const Remedy& remedy) { return text + mention(remedy); }
-inline std::string operator+(const Remedy& remedy, const char* text) { return mention(remedy) + text; }
-
-/// One piece of a message: text as written, or a remedy to word.
-struct MessagePart {
-    std::string text;
-    bool is_remedy = false;
-    Remedy remedy{Remedy::Kind::build};
-};
-
-/// `text` cut into its pieces; a damaged token stays text.
-std::vector<MessagePart> message_parts(std::string_view text);
-
-/// The remedies `text` mentions, in order.
-std::vector<Remedy> remedies_in(std::string_view text);
-
-/// `text` with each remedy shown by intent (`<choose: Kv1 pkg>`): for logs and for tests, never for users.
-std::string plain(std::string_view text);
-
-/// A short name for a remedy's kind, as `plain` shows it ("build", "choose").
+/// A short name for a remedy's kind ("build", "choose"), as `Message::plain` shows it.
 std::string_view kind_name(Remedy::Kind kind);
 
 } // namespace glia

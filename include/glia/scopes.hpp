@@ -40,18 +40,18 @@ inline std::ostream& operator<<(std::ostream& out, ScopeKind kind) { return out 
 struct Scope {
     ScopeKind kind;
     /// For messages: `global preferences (/home/u/.config/glia/preferences.yaml)`, `context 2`, ...
-    std::string label;
+    Message label;
     /// The file of a global or project scope (empty when there is none).
     fs::path file;
     Preferences prefs;
     /// Why the file could not be read; while set, resolving through the scopes fails with it.
-    std::string error;
+    Message error;
 };
 
 /// What one scope asks of one asset.
 struct Contribution {
     ScopeKind kind;
-    std::string scope;      ///< the scope's label
+    Message scope;          ///< the scope's label
     Constraint constraint;  ///< what it asks, after its own package-wide default and asset entry
     std::string origin;     ///< `file:line:column` of the entry that decided it, if from a file
     bool package_wide = false; ///< whether a package-wide default contributed
@@ -59,7 +59,7 @@ struct Contribution {
 
 /// "label: what it asks", marked when a package-wide default contributed, with `[origin]`: one
 /// line of the list that `glia show` prints and a resolution error quotes.
-std::string describe(const Contribution& c);
+Message describe(const Contribution& c);
 
 /// Everything that decides how an asset resolves, for `glia show` and for error messages.
 struct Explanation {
@@ -67,10 +67,10 @@ struct Explanation {
     std::vector<Candidate> candidates;        ///< every candidate; empty for an unknown asset
     std::vector<Contribution> contributions;  ///< the scopes that ask something, weakest first
     Constraint combined;                      ///< the constraint in force
-    std::string package_from;                 ///< label of the scope whose package is in force
-    std::string variant_from;                 ///< label of the scope whose variant is in force
+    Message package_from;                     ///< label of the scope whose package is in force
+    Message variant_from;                     ///< label of the scope whose variant is in force
     std::optional<Candidate> resolved;        ///< what it resolves to, if it does
-    std::string error;                        ///< why it does not resolve
+    Message error;                            ///< why it does not resolve
 };
 
 /// The stack of scopes: global, project, script, then the contexts (innermost last).
@@ -83,11 +83,11 @@ class ScopeStack {
     /// Reads the global and the project file (if any). A malformed file does not throw: its
     /// scope keeps no preferences and records the error, and resolution fails with it until
     /// the file is fixed and read again. Returns the errors, one message each.
-    std::vector<std::string> load_files(const fs::path& global_file, const std::optional<fs::path>& project_file);
+    std::vector<Diagnostic> load_files(const fs::path& global_file, const std::optional<fs::path>& project_file);
 
     /// Warnings for file preferences that name what `index` does not have (never silent:
     /// a per-asset one also fails when used; a package-wide one would otherwise never apply).
-    std::vector<std::string> check_installed(const Index& index) const;
+    std::vector<Diagnostic> check_installed(const Index& index) const;
 
     /// Script scope: chooses for `asset` after checking against `index` (check_selection).
     void select(const Index& index, const std::string& asset, const Constraint& constraint);

@@ -1,6 +1,5 @@
 #include "advice.hpp"
 
-#include <streambuf>
 #include <utility>
 
 namespace glia::advice {
@@ -66,40 +65,13 @@ std::string command_line(const Remedy& r) {
     case Kind::open_context: return "glia_context_push()";
     case Kind::close_context: return "glia_context_pop()";
     case Kind::reload_preferences: return "glia_reload_preferences()";
+    case Kind::package_path_setting: return "GLIA_PATH";
+    case Kind::cache_dir_setting: return "GLIA_CACHE_DIR";
+    case Kind::neuron_prefix_setting: return "GLIA_NEURON_PREFIX";
+    case Kind::set_cache_dir: return "export GLIA_CACHE_DIR=" + (r.args.empty() ? std::string("<folder>") : r.args[0]);
     }
     return "";
 }
-
-// Passes characters on to `out` unchanged, except a remedy's token (STX ... ETX, glia/remedy.hpp),
-// which it holds until the token is whole and then writes worded.
-class WordingBuffer : public std::streambuf {
-  public:
-    WordingBuffer(std::streambuf* out, Wording word) : out_(out), word_(std::move(word)) {}
-
-  protected:
-    int_type overflow(int_type c) override {
-        if (traits_type::eq_int_type(c, traits_type::eof())) {
-            return traits_type::not_eof(c);
-        }
-        char ch = traits_type::to_char_type(c);
-        if (pending_.empty() && ch != kTokenOpen) {
-            return out_->sputc(ch);
-        }
-        pending_ += ch;
-        if (ch == kTokenClose) {
-            std::string worded = words(pending_, word_);
-            pending_.clear();
-            out_->sputn(worded.data(), static_cast<std::streamsize>(worded.size()));
-        }
-        return c;
-    }
-    int sync() override { return out_->pubsync(); } // a token cut by a flush waits for its end
-
-  private:
-    std::streambuf* out_;
-    Wording word_;
-    std::string pending_;
-};
 
 } // namespace
 
@@ -117,27 +89,21 @@ std::string shell_command(const Remedy& remedy) {
     return command_line(remedy) + " " + flag;
 }
 
-std::string words(std::string_view text, const Wording& word) {
+std::string render(const Message& message, const Wording& word) {
     std::string worded;
-    for (const auto& part : message_parts(text)) {
-        worded += part.is_remedy ? word(part.remedy) : part.text;
+    for (const auto& part : message.parts()) {
+        const auto* text = std::get_if<std::string>(&part);
+        worded += text ? *text : word(std::get<Remedy>(part));
     }
     return worded;
 }
 
-} // namespace glia::advice
-
-namespace glia::advice {
-
-WordedStream::WordedStream(std::ostream& stream, Wording word)
-    : stream_(stream), original_(stream.rdbuf()),
-      filter_(std::make_unique<WordingBuffer>(original_, std::move(word))) {
-    stream_.rdbuf(filter_.get());
-}
-
-WordedStream::~WordedStream() {
-    stream_.flush();
-    stream_.rdbuf(original_); // a token never finished is dropped with the filter: it was never whole text
+std::string render(const Diagnostic& diagnostic, const Wording& word) {
+    std::string worded = render(diagnostic.message, word);
+    for (const auto& note : diagnostic.notes) {
+        worded += "\n" + render(note, word);
+    }
+    return worded;
 }
 
 } // namespace glia::advice

@@ -70,7 +70,7 @@ int cmd_compile(const Args& args) {
     for (size_t p = 0; p < result.libraries.size(); ++p) {
         const auto& lib = result.libraries[p];
         for (const auto& failure : lib.failures) {
-            std::cerr << "FAILED: " << failure.describe();
+            std::cerr << "FAILED: " << shown(failure.describe());
             ++failed;
         }
         total += found.packages[p].mods.size();
@@ -81,7 +81,7 @@ int cmd_compile(const Args& args) {
     // plugin also sees names hoc code defined before it was loaded.
     PreflightResult checked = preflight(built, neuron_builtin_names());
     for (const auto& clash : checked.clashes) {
-        std::cerr << "CLASH: " << clash.describe() << "\n";
+        std::cerr << "CLASH: " << shown(clash.describe()) << "\n";
     }
     std::cout << "glia: " << result.stats.compiled << " compiled, " << result.stats.reused << " up to date, "
               << result.stats.linked << " linked";

@@ -51,7 +51,7 @@ std::string release_fix(Problem problem) {
 }
 
 // What to do about `problem`, with the command to run.
-std::string fix_for(Problem problem) {
+Message fix_for(Problem problem) {
     switch (problem) {
     case Problem::none: return "";
     case Problem::no_neuron_toolchain: return kInstallNeuron;
@@ -102,10 +102,10 @@ int cmd_doctor(const Args& args) {
     int failed = 0;
     for (const auto& check : run_doctor(doctor)) {
         std::string status = status_name(check.status);
-        std::cout << "[" << status << "]" << std::string(status.size() < 7 ? 8 - status.size() : 1, ' ')
-                  << check.what << ": " << check.detail << "\n";
-        if (std::string fix = fix_for(check.problem); !fix.empty()) {
-            std::cout << "          fix: " << fix << "\n";
+        std::cout << "[" << status << "]" << std::string(status.size() < 7 ? 8 - status.size() : 1, ' ') << check.what
+                  << ": " << shown(check.detail) << "\n";
+        if (Message fix = fix_for(check.problem); !fix.empty()) {
+            std::cout << "          fix: " << shown(fix) << "\n";
         }
         failed += check.status == DoctorCheck::Status::failed;
     }

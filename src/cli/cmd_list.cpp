@@ -47,7 +47,7 @@ int cmd_list(const Args& args) {
         std::cout << package.name << (package.version.empty() ? "" : " " + package.version) << "  ("
                   << package.dir.string() << ")\n";
         if (!package.distribution.empty()) {
-            std::cout << "  from " << package_source(package) << "\n";
+            std::cout << "  from " << shown(package_source(package)) << "\n";
         }
         for (const auto& mod : package.mods) {
             std::cout << "  " << mod.name.asset << "  variant " << mod.name.variant << "  "

@@ -68,7 +68,7 @@ int cmd_lock(const Args& args) {
         std::cout << "locked " << entry.asset << " -> " << entry.name.full() << "  " << entry.hash << "\n";
     }
     for (const auto& skip : skipped) {
-        std::cout << "not locked: " << skip.asset << ": " << skip.reason << "\n";
+        std::cout << "not locked: " << skip.asset << ": " << shown(skip.reason) << "\n";
     }
     std::cout << "wrote " << path.string() << " (" << lock.entries.size() << " mechanisms)\n";
     return 0;

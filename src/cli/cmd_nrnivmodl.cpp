@@ -70,8 +70,9 @@ int cmd_nrnivmodl(const Args& given) {
     printer.finish();
 
     for (const auto& failure : result.failures) {
-        std::cerr << "FAILED: " << failure.file.string() << " failed to " << failure.stage << ":\n" << failure.message;
-        if (!failure.message.empty() && failure.message.back() != '\n') {
+        std::cerr << "FAILED: " << failure.file.string() << " failed to " << failure.stage << ":\n"
+                  << shown(failure.message);
+        if (!failure.message.empty() && !failure.message.ends_with("\n")) {
             std::cerr << "\n";
         }
     }

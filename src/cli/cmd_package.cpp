@@ -106,7 +106,7 @@ int cmd_check(const Args& args) {
     fs::path dir = vm["dir"].as<std::string>();
     CheckReport report = check_package(dir, toolchain ? &*toolchain : nullptr);
     for (const auto& finding : report.findings) {
-        std::cout << (finding.error ? "error: " : "warning: ") << finding.message << "\n";
+        std::cout << severity_name(finding.severity) << ": " << shown(finding) << "\n";
     }
     if (!report.ok()) {
         std::cout << "glia check: " << (report.package.empty() ? dir.string() : "package '" + report.package + "'")
@@ -161,7 +161,7 @@ int cmd_import(const Args& args) {
         std::cout << "skipped: " << line << "\n";
     }
     for (const auto& line : report.clashes) {
-        std::cout << "clash: " << line << "\n";
+        std::cout << "clash: " << shown(line) << "\n";
     }
     if (report.clashes.empty()) {
         std::cout << "no clashes with installed packages\n";

@@ -45,7 +45,8 @@ FileUpdate change_file(const fs::path& file, const std::function<void(Preference
     try {
         return update_preferences_file(file, change, kFileHeader);
     } catch (const ParseError& e) {
-        throw ParseError(std::string(e.what()) + "\nglia did not change the file; fix it by hand, then run this again");
+        throw ParseError(
+            retold(e.diagnostic(), {}, "\nglia did not change the file; fix it by hand, then run this again"));
     }
 }
 
@@ -98,9 +99,9 @@ int cmd_select(const Args& args) {
         }
     } catch (const PreferenceError& e) {
         if (!vm.count("force")) {
-            throw PreferenceError(std::string(e.what()) + "\nNothing was changed (--force records it anyway)");
+            throw PreferenceError(retold(e.diagnostic(), {}, "\nNothing was changed (--force records it anyway)"));
         }
-        warn(std::string("warning: ") + e.what());
+        warn("warning: " + shown(e.diagnostic()));
     }
     fs::path file = target_file(vm.count("project") > 0);
     FileUpdate update = change_file(file, [&](Preferences& prefs) {

@@ -36,13 +36,14 @@ Json candidate_json(const Candidate& c) {
 }
 
 Json text_or_null(const std::string& text) { return text.empty() ? Json::null() : Json(text); }
+Json text_or_null(const Message& text) { return text.empty() ? Json::null() : Json(text); }
 
 /// The global and project scopes as the CLI sees them (script and context exist only in NEURON).
-ScopeStack file_scopes(const Index& index, std::vector<std::string>& errors) {
+ScopeStack file_scopes(const Index& index, std::vector<Diagnostic>& errors) {
     ScopeStack scopes;
     errors = scopes.load_files(global_preferences_path(), find_project_file(fs::current_path()));
     for (const auto& warning : scopes.check_installed(index)) {
-        warn("warning: " + warning);
+        warn("warning: " + shown(warning));
     }
     return scopes;
 }
@@ -88,7 +89,7 @@ int show_files(const ScopeStack& scopes, bool json) {
                                          : scope.file.string())
                   << "\n";
         if (!scope.error.empty()) {
-            std::cout << "  cannot be read: " << scope.error << "\n";
+            std::cout << "  cannot be read: " << shown(scope.error) << "\n";
             status = 1;
         } else if (scope.prefs.empty()) {
             std::cout << "  (no preferences)\n";
@@ -147,21 +148,23 @@ int show_asset(const Explanation& ex, bool json) {
     } else {
         std::cout << "preferences, weakest first:\n";
         for (const auto& c : ex.contributions) {
-            std::cout << "  " << describe(c) << "\n";
+            std::cout << "  " << shown(describe(c)) << "\n";
         }
         std::cout << "in force: "
-                  << (ex.combined.package.empty() ? "any package" : "package " + ex.combined.package + " (from " +
-                                                                         ex.package_from + ")")
+                  << (ex.combined.package.empty()
+                          ? "any package"
+                          : "package " + ex.combined.package + " (from " + shown(ex.package_from) + ")")
                   << ", "
-                  << (ex.combined.variant.empty() ? "any variant" : "variant " + ex.combined.variant + " (from " +
-                                                                         ex.variant_from + ")")
+                  << (ex.combined.variant.empty()
+                          ? "any variant"
+                          : "variant " + ex.combined.variant + " (from " + shown(ex.variant_from) + ")")
                   << "\n";
     }
     if (ex.resolved) {
         std::cout << "resolves to: " << ex.resolved->neuron_name() << "  (" << ex.resolved->name.pretty() << ")\n";
         return 0;
     }
-    std::cout << "does not resolve: " << ex.error << "\n";
+    std::cout << "does not resolve: " << shown(ex.error) << "\n";
     return 1;
 }
 
@@ -225,7 +228,7 @@ void print_package_text(const std::string& name, const Package* package, const s
             std::cout << "  " << package->description << "\n";
         }
         std::cout << "  path: " << package->dir.string() << "\n";
-        std::cout << "  from: " << package_source(*package) << "\n";
+        std::cout << "  from: " << shown(package_source(*package)) << "\n";
     } else {
         std::cout << name << ": NEURON's built-in mechanisms\n";
     }
@@ -265,7 +268,7 @@ int cmd_show(const Args& args) {
     }
     Discovery found;
     Index index = discovered_index(found);
-    std::vector<std::string> errors;
+    std::vector<Diagnostic> errors;
     ScopeStack scopes = file_scopes(index, errors);
     if (asset.empty()) {
         return show_files(scopes, vm.count("json") > 0);

@@ -43,6 +43,11 @@ std::string put_package_first(const fs::path& dir);
 
 /// Prints `text` to stderr prefixed with "glia: ".
 void warn(const std::string& text);
+/// The same for a problem of the core, rendered as this command's advice ('glia compile hh').
+void warn(const Diagnostic& problem);
+/// `problem` as this command shows it: the one rendering point of the CLI (src/advice).
+std::string shown(const Diagnostic& problem);
+std::string shown(const Message& message);
 
 /// The packages on the search path, after warning about each one that could not be read.
 Discovery discover_and_warn();

@@ -20,6 +20,8 @@ class Json {
     static Json array() { return Json(Type::array); }
     Json(std::string text) : type_(Type::string), text_(std::move(text)) {}
     Json(const char* text) : Json(std::string(text)) {}
+    /// A message of the core, worded as the CLI words it.
+    Json(const Message& message) : Json(advice::render(message)) {}
     Json(bool value) : type_(Type::literal), text_(value ? "true" : "false") {}
     Json(int value) : type_(Type::literal), text_(std::to_string(value)) {}
     static Json null() { return Json(Type::literal, "null"); }
@@ -53,10 +55,9 @@ class Json {
 
 std::string json_quote(const std::string& text);
 
-// The core's remedies are worded first: once escaped, the output's filter (main.cpp) cannot see them.
 inline std::string json_quote(const std::string& text) {
     std::string out = "\"";
-    for (unsigned char c : advice::words(text)) {
+    for (unsigned char c : text) {
         switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;

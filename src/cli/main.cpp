@@ -62,6 +62,9 @@ void usage(std::ostream& out) {
 
 namespace glia::cli {
 void warn(const std::string& text) { std::cerr << "glia: " << text << "\n"; }
+void warn(const Diagnostic& problem) { warn(shown(problem)); }
+std::string shown(const Diagnostic& problem) { return advice::render(problem); }
+std::string shown(const Message& message) { return advice::render(message); }
 
 Discovery discover_and_warn() {
     Discovery found = discover_packages();
@@ -84,10 +87,6 @@ void build_before_timed_runs(const Discovery& found) {
 } // namespace glia::cli
 
 int main(int argc, char** argv) {
-    // The command's one rendering point: whatever it prints, the core's remedies in it are worded as
-    // this command's advice ('glia compile hh').
-    glia::advice::WordedStream worded_out(std::cout);
-    glia::advice::WordedStream worded_err(std::cerr);
     if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
         usage(argc < 2 ? std::cerr : std::cout);
         return argc < 2 ? 2 : 0;
@@ -113,7 +112,7 @@ int main(int argc, char** argv) {
         std::cerr << "glia " << name << ": " << e.what() << " (run 'glia " << name << " --help')\n";
         return 2;
     } catch (const glia::Error& e) {
-        std::cerr << "glia " << name << ": " << e.what() << "\n";
+        std::cerr << "glia " << name << ": " << glia::cli::shown(e.diagnostic()) << "\n";
         return 1;
     } catch (const std::exception& e) {
         std::cerr << "glia " << name << ": internal error: " << e.what() << "\n";

@@ -265,11 +265,12 @@ void compile_object(ObjectJob& job, BuildContext& ctx, BuildStats& stats) {
         // rewrite keeps every line where it was, so line numbers hold).
         std::string text = replace_all(message, rewritten.string(), job.path);
         text = replace_all(text, work.string() + "/", "");
-        std::string trouble = cache_trouble(ctx.cache, message); // the tools name only scratch files
+        Message trouble = cache_trouble(ctx.cache, message); // the tools name only scratch files
+        Message said = text;
         if (!trouble.empty()) {
-            text += (text.empty() || text.back() == '\n' ? "" : "\n") + trouble + "\n";
+            said += (text.empty() || text.back() == '\n' ? "" : "\n") + trouble + "\n";
         }
-        job.failure = ModFailure{mod.name, mod.path, stage, text};
+        job.failure = ModFailure{mod.name, mod.path, stage, said};
         job.scratch_lost = !ctx.disk.exists(rewritten); // glia removes it only below
         job.tools_refused = trouble.empty() && !job.scratch_lost;
         ctx.disk.remove_all(work);
@@ -321,7 +322,7 @@ void build_object(ObjectJob& job, BuildContext& ctx, BuildStats& stats) {
         try {
             compile_object(job, ctx, stats);
         } catch (const Error& e) {
-            job.failure = ModFailure{job.mod->name, job.mod->path, "compile", e.what()};
+            job.failure = ModFailure{job.mod->name, job.mod->path, "compile", e.message()};
             fs::path work = scratch_path(ctx.cache, job.key);
             job.scratch_lost = !ctx.disk.exists(work / (translation_stem(*job.mod) + ".mod"));
             ctx.disk.remove_all(work);
@@ -362,8 +363,8 @@ std::string library_key(const std::string& name, const std::vector<std::string_v
 }
 
 // Links `objects` into `target` in a scratch folder and publishes it; false if that failed, and `error` says why.
-bool link_into(const fs::path& target, const std::string& key, const std::vector<fs::path>& objects,
-               BuildContext& ctx, BuildStats& stats, std::string& error) {
+bool link_into(const fs::path& target, const std::string& key, const std::vector<fs::path>& objects, BuildContext& ctx,
+               BuildStats& stats, Message& error) {
     fs::path work = scratch_path(ctx.cache, key);
     try {
         ctx.disk.remove_all(work);
@@ -378,15 +379,15 @@ bool link_into(const fs::path& target, const std::string& key, const std::vector
         ProcessResult r = ctx.runner.run(link, work, {});
         if (!r.ok()) {
             ctx.disk.remove_all(work);
-            std::string trouble = cache_trouble(ctx.cache, r.output);
-            error = trouble.empty() ? r.output : r.output + trouble + "\n";
+            Message trouble = cache_trouble(ctx.cache, r.output);
+            error = trouble.empty() ? Message(r.output) : r.output + trouble + "\n";
             return false;
         }
         ++stats.linked;
         publish(work / target.filename(), target, ctx.cache, ctx.disk);
     } catch (const Error& e) {
         ctx.disk.remove_all(work);
-        error = e.what();
+        error = e.message();
         return false;
     }
     ctx.disk.remove_all(work);
@@ -397,7 +398,7 @@ bool link_into(const fs::path& target, const std::string& key, const std::vector
 struct LinkedLibrary {
     fs::path path;     // where the cache keeps it; empty if it could not be made
     std::string key;   // its key: of its name, the link command and its objects
-    std::string error; // why there is none: the linker's output, or why it could not be published
+    Message error;     // why there is none: the linker's output, or why it could not be published
 };
 
 // Links `objects` (in the cache, named by their keys) into library `name` (`libglia-<name>.so`) in
@@ -747,14 +748,14 @@ fs::path link_load_set(const std::string& key, const std::vector<PackageLibrary>
     }
     // The tools name only scratch files: the cache's own trouble, or a scratch folder removed under them
     // (`glia cache --clear`), is not the objects' fault.
-    std::string trouble = cache_trouble(ctx.cache, failure.error);
+    Message trouble = cache_trouble(ctx.cache, failure.error);
     bool remember = failure.tools_refused && trouble.empty() && ctx.disk.exists(work);
     ctx.disk.remove_all(work);
     if (!ctx.disk.exists(target)) {
         ctx.disk.remove_all(members); // written before the library: no members file without it
     }
     if (!ctx.options.reuse_failures) {
-        std::string why = trouble.empty() ? failure.first : trouble;
+        std::string why = trouble.empty() ? failure.first : trouble.plain(); // BuildWarning is text: build_events.hpp
         ctx.warn("the set library of the packages was not linked (each package's own library loads "
                  "instead): " + why + (ctx.options.verbose ? "" : " (--verbose shows the tools' output)"));
     }
@@ -919,10 +920,11 @@ BuildResult last_built(const std::vector<Package>& packages, const fs::path& cac
                 }
             }
             if (count) {
-                lib.warnings.push_back(std::to_string(count) + " mod file(s) of package '" + package.name +
-                                       "' changed after its library was built (" + newer +
-                                       "); " + Remedy{Remedy::Kind::compiling_off_setting} + " loads that older build: run '" +
-                                       Remedy{Remedy::Kind::build} + "' to update it");
+                Message stale = std::to_string(count) + " mod file(s) of package '" + package.name +
+                                "' changed after its library was built (" + newer + "); " +
+                                Remedy{Remedy::Kind::compiling_off_setting} + " loads that older build: run '" +
+                                Remedy{Remedy::Kind::build} + "' to update it";
+                lib.warnings.push_back({Severity::warning, stale, {}, package.name});
             }
         }
         result.libraries.push_back(std::move(lib));

@@ -26,11 +26,12 @@ constexpr const char* kLockName = "lock";
 constexpr const char* kObjectsDir = "objects";
 constexpr const char* kLibsDir = "libs";
 constexpr const char* kScratchDir = "tmp";
-const char* kCacheAdvice = "make the cache directory writable, free space on its file system, or set "
-                           "GLIA_CACHE_DIR to another directory: export GLIA_CACHE_DIR=...";
+const Message kCacheAdvice = "make the cache directory writable, free space on its file system, or set " +
+                             Remedy{Remedy::Kind::cache_dir_setting} +
+                             " to another directory: " + Remedy{Remedy::Kind::set_cache_dir, {"..."}};
 } // namespace
 
-std::string cache_advice() { return kCacheAdvice; }
+Message cache_advice() { return kCacheAdvice; }
 
 namespace {
 // The Cache Directory Tagging Specification's signature line (https://bford.info/cachedir/).
@@ -40,8 +41,8 @@ constexpr const char* kTagSignature = "Signature: 8a477f597d28d172789f06886806bc
 constexpr const char* kMarkName = "glia-cache";
 constexpr const char* kMarkPrefix = "glia-cache-layout ";
 constexpr int kLayoutVersion = 1;
-const char* kOtherCacheAdvice = "set GLIA_CACHE_DIR to a new or empty directory (export GLIA_CACHE_DIR=...), "
-                                "or unset it to use ~/.cache/glia";
+const Message kOtherCacheAdvice = "set " + Remedy{Remedy::Kind::cache_dir_setting} + " to a new or empty directory (" +
+                                  Remedy{Remedy::Kind::set_cache_dir, {"..."}} + "), or unset it to use ~/.cache/glia";
 
 bool is_hex(std::string_view text) {
     return !text.empty() && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
@@ -163,7 +164,7 @@ void write_marks(const fs::path& root) {
 }
 } // namespace
 
-std::string cache_problem(const fs::path& root) {
+Message cache_problem(const fs::path& root) {
     boost::system::error_code ec;
     if (!fs::exists(fs::status(root, ec))) {
         return {};
@@ -190,7 +191,7 @@ std::string cache_problem(const fs::path& root) {
 }
 
 void claim_cache(const fs::path& root) {
-    std::string problem = cache_problem(root);
+    Message problem = cache_problem(root);
     if (!problem.empty()) {
         throw Error(problem);
     }
@@ -204,7 +205,7 @@ void claim_cache(const fs::path& root) {
 
 CacheLock::CacheLock(const fs::path& root) : lock_([&] {
     fs::path file = root / kLockName;
-    std::string advice = "the cache directory " + root.string() + " must be writable: " + kCacheAdvice;
+    Message advice = "the cache directory " + root.string() + " must be writable: " + kCacheAdvice;
     // A lock on a lock file that was removed while this process waited for it (the cache removed
     // and made anew) excludes nobody: the builds of the new cache lock the new file. Lock again
     // until the file locked is the one the cache has.
@@ -254,7 +255,7 @@ fs::path scratch_path(const fs::path& root, const std::string& key) {
     return root / kScratchDir / (key + "." + std::to_string(::getpid()));
 }
 
-std::string cache_trouble(const fs::path& root, const std::string& output) {
+Message cache_trouble(const fs::path& root, const std::string& output) {
     // The tools' own words for the errno values a cache directory can give.
     for (const char* cause : {"No space left on device", "Disk quota exceeded", "Read-only file system",
                               "Permission denied"}) {
@@ -308,7 +309,7 @@ void publish(const fs::path& from, const fs::path& to, const fs::path& root, Dis
         problem = std::string("cannot move it into place: ") + std::strerror(error);
     }
     ::unlink(from.c_str());
-    std::string trouble = cache_trouble(root, problem);
+    Message trouble = cache_trouble(root, problem);
     throw Error("cannot publish " + to.string() + ": " + problem + " (" +
                 (trouble.empty() ? "run '" + Remedy{Remedy::Kind::build} + "' again" : trouble) + ")");
 }

@@ -19,6 +19,9 @@ namespace glia {
 
 namespace {
 
+// A package (or distribution) left out because of `e`, with the error's facts and remedies.
+Diagnostic skipped(const Error& e, const std::string& what) { return retold(e.diagnostic(), what + " skipped: "); }
+
 std::vector<fs::path> split_path_list(const std::string& list) {
     std::vector<fs::path> entries;
     size_t start = 0;
@@ -108,14 +111,14 @@ std::vector<fs::path> relative_search_entries() {
     return relative;
 }
 
-std::string package_source(const Package& package) {
+Message package_source(const Package& package) {
     if (!package.distribution.empty()) {
         return "Python distribution " + package.distribution +
                (package.distribution_version.empty() ? "" : " " + package.distribution_version) + " (" +
                package.distribution_path.string() + ")";
     }
     if (package.origin == "GLIA_PATH") {
-        return "GLIA_PATH";
+        return Remedy{Remedy::Kind::package_path_setting};
     }
     if (package.origin == "user") {
         return "the user's packages (" + Remedy{Remedy::Kind::install} + ")";
@@ -126,7 +129,7 @@ std::string package_source(const Package& package) {
     return package.origin;
 }
 
-std::string advice_to_remove(const std::string& package, const fs::path& file) {
+Message advice_to_remove(const std::string& package, const fs::path& file) {
     fs::path where = fs::absolute(file).lexically_normal();
     for (const auto& root : package_search_path()) {
         fs::path dir = fs::absolute(root.dir).lexically_normal();
@@ -138,8 +141,8 @@ std::string advice_to_remove(const std::string& package, const fs::path& file) {
             continue; // not under this entry
         }
         if (root.origin == "GLIA_PATH") {
-            return "take package '" + package + "' off GLIA_PATH (it is found through the entry " + root.dir.string() +
-                   ")";
+            return "take package '" + package + "' off " + Remedy{Remedy::Kind::package_path_setting} +
+                   " (it is found through the entry " + root.dir.string() + ")";
         }
         if (root.origin == "user") {
             return "uninstall package '" + package + "' ('" + Remedy{Remedy::Kind::uninstall, {package}} + "')";
@@ -198,7 +201,7 @@ Discovery discover_packages(const fs::path& relative_to, const PackageList* only
             }
             found.packages.push_back(std::move(package));
         } catch (const Error& e) {
-            found.problems.push_back(std::string("package in ") + dir.string() + " skipped: " + e.what());
+            found.problems.push_back(skipped(e, "package in " + dir.string()));
         }
     };
     for (const auto& root : package_search_path(relative_to)) {
@@ -208,7 +211,7 @@ Discovery discover_packages(const fs::path& relative_to, const PackageList* only
                 try {
                     dir = module_dir(dist);
                 } catch (const Error& e) {
-                    found.problems.push_back(std::string("Python distribution ") + dist.name + " skipped: " + e.what());
+                    found.problems.push_back(skipped(e, "Python distribution " + dist.name));
                     continue;
                 }
                 consider(dir, root.origin, [&](const Wanted& wanted) {

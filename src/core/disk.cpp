@@ -14,7 +14,7 @@ std::string SystemDisk::read(const fs::path& path) { return read_file(path); }
 
 void SystemDisk::write(const fs::path& path, const std::string& content) { write_file_atomic(path, content); }
 
-void SystemDisk::make_dirs(const fs::path& dir, const std::string& advice) { glia::make_dirs(dir, advice); }
+void SystemDisk::make_dirs(const fs::path& dir, const Message& advice) { glia::make_dirs(dir, advice); }
 
 void SystemDisk::remove_all(const fs::path& path) {
     boost::system::error_code ec;

@@ -56,7 +56,7 @@ using Problem = DoctorCheck::Problem;
 // The checks so far, added to in the order a user should fix them.
 struct Checks {
     std::vector<DoctorCheck> list;
-    void add(std::string what, Status status, std::string detail, Problem problem = Problem::none) {
+    void add(std::string what, Status status, Message detail, Problem problem = Problem::none) {
         list.push_back({std::move(what), status, std::move(detail), problem});
     }
 };
@@ -75,7 +75,7 @@ void check_compiler(const Toolchain& tc, Checks& checks) {
                    compile.front() + (c.ok() ? " compiles with NEURON's flags" : ": " + first_line(c.output)),
                    c.ok() ? Problem::none : Problem::no_c_compiler);
     } catch (const Error& e) {
-        checks.add("C compiler", Status::failed, e.what(), Problem::temp_not_writable);
+        checks.add("C compiler", Status::failed, e.message(), Problem::temp_not_writable);
     }
     fs::remove_all(work, ec);
 }
@@ -87,7 +87,7 @@ std::optional<Toolchain> check_toolchain(Checks& checks) {
         tc = detect_toolchain();
         checks.add("NEURON toolchain", Status::ok, "NEURON in " + tc->neuron_prefix.string());
     } catch (const Error& e) {
-        checks.add("NEURON toolchain", Status::failed, e.what(), Problem::no_neuron_toolchain);
+        checks.add("NEURON toolchain", Status::failed, e.message(), Problem::no_neuron_toolchain);
         return tc;
     }
     ProcessResult r = run_process({tc->nocmodl.string(), "--version"}, {});
@@ -193,7 +193,7 @@ void check_cache(Checks& checks) {
         fs::remove(probe, ec);
         checks.add("build cache", Status::ok, cache.string() + " is writable");
     } catch (const Error& e) {
-        checks.add("build cache", Status::failed, e.what(), Problem::cache_not_writable);
+        checks.add("build cache", Status::failed, e.message(), Problem::cache_not_writable);
     }
 }
 
@@ -207,7 +207,7 @@ void check_packages(Checks& checks) {
                std::to_string(found.packages.size()) + " package(s), " + std::to_string(mods) + " mechanism(s)",
                found.packages.empty() ? Problem::no_packages : Problem::none);
     for (const auto& problem : found.problems) {
-        checks.add("package", Status::warning, problem, Problem::package_problem);
+        checks.add("package", Status::warning, problem.message, Problem::package_problem);
     }
 }
 
@@ -233,6 +233,13 @@ std::string status_name(DoctorCheck::Status status) {
     case Status::note: return "note";
     }
     return "?";
+}
+
+Diagnostic DoctorCheck::finding() const {
+    Severity severity = status == Status::failed    ? Severity::error
+                        : status == Status::warning ? Severity::warning
+                                                    : Severity::note;
+    return {severity, what + ": " + detail};
 }
 
 std::vector<DoctorCheck> run_doctor(const DoctorOptions& options) {

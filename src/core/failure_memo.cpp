@@ -69,7 +69,7 @@ std::optional<ModFailure> FailureMemo::find(const std::string& key, const ModFil
 
 void FailureMemo::put(const std::string& key, const ModFailure& failure) {
     if (remembered_stage(failure.stage)) {
-        failures_[key] = {failure.stage, failure.message};
+        failures_[key] = {failure.stage, failure.message.plain()}; // the tools' output: no remedies
         changed_ = true;
     }
 }

@@ -79,12 +79,12 @@ std::string write_advice(const fs::path& dir) {
 }
 } // namespace
 
-void make_dirs(const fs::path& dir, const std::string& advice) {
+void make_dirs(const fs::path& dir, const Message& advice) {
     boost::system::error_code ec;
     fs::create_directories(dir, ec);
     if (ec && !fs::is_directory(dir)) {
         throw Error("cannot create directory " + dir.string() + ": " + ec.message() +
-                    (advice.empty() ? std::string() : " (" + advice + ")"));
+                    (advice.empty() ? Message() : " (" + advice + ")"));
     }
 }
 
@@ -236,8 +236,8 @@ int open_to_lock(const fs::path& path, FileLock::Target target) {
 }
 } // namespace
 
-FileLock::FileLock(const fs::path& path, Target target, const std::string& advice) {
-    std::string tail = advice.empty() ? std::string() : " (" + advice + ")";
+FileLock::FileLock(const fs::path& path, Target target, const Message& advice) {
+    Message tail = advice.empty() ? Message() : " (" + advice + ")";
     fd_ = open_to_lock(path, target);
     if (fd_ < 0) {
         throw Error(path.string() + ": cannot open to lock it: " + std::strerror(errno) + tail);

@@ -35,6 +35,22 @@ std::string summary_line(std::string_view message) {
     return join(kept, " ");
 }
 
+// The same for a message: glia's own (a failed load, with what to do) keeps its first line whole.
+Message summary_line(const Message& message) {
+    if (message.remedies().empty()) {
+        return summary_line(std::string_view(message.plain()));
+    }
+    Message line;
+    for (const auto& part : message.parts()) {
+        const auto* text = std::get_if<std::string>(&part);
+        if (text && text->find('\n') != std::string::npos) {
+            return line + text->substr(0, text->find('\n'));
+        }
+        line += text ? Message(*text) : Message(std::get<Remedy>(part));
+    }
+    return line;
+}
+
 } // namespace
 
 std::string Candidate::neuron_name() const {
@@ -106,7 +122,7 @@ std::vector<std::string> Index::package_names() const {
     return {names.begin(), names.end()};
 }
 
-void Index::add_unbuilt(const ModFile& mod, std::string_view stage, std::string_view message) {
+void Index::add_unbuilt(const ModFile& mod, std::string_view stage, const Message& message) {
     if (mod.nmodl.kind == MechanismKind::nothing) {
         return; // not resolvable when built either
     }

@@ -21,7 +21,7 @@ constexpr int64_t kForgetAfter = 30 * 24 * 3600;
 
 fs::path known_problems_path() { return xdg_dir("XDG_STATE_HOME", ".local/state") / "glia" / "known-problems"; }
 
-ProblemReport sort_out_problems(const std::vector<std::string>& problems, const fs::path& file, int64_t now,
+ProblemReport sort_out_problems(const std::vector<Diagnostic>& problems, const fs::path& file, int64_t now,
                                 bool record) {
     if (problems.empty()) {
         return {}; // the usual start: the file is not even opened
@@ -45,7 +45,8 @@ ProblemReport sort_out_problems(const std::vector<std::string>& problems, const 
     }
     ProblemReport report;
     for (const auto& problem : problems) {
-        std::string hash = Hasher().field("problem", problem).hex();
+        std::string hash =
+            Hasher().field("problem", std::string(severity_name(problem.severity)) + ": " + problem.plain()).hex();
         if (readable && seen.count(hash)) {
             ++report.known;
         } else {
@@ -68,7 +69,7 @@ ProblemReport sort_out_problems(const std::vector<std::string>& problems, const 
     return report;
 }
 
-std::string known_problems_line(size_t known) {
+Message known_problems_line(size_t known) {
     return std::to_string(known) + (known == 1 ? " known problem" : " known problems") +
            ", unchanged since an earlier start, not repeated ('" + Remedy{Remedy::Kind::build} + "' lists them all)";
 }

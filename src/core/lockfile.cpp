@@ -27,7 +27,7 @@ Remedy relock(const Lock& lock) {
 }
 
 /// Locking the assets of the old file again, in its folder: what re-locks an old lock file.
-std::string relock_command(const YAML::Node& root, const fs::path& path) {
+Message relock_command(const YAML::Node& root, const fs::path& path) {
     Remedy lock{Remedy::Kind::lock};
     try {
         for (const auto& node : root["mechanisms"]) {
@@ -226,6 +226,10 @@ Lock read_lock(const fs::path& path) {
     return lock;
 }
 
+LockProblem LockProblem::of(const LockEntry& entry, Message what) {
+    return {entry, {Severity::error, std::move(what), {}, entry.name.package, entry.asset}};
+}
+
 std::vector<LockProblem> verify_lock(const Lock& lock, const std::vector<Package>& packages) {
     std::vector<LockProblem> problems;
     for (const auto& entry : lock.entries) {
@@ -235,9 +239,9 @@ std::vector<LockProblem> verify_lock(const Lock& lock, const std::vector<Package
             for (const auto& package : packages) {
                 has_package = has_package || package.name == entry.name.package;
             }
-            problems.push_back({entry, has_package ? "package '" + entry.name.package + "' no longer has " +
-                                                         entry.name.pretty()
-                                                   : "package '" + entry.name.package + "' is not installed"});
+            problems.push_back(LockProblem::of(
+                entry, has_package ? "package '" + entry.name.package + "' no longer has " + entry.name.pretty()
+                                   : "package '" + entry.name.package + "' is not installed"));
             continue;
         }
         auto now = mechanism_files(*mod);
@@ -281,7 +285,7 @@ std::vector<LockProblem> verify_lock(const Lock& lock, const std::vector<Package
         if (changed.empty()) {
             changed = mod->path.string() + " changed";
         }
-        problems.push_back({entry, changed});
+        problems.push_back(LockProblem::of(entry, changed));
     }
     return problems;
 }
@@ -301,15 +305,16 @@ void check_lock_in(const fs::path& dir, const std::function<const std::vector<Pa
     if (problems.empty()) {
         return;
     }
-    std::string message = path.string() + ": " + std::to_string(problems.size()) + " of the model's " +
-                          std::to_string(lock.entries.size()) +
-                          " locked mechanisms changed since it was locked, so glia refuses to load them:";
+    Message message = path.string() + ": " + std::to_string(problems.size()) + " of the model's " +
+                      std::to_string(lock.entries.size()) +
+                      " locked mechanisms changed since it was locked, so glia refuses to load them:";
     for (const auto& problem : problems) {
-        message += "\n  " + problem.entry.name.full() + " (asset " + problem.entry.asset + "): " + problem.what;
+        message +=
+            "\n  " + problem.entry.name.full() + " (asset " + problem.entry.asset + "): " + problem.diagnostic.message;
     }
     message += "\nRestore the locked versions, or accept the current ones with '" + relock(lock) + "' in " +
                (dir.empty() ? std::string(".") : dir.string()) + ".";
-    throw LockMismatch(message);
+    throw LockMismatch(message, {.file = path.string()});
 }
 
 } // namespace glia

@@ -227,7 +227,7 @@ fs::path link_model_library(const std::string& key, const std::string& unit, con
         ProcessResult r = run_process(argv, work);
         if (!r.ok()) {
             fs::remove_all(work, ec);
-            std::string trouble = cache_trouble(cache, r.output);
+            Message trouble = cache_trouble(cache, r.output);
             throw Error(std::string("cannot ") + what + " the library of " + out.parent_path().string() + ":\n" +
                         r.output + trouble);
         }

@@ -49,19 +49,21 @@ std::optional<PackageList> model_package_list(const fs::path& model_dir) {
     return PackageList{*prefs.load, file->string()};
 }
 
-std::vector<std::string> listed_but_missing(const PackageList& list, const std::vector<Package>& installed) {
+std::vector<Diagnostic> listed_but_missing(const PackageList& list, const std::vector<Package>& installed) {
     std::vector<std::string> names;
     for (const auto& package : installed) {
         names.push_back(package.name);
     }
-    std::vector<std::string> errors;
+    std::vector<Diagnostic> errors;
     for (const auto& listed : list.packages) {
         if (std::find(names.begin(), names.end(), listed.name) != names.end()) {
             continue;
         }
         std::string error = listed.origin + ": package '" + listed.name + "' is listed to load but not installed";
         error += did_you_mean(listed.name, names);
-        errors.push_back(error + " (see '" + Remedy{Remedy::Kind::list_packages} + "'; install it or take it off the list)");
+        errors.push_back(
+            located(error + " (see '" + Remedy{Remedy::Kind::list_packages} + "'; install it or take it off the list)",
+                    {.package = listed.name}));
     }
     return errors;
 }

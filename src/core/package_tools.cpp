@@ -41,8 +41,8 @@ fs::path staging_dir_beside(const fs::path& target) {
 
 // A message about a file in `staging`, retold about `target`: the staging folder is removed
 // before anyone reads the message.
-std::string about_target(const Error& e, const fs::path& staging, const fs::path& target) {
-    return replace_all(e.what(), staging.string(), target.string());
+Message about_target(const Error& e, const fs::path& staging, const fs::path& target) {
+    return replace_all(e.message(), staging.string(), target.string());
 }
 
 std::string manifest_text(const std::string& name, const std::string& description) {
@@ -102,7 +102,7 @@ std::string tail_lines(const std::string& text, size_t count) {
 }
 
 // Refuses to replace an imported package that holds files the import did not write, or changed since.
-void refuse_files_not_imported(const fs::path& target, const Remedy& again, const std::string& elsewhere) {
+void refuse_files_not_imported(const fs::path& target, const Remedy& again, const Message& elsewhere) {
     std::vector<fs::path> kept = files_not_as_made(target);
     if (kept.empty()) {
         return;
@@ -124,8 +124,8 @@ void refuse_files_not_imported(const fs::path& target, const Remedy& again, cons
 // which it replaces only when told to.
 void check_import_target(const fs::path& source, const fs::path& target, const ImportOptions& options) {
     const Remedy import{Kind::import_folder};
-    std::string elsewhere = "choose another place with '" + Remedy{Kind::import_folder, {}, Modifier::other_place} +
-                            "' or another name with '" + Remedy{Kind::import_folder, {}, Modifier::other_name} + "'";
+    Message elsewhere = "choose another place with '" + Remedy{Kind::import_folder, {}, Modifier::other_place} +
+                        "' or another name with '" + Remedy{Kind::import_folder, {}, Modifier::other_name} + "'";
     if (paths_overlap(source, target)) {
         throw Error(target.string() + " is the folder being imported, or holds it or lies inside it; glia never "
                     "writes over the files it imports: " + elsewhere);
@@ -348,7 +348,8 @@ AddResult add_mod_file(const fs::path& package_dir, const fs::path& file, std::s
 }
 
 bool CheckReport::ok() const {
-    return std::none_of(findings.begin(), findings.end(), [](const CheckFinding& f) { return f.error; });
+    return std::none_of(findings.begin(), findings.end(),
+                        [](const Diagnostic& f) { return f.severity == Severity::error; });
 }
 
 namespace {
@@ -356,8 +357,9 @@ namespace {
 // The stages of check_package, each adding its findings to the report.
 struct PackageCheck {
     CheckReport& report;
-    void error(std::string message) { report.findings.push_back({true, std::move(message)}); }
-    void warning(std::string message) { report.findings.push_back({false, std::move(message)}); }
+    void error(Message message) { report.findings.push_back({Severity::error, std::move(message)}); }
+    void error(const Diagnostic& problem) { report.findings.push_back(problem); }
+    void warning(Message message) { report.findings.push_back({Severity::warning, std::move(message)}); }
 
     // The package in `dir`, if it reads; else the findings say why.
     std::optional<Package> read(const fs::path& dir) {
@@ -376,7 +378,7 @@ struct PackageCheck {
         try {
             package = load_package(dir);
         } catch (const Error& e) {
-            error(e.what());
+            error(e.diagnostic());
             return std::nullopt;
         }
         report.package = package->name;

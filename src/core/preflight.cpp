@@ -25,9 +25,9 @@ std::vector<std::string> registered_names(const ModFile& mod) {
     return names;
 }
 
-std::string NameClash::describe() const {
-    std::string text = "name clash on '" + name + "': " + left_out.pretty() + " (package '" + left_out.package +
-                       "', file " + file.string() + ") is left out because ";
+Message NameClash::describe() const {
+    Message text = "name clash on '" + name + "': " + left_out.pretty() + " (package '" + left_out.package +
+                   "', file " + file.string() + ") is left out because ";
     if (kept.package.empty()) {
         text += "NEURON already has a '" + name + "' (a built-in, another loaded library, or a name hoc code "
                 "used before glia was loaded). Load glia before defining '" + name +

@@ -211,7 +211,7 @@ std::vector<PythonSite> python_site_dirs() {
     return sites;
 }
 
-std::vector<GliaDistribution> glia_distributions(const PythonSite& site, std::vector<std::string>& problems) {
+std::vector<GliaDistribution> glia_distributions(const PythonSite& site, std::vector<Diagnostic>& problems) {
     std::vector<fs::path> dist_infos;
     boost::system::error_code ec;
     for (fs::directory_iterator it(site.dir, ec), end; !ec && it != end; it.increment(ec)) {
@@ -241,12 +241,14 @@ std::vector<GliaDistribution> glia_distributions(const PythonSite& site, std::ve
         try {
             read_metadata(dist_info / "METADATA", dist.name, dist.version);
         } catch (const Error& e) {
-            problems.push_back(std::string("Python distribution in ") + dist_info.string() + " skipped: " + e.what());
+            problems.push_back(retold(e.diagnostic(), "Python distribution in " + dist_info.string() + " skipped: "));
             continue;
         }
         if (dist.name.empty()) {
-            problems.push_back("Python distribution in " + dist_info.string() + " skipped: " +
-                               (dist_info / "METADATA").string() + " has no 'Name:' line; reinstall it with pip");
+            problems.push_back({Severity::error,
+                                "Python distribution in " + dist_info.string() + " skipped: " +
+                                    (dist_info / "METADATA").string() + " has no 'Name:' line; reinstall it with pip",
+                                {(dist_info / "METADATA").string()}});
             continue;
         }
         for (const auto& entry : entries) {

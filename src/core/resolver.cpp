@@ -30,7 +30,7 @@ const Candidate& loadable(const Index& index, std::string_view name, const Candi
     if (!unbuilt) {
         throw InternalError("resolved '" + std::string(name) + "' to " + chosen.name.full() + ", which is not indexed");
     }
-    std::string text = "'" + std::string(name) + "' ";
+    Message text = "'" + std::string(name) + "' ";
     if (name != chosen.name.full()) {
         text += "means " + chosen.name.full() + ", which ";
     }
@@ -42,7 +42,7 @@ const Candidate& loadable(const Index& index, std::string_view name, const Candi
     throw ResolveError(text);
 }
 
-std::string how_to_choose(std::string_view asset, const std::vector<const Candidate*>& candidates) {
+Message how_to_choose(std::string_view asset, const std::vector<const Candidate*>& candidates) {
     const Candidate& example = *candidates.front();
     Remedy choose{Remedy::Kind::choose, {std::string(asset), example.name.package}};
     if (example.name.variant != kDefaultVariant) {

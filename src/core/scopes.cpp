@@ -31,8 +31,15 @@ std::string list_candidates(const std::vector<Candidate>& candidates) {
 }
 
 /// The scopes that asked something, for an error message.
-std::string in_force(const std::vector<Contribution>& contributions) {
-    std::string text = "\nThe preferences in force for it, weakest first:";
+// A preference that applies to nothing, as `e` says, told at `where` (its entry or its scope).
+Diagnostic unused(const PreferenceError& e, const Message& where, const Message& after = {}) {
+    Diagnostic warning = retold(e.diagnostic(), where + ": ", after);
+    warning.severity = Severity::warning;
+    return warning;
+}
+
+Message in_force(const std::vector<Contribution>& contributions) {
+    Message text = "\nThe preferences in force for it, weakest first:";
     for (const auto& c : contributions) {
         text += "\n  " + describe(c);
     }
@@ -41,7 +48,7 @@ std::string in_force(const std::vector<Contribution>& contributions) {
 
 } // namespace
 
-std::string describe(const Contribution& c) {
+Message describe(const Contribution& c) {
     return c.scope + ": " + describe(c.constraint) + (c.package_wide ? " (package-wide default)" : "") +
            (c.origin.empty() ? "" : "  [" + c.origin + "]");
 }
@@ -70,22 +77,22 @@ void ScopeStack::changed() {
     }
 }
 
-std::vector<std::string> ScopeStack::load_files(const fs::path& global_file,
-                                                const std::optional<fs::path>& project_file) {
-    std::vector<std::string> errors;
+std::vector<Diagnostic> ScopeStack::load_files(const fs::path& global_file,
+                                               const std::optional<fs::path>& project_file) {
+    std::vector<Diagnostic> errors;
     auto load = [&](Scope& scope, const fs::path& file, const char* kind) {
         scope.file = file;
-        scope.label = file.empty() ? kind : std::string(kind) + " (" + file.string() + ")";
+        scope.label = file.empty() ? std::string(kind) : std::string(kind) + " (" + file.string() + ")";
         scope.prefs = {};
-        scope.error.clear();
+        scope.error = {};
         if (file.empty()) {
             return;
         }
         try {
             scope.prefs = load_preferences(file);
         } catch (const Error& e) {
-            scope.error = e.what();
-            errors.push_back(scope.error);
+            scope.error = e.message();
+            errors.push_back(e.diagnostic());
         }
     };
     load(scopes_[kGlobal], global_file, "global");
@@ -94,8 +101,8 @@ std::vector<std::string> ScopeStack::load_files(const fs::path& global_file,
     return errors;
 }
 
-std::vector<std::string> ScopeStack::check_installed(const Index& index) const {
-    std::vector<std::string> warnings;
+std::vector<Diagnostic> ScopeStack::check_installed(const Index& index) const {
+    std::vector<Diagnostic> warnings;
     for (const auto& scope : scopes_) {
         if (!scope.error.empty()) {
             continue;
@@ -104,15 +111,15 @@ std::vector<std::string> ScopeStack::check_installed(const Index& index) const {
             try {
                 check_selection(index, asset, selection.constraint);
             } catch (const PreferenceError& e) {
-                warnings.push_back((selection.origin.empty() ? scope.label : selection.origin) + ": " + e.what());
+                warnings.push_back(unused(e, selection.origin.empty() ? scope.label : selection.origin));
             }
         }
         for (const auto& selection : scope.prefs.packages) {
             try {
                 check_package_selection(index, selection.constraint);
             } catch (const PreferenceError& e) {
-                warnings.push_back((selection.origin.empty() ? scope.label : selection.origin) + ": " + e.what() +
-                                   "; this default applies to nothing");
+                warnings.push_back(unused(e, selection.origin.empty() ? scope.label : selection.origin,
+                                          "; this default applies to nothing"));
             }
         }
     }
@@ -248,7 +255,7 @@ const Candidate& ScopeStack::resolve(const Index& index, std::string_view name, 
         if (combined.empty()) {
             throw;
         }
-        throw ResolveError(e.what() + in_force(contributions(index, name, call)));
+        throw ResolveError(retold(e.diagnostic(), {}, in_force(contributions(index, name, call))));
     }
 }
 
@@ -272,13 +279,13 @@ Explanation ScopeStack::explain(const Index& index, std::string_view asset, cons
             if (!c.constraint.variant.empty()) {
                 ex.variant_from = c.scope;
             } else if (next.variant.empty()) {
-                ex.variant_from.clear();
+                ex.variant_from = {};
             }
             ex.combined = next;
         }
         ex.resolved = resolve(index, asset, call);
     } catch (const Error& e) {
-        ex.error = e.what();
+        ex.error = e.message();
     }
     return ex;
 }

@@ -154,9 +154,9 @@ Toolchain detect_toolchain() {
     Toolchain tc;
     tc.neuron_prefix = env_or("GLIA_NEURON_PREFIX", GLIA_NEURON_PREFIX);
     const fs::path& p = tc.neuron_prefix;
-    const std::string fix = " Install NEURON's development files (Debian: apt-get install neuron neuron-dev), "
-                            "or point GLIA_NEURON_PREFIX at a NEURON installation; '" +
-                            Remedy{Remedy::Kind::check_setup} + "' checks the setup.";
+    const Message fix = " Install NEURON's development files (Debian: apt-get install neuron neuron-dev), or point " +
+                        Remedy{Remedy::Kind::neuron_prefix_setting} + " at a NEURON installation; '" +
+                        Remedy{Remedy::Kind::check_setup} + "' checks the setup.";
     tc.nocmodl = first_existing({p / "bin" / "nocmodl"});
     if (tc.nocmodl.empty()) {
         throw Error("NEURON's translator nocmodl not found in " + (p / "bin").string() + "." + fix);

@@ -56,7 +56,7 @@ std::string exists_impl(bool& exists) {
         return {};
     } catch (const std::exception& e) {
         pass_neuron_errors(e);
-        return e.what();
+        return rendered(e);
     }
 }
 
@@ -73,12 +73,12 @@ std::string kind_impl(std::string& kind) {
         try {
             kind = kind_name(resolve_for_call(asset, tail.constraint).kind);
         } catch (const Error& e) {
-            return call + ": " + e.what();
+            return call + ": " + rendered(e);
         }
         return {};
     } catch (const std::exception& e) {
         pass_neuron_errors(e);
-        return e.what();
+        return rendered(e);
     }
 }
 
@@ -112,7 +112,7 @@ std::string assets_impl(std::string& list) {
         return {};
     } catch (const std::exception& e) {
         pass_neuron_errors(e);
-        return e.what();
+        return rendered(e);
     }
 }
 
@@ -122,7 +122,7 @@ std::string packages_impl(std::string& list) {
         return {};
     } catch (const std::exception& e) {
         pass_neuron_errors(e);
-        return e.what();
+        return rendered(e);
     }
 }
 

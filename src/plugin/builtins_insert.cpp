@@ -86,7 +86,7 @@ std::string insert_impl() {
         remember(sym->subtype);
         return {};
     } catch (const Error& e) {
-        return e.what();
+        return rendered(e);
     }
 }
 

@@ -63,7 +63,7 @@ std::string new_impl(NewTarget& target) {
         return {};
     } catch (const std::exception& e) {
         pass_neuron_errors(e);
-        return e.what();
+        return rendered(e);
     }
 }
 

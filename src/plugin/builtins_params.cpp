@@ -115,7 +115,7 @@ std::string set_impl() {
         return error;
     } catch (const std::exception& e) {
         pass_neuron_errors(e);
-        return e.what();
+        return rendered(e);
     }
 }
 
@@ -129,7 +129,7 @@ std::string get_impl(double& value) {
         return error;
     } catch (const std::exception& e) {
         pass_neuron_errors(e);
-        return e.what();
+        return rendered(e);
     }
 }
 

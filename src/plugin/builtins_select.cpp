@@ -65,7 +65,7 @@ namespace {
 void warn_of_choices_not_installed() {
     if (state().index) {
         for (const auto& warning : scopes().check_installed(*state().index)) {
-            report("warning: " + warning);
+            report("warning: " + rendered(warning));
         }
     }
 }
@@ -76,15 +76,16 @@ std::vector<std::string> load_preferences() {
     std::vector<std::string> errors;
     try {
         const fs::path& folder = model_folder();
-        errors =
+        std::vector<Diagnostic> read =
             scopes().load_files(global_preferences_path(), folder.empty() ? std::nullopt : find_project_file(folder));
-        for (const auto& error : errors) {
-            report_preferences_error(error);
+        for (const auto& error : read) {
+            errors.push_back(rendered(error));
+            report_preferences_error(errors.back());
         }
         warn_of_choices_not_installed();
     } catch (const std::exception& e) {
         pass_neuron_errors(e);
-        errors.push_back(std::string("cannot read the preferences: ") + e.what());
+        errors.push_back(std::string("cannot read the preferences: ") + rendered(e));
         report("error: " + errors.back());
     }
     return errors;
@@ -126,7 +127,7 @@ std::string with_strings(const char* name, const char* usage, int required, int 
         return std::string(name) + ": " + error;
     } catch (const std::exception& e) {
         pass_neuron_errors(e);
-        return std::string(name) + ": " + e.what();
+        return std::string(name) + ": " + rendered(e);
     }
 }
 

@@ -1,5 +1,7 @@
 #include "call_args.hpp"
 
+#include "hoc_api.hpp"
+
 #include "plugin_state.hpp"
 
 #include "glia/error.hpp"
@@ -52,14 +54,14 @@ std::string resolve_call(const std::string& call, const std::string& asset, int 
     try {
         found = &resolve_for_call(asset, tail.constraint);
     } catch (const Error& e) {
-        return call + ": " + e.what();
+        return call + ": " + rendered(e);
     }
     return {};
 }
 
 std::string not_loaded_error(const std::string& call, const std::string& neuron_name) {
-    return call + ": " + neuron_name + " is not loaded in NEURON (did it fail to build? run '" +
-           Remedy{Remedy::Kind::build} + "' to see why)";
+    return rendered(call + ": " + neuron_name + " is not loaded in NEURON (did it fail to build? run '" +
+                    Remedy{Remedy::Kind::build} + "' to see why)");
 }
 
 std::string describe_call(const char* name, int strings) {

@@ -4,12 +4,19 @@
 
 namespace glia::plugin {
 
-std::string words(std::string_view text) { return advice::words(text); }
+std::string rendered(const Message& message) { return advice::render(message); }
+
+std::string rendered(const Diagnostic& problem) { return advice::render(problem); }
+
+std::string rendered(const std::exception& e) {
+    const auto* error = dynamic_cast<const Error*>(&e);
+    return error ? rendered(error->diagnostic()) : std::string(e.what());
+}
 
 void raise_if(const std::string& error) {
     static std::string message; // outlives the longjmp
     if (!error.empty()) {
-        message = words(error);
+        message = error;
         hoc_execerror(message.c_str(), nullptr);
     }
 }

@@ -5,10 +5,12 @@
 // a builtin does its C++ work in a function that returns an error text, and raises the
 // hoc error (raise_if) only after that function's objects are gone.
 
+#include "glia/error.hpp"
 #include "glia/resolver.hpp"
 
 #include "neuron_api.hpp"
 
+#include <exception>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -17,9 +19,13 @@
 
 namespace glia::plugin {
 
-/// The plugin's one rendering point for the core's remedies (glia/remedy.hpp): `text` with each
-/// worded as advice to the user. Every message the plugin raises (raise_if) or reports passes here.
-std::string words(std::string_view text);
+/// The plugin's one rendering point for the core's problems (glia/diagnostic.hpp): the text with each
+/// remedy worded as advice to the user. Every message of the core the plugin raises (raise_if) or
+/// reports passes here.
+std::string rendered(const Message& message);
+std::string rendered(const Diagnostic& problem);
+/// A glia::Error's diagnostic rendered; any other exception's own text.
+std::string rendered(const std::exception& e);
 
 /// Raises a hoc error with `error` unless it is empty. Call with no C++ objects alive.
 void raise_if(const std::string& error);

@@ -37,7 +37,7 @@ PluginState& state() {
 
 void report(const std::string& text) {
     if (nrnmpi_myid < 1) {
-        std::fprintf(stderr, "glia: %s\n", words(text).c_str());
+        std::fprintf(stderr, "glia: %s\n", text.c_str());
     }
 }
 
@@ -60,8 +60,8 @@ const fs::path& model_folder() {
     } catch (const std::exception& e) {
         s.model_folder = fs::path();
         s.index.reset();
-        s.load_error = e.what();
-        report(std::string("error: ") + e.what());
+        s.load_error = rendered(e);
+        report(std::string("error: ") + rendered(e));
     }
     s.unchecked_lock.reset();
     if (!s.model.confirmed) {
@@ -94,7 +94,9 @@ const Candidate& resolve_for_call(const std::string& name, const Constraint& cal
         if (left_out.empty()) {
             throw;
         }
-        throw ResolveError(left_out, e.facts());
+        Diagnostic told = e.diagnostic();
+        told.message = left_out;
+        throw ResolveError(told);
     }
 }
 
@@ -111,22 +113,22 @@ bool env_switch(const char* name) {
 }
 
 /// Prints the problems of this start; those printed at an earlier one, unchanged, in one line.
-void report_problems(const std::vector<std::string>& problems) {
+void report_problems(const std::vector<Diagnostic>& problems) {
     bool first_rank = nrnmpi_myid < 1;
     ProblemReport sorted = sort_out_problems(problems, known_problems_path(), std::time(nullptr), first_rank);
     for (const auto& problem : sorted.fresh) {
-        report(problem);
+        report((problem.severity == Severity::warning ? "warning: " : "") + rendered(problem));
     }
     if (sorted.known) {
-        report(known_problems_line(sorted.known));
+        report(rendered(known_problems_line(sorted.known)));
     }
 }
 
 /// What a start met that did not load, for the report (problems) and for the index (why_not: the
 /// stage and message of each mechanism not loaded).
 struct LoadNotes {
-    std::vector<std::string> problems;
-    std::map<MechanismName, std::pair<std::string, std::string>> why_not;
+    std::vector<Diagnostic> problems; ///< warnings of the build and the load; discovery's errors
+    std::map<MechanismName, std::pair<std::string, Message>> why_not;
 };
 
 /// True under GLIA_NOCOMPILE: a start builds nothing and writes nothing into the cache.
@@ -196,11 +198,15 @@ std::vector<void*> open_libraries(const BuildResult& built, const std::vector<Pa
     for (size_t p = 0; p < built.libraries.size(); ++p) {
         const auto& lib = built.libraries[p];
         for (const auto& failure : lib.failures) {
-            notes.problems.push_back("warning: " + failure.name.pretty() + " is not available: " + failure.describe());
+            notes.problems.push_back({Severity::warning,
+                                      failure.name.pretty() + " is not available: " + failure.describe(),
+                                      {failure.file.string()},
+                                      failure.name.package,
+                                      failure.name.asset});
             notes.why_not[failure.name] = {failure.stage, failure.message};
         }
         for (const auto& warning : lib.warnings) {
-            notes.problems.push_back("warning: " + warning);
+            notes.problems.push_back(warning);
         }
         if (lib.library.empty()) {
             continue;
@@ -208,9 +214,9 @@ std::vector<void*> open_libraries(const BuildResult& built, const std::vector<Pa
         handles[p] = set ? set : dlopen(lib.library.c_str(), RTLD_NOW | RTLD_LOCAL);
         if (!handles[p]) {
             all_opened = false;
-            std::string message = "cannot load package '" + lib.package + "' from " + lib.library.string() + ": " +
-                                  dlerror() + " (run '" + advice::shell_command(Remedy{Remedy::Kind::clear_cache}) + "' and try again)";
-            notes.problems.push_back("warning: " + message);
+            Message message = "cannot load package '" + lib.package + "' from " + lib.library.string() + ": " +
+                              dlerror() + " (run '" + Remedy{Remedy::Kind::clear_cache} + "' and try again)";
+            notes.problems.push_back({Severity::warning, message, {lib.library.string()}, lib.package});
             for (const auto& name : lib.mechanisms) {
                 notes.why_not[name] = {"load", message};
             }
@@ -222,14 +228,13 @@ std::vector<void*> open_libraries(const BuildResult& built, const std::vector<Pa
     if (!set_refused.empty() && all_opened) {
         // Each package's library loads, yet their set library did not: glia's own fault, told once.
         // With compiling off nothing was remembered (open_set_library): the next start tries it again.
-        std::string next = compiling_off()
-                               ? advice::shell_command(Remedy{Remedy::Kind::compiling_off_setting}) +
-                                     " leaves the cache as it is, so a start without it will try again"
-                               : "glia will not try it again until '" + advice::shell_command(Remedy{Remedy::Kind::build}) +
-                                     "' links it anew";
-        notes.problems.push_back("warning: the library of all packages, " + built.set_library.string() +
-                                 ", could not be loaded (" + set_refused + "); the packages' own libraries were " +
-                                 "loaded instead; " + next);
+        Message next = compiling_off()
+                           ? Remedy{Remedy::Kind::compiling_off_setting} +
+                                 " leaves the cache as it is, so a start without it will try again"
+                           : "glia will not try it again until '" + Remedy{Remedy::Kind::build} + "' links it anew";
+        notes.problems.push_back(glia::warning("the library of all packages, " + built.set_library.string() +
+                                               ", could not be loaded (" + set_refused +
+                                               "); the packages' own libraries were loaded instead; " + next));
     }
     return handles;
 }
@@ -260,10 +265,10 @@ std::vector<Registration> plan_registrations(const BuildResult& built, const std
             }
             auto reg = reinterpret_cast<void (*)()>(dlsym(handles[p], registration_symbol(name.full()).c_str()));
             if (!reg) {
-                std::string message = "cannot load " + name.pretty() + " from " + lib.library.string() +
-                                      ": no registration function (run '" +
-                                      advice::shell_command(Remedy{Remedy::Kind::clear_cache}) + "' and try again)";
-                notes.problems.push_back("warning: " + message);
+                Message message = "cannot load " + name.pretty() + " from " + lib.library.string() +
+                                  ": no registration function (run '" + Remedy{Remedy::Kind::clear_cache} +
+                                  "' and try again)";
+                notes.problems.push_back({Severity::warning, message, {lib.library.string()}, lib.package});
                 notes.why_not[name] = {"load", message};
                 continue;
             }
@@ -316,8 +321,8 @@ std::vector<void (*)()> plan_load() {
     std::unordered_set<std::string> taken = taken_names();
     PreflightResult checked = preflight(candidates, [&](const std::string& name) { return taken.count(name) > 0; });
     for (const auto& clash : checked.clashes) {
-        std::string why = clash.describe();
-        notes.problems.push_back("warning: " + why);
+        Message why = clash.describe();
+        notes.problems.push_back({Severity::warning, why, {clash.file.string()}, clash.left_out.package});
         notes.why_not[clash.left_out] = {"clash", why};
     }
     std::vector<Registration> plan = plan_registrations(built, found.packages, handles, checked, notes);
@@ -358,7 +363,7 @@ bool load_awaited_packages() {
     } catch (const std::exception& e) {
         pass_neuron_errors(e);
         s.index.reset();
-        s.load_error = e.what();
+        s.load_error = rendered(e);
         throw Error("glia could not load its packages: " + s.load_error);
     }
     return true;
@@ -399,11 +404,11 @@ extern "C" void glia_register() {
         }
     } catch (const std::exception& e) {
         // Never raise a hoc error here: this runs inside nrn_load_dll, with NEURON's symbol lists swapped.
-        state().load_error = e.what();
+        state().load_error = rendered(e);
         if (state().load_awaits_project_file) {
-            report_preferences_error(e.what()); // the preferences' reading below meets it again: told once
+            report_preferences_error(rendered(e)); // the preferences' reading below meets it again: told once
         } else {
-            report(std::string("error: ") + e.what());
+            report(std::string("error: ") + rendered(e));
         }
     }
     if (state().model.confirmed) {

@@ -8,6 +8,7 @@
 #include "glia/package.hpp"
 
 #include <functional>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,11 +38,20 @@ inline std::string message_of(const std::function<void()>& f) {
     try {
         f();
     } catch (const Error& e) {
-        return advice::words(e.what());
+        return advice::render(e.diagnostic());
     }
     return "(no error)";
 }
 
 inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+/// The same for a message of the core, as the CLI words it.
+inline bool contains(const Message& text, const std::string& part) { return contains(advice::render(text), part); }
 
 } // namespace glia::test
+
+namespace glia {
+/// A message as the CLI words it, for Boost.Test's reports.
+inline std::ostream& operator<<(std::ostream& out, const Message& message) { return out << advice::render(message); }
+} // namespace glia
+
+namespace glia::test {} // namespace glia::test

@@ -273,7 +273,7 @@ BOOST_AUTO_TEST_CASE(leaves_out_the_later_of_two_nothing_mods_with_one_function)
     BOOST_TEST(r.loads(a.name));
     BOOST_TEST(!r.loads(b.name));
     BOOST_TEST(r.loads(c.name)); // only what clashes is left out
-    std::string text = r.clashes[0].describe();
+    std::string text = r.clashes[0].describe().plain();
     BOOST_TEST(text.find("'shared'") != std::string::npos);
     BOOST_TEST(text.find("alpha.util(0)") != std::string::npos);
     BOOST_TEST(text.find("beta.helpers(0)") != std::string::npos);
@@ -286,7 +286,7 @@ BOOST_AUTO_TEST_CASE(checks_against_what_neuron_has) {
     PreflightResult r = glia::preflight({&a, &b}, neuron_builtin_names());
     BOOST_REQUIRE(r.clashes.size() == 1u);
     BOOST_TEST(r.clashes[0].kept.package.empty());
-    BOOST_TEST(r.clashes[0].describe().find("NEURON already has a 'hh'") != std::string::npos);
+    BOOST_TEST(r.clashes[0].describe().plain().find("NEURON already has a 'hh'") != std::string::npos);
     BOOST_TEST(!r.loads(a.name));
     BOOST_TEST(r.loads(b.name));
     r = glia::preflight({&b}, [](const std::string& name) { return name == "glia__p__k__0"; });

@@ -53,11 +53,11 @@ BOOST_AUTO_TEST_CASE(round_trip_and_verify) {
     auto problems = verify_lock(read, packages);
     BOOST_REQUIRE_EQUAL(problems.size(), 1u);
     BOOST_CHECK_EQUAL(problems[0].entry.asset, "a");
-    BOOST_CHECK_EQUAL(problems[0].what, (t.path / "p" / "mods" / "c.inc").string() + " changed");
+    BOOST_CHECK_EQUAL(problems[0].diagnostic.message.plain(), (t.path / "p" / "mods" / "c.inc").string() + " changed");
 
     problems = verify_lock(read, {});
     BOOST_REQUIRE_EQUAL(problems.size(), 2u);
-    BOOST_CHECK_EQUAL(problems[0].what, "package 'p' is not installed");
+    BOOST_CHECK_EQUAL(problems[0].diagnostic.message.plain(), "package 'p' is not installed");
 }
 
 BOOST_AUTO_TEST_CASE(hash_ignores_paths) {

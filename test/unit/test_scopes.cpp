@@ -31,7 +31,7 @@ struct Fixture {
     TempDir tmp;
     Index index = sample_index();
     ScopeStack scopes;
-    std::vector<std::string> load(const std::string& global, const std::string& project) {
+    std::vector<Diagnostic> load(const std::string& global, const std::string& project) {
         fs::path g = tmp.write("config/glia/preferences.yaml", global);
         std::optional<fs::path> p;
         if (!project.empty()) {
@@ -242,9 +242,9 @@ BOOST_AUTO_TEST_CASE(package_wide_defaults_for_missing_packages_are_errors) {
 BOOST_AUTO_TEST_CASE(file_preferences_for_missing_things_are_warned_about_and_fail_when_used) {
     Fixture f;
     f.load("assets:\n  Kv1: nosuch\n  Gone: lab\npackages:\n  - ghost\n", "");
-    std::vector<std::string> warnings = f.scopes.check_installed(f.index);
-    for (auto& warning : warnings) {
-        warning = advice::words(warning); // as the plugin reports them
+    std::vector<std::string> warnings;
+    for (const auto& warning : f.scopes.check_installed(f.index)) {
+        warnings.push_back(advice::render(warning)); // as the plugin reports them
     }
     BOOST_REQUIRE(warnings.size() == 3u);
     std::string file = (f.tmp.path / "config/glia/preferences.yaml").string();
@@ -264,10 +264,10 @@ BOOST_AUTO_TEST_CASE(file_preferences_for_missing_things_are_warned_about_and_fa
 
 BOOST_AUTO_TEST_CASE(a_broken_file_is_reported_and_blocks_resolution_until_fixed) {
     Fixture f;
-    std::vector<std::string> errors = f.load("assets:\n  Kv1: {package: lab\n", "");
+    std::vector<Diagnostic> errors = f.load("assets:\n  Kv1: {package: lab\n", "");
     std::string file = (f.tmp.path / "config/glia/preferences.yaml").string();
     BOOST_REQUIRE(errors.size() == 1u);
-    BOOST_TEST(errors[0].find(file + ":3:1: malformed YAML") == 0);
+    BOOST_TEST(errors[0].plain().find(file + ":3:1: malformed YAML") == 0);
     std::string e = message_of([&] { f.resolved("Leak"); });
     BOOST_TEST(e.find("the global preferences cannot be read: " + file + ":3:1: malformed YAML") == 0);
     BOOST_TEST(contains(e, "glia does not guess around a broken preferences file and left it unchanged: fix it, then "
@@ -290,7 +290,7 @@ BOOST_AUTO_TEST_CASE(scope_labels_name_their_files) {
     BOOST_TEST(f.scopes.scopes()[1].label == "project (" + (f.tmp.path / "repo/glia.yaml").string() + ")");
     f.scopes.load_files(f.tmp.path / "none.yaml", std::nullopt);
     BOOST_TEST(f.scopes.scopes()[1].label == "project");
-    BOOST_TEST(advice::words(f.scopes.scopes()[2].label) == "script (glia_select)");
+    BOOST_TEST(advice::render(f.scopes.scopes()[2].label) == "script (glia_select)");
     BOOST_TEST(scope_kind_name(ScopeKind::call) == "call");
 }
 

@@ -203,7 +203,7 @@ BOOST_AUTO_TEST_CASE(a_start_with_a_problem_or_a_failure_is_not_recorded) {
     int64_t later = now_ns() + 3'000'000'000;
     {
         auto [found, built] = installed.start();
-        found.problems.push_back("package in /x skipped: broken manifest");
+        found.problems.push_back({Severity::error, "package in /x skipped: broken manifest"});
         BOOST_TEST(!record_start(installed.record_file(), later, installed.question, found, built));
     }
     {
