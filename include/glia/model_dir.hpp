@@ -37,7 +37,7 @@ struct ModelFiles {
     std::vector<fs::path> search_entries; ///< the relative GLIA_PATH entries, made absolute
 
     /// "" if `other` selects the same files, else what differs, one "; "-separated item each.
-    std::string differences(const ModelFiles& other) const;
+    Message differences(const ModelFiles& other) const;
 };
 
 ModelFiles model_files(const fs::path& dir);

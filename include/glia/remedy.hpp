@@ -41,6 +41,7 @@ struct Remedy {
         cache_dir_setting = 'D',     ///< the front end's setting that names the cache folder (a name, not an act)
         set_cache_dir = 'E',         ///< name a writable cache folder for every later start
         neuron_prefix_setting = 'F', ///< the front end's setting that names NEURON's installation (a name, not an act)
+        model_dir_setting = 'M',     ///< the front end's setting that names the model's folder ([folder]: set to it)
     };
     /// How the act is changed. With no arguments, a modified remedy means "the same act again, so".
     enum class Modifier : char {
@@ -60,6 +61,9 @@ struct Remedy {
 
     bool operator==(const Remedy&) const = default;
 };
+
+/// A short name for a modifier ("replace", "other place"); "" for none.
+std::string_view modifier_name(Remedy::Modifier modifier);
 
 /// A short name for a remedy's kind ("build", "choose"), as `Message::plain` shows it.
 std::string_view kind_name(Remedy::Kind kind);

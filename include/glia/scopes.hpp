@@ -45,7 +45,7 @@ struct Scope {
     fs::path file;
     Preferences prefs;
     /// Why the file could not be read; while set, resolving through the scopes fails with it.
-    Message error;
+    std::optional<Diagnostic> error;
 };
 
 /// What one scope asks of one asset.
@@ -70,7 +70,7 @@ struct Explanation {
     Message package_from;                     ///< label of the scope whose package is in force
     Message variant_from;                     ///< label of the scope whose variant is in force
     std::optional<Candidate> resolved;        ///< what it resolves to, if it does
-    Message error;                            ///< why it does not resolve
+    std::optional<Diagnostic> error;          ///< why it does not resolve
 };
 
 /// The stack of scopes: global, project, script, then the contexts (innermost last).

@@ -72,7 +72,8 @@ int show_files(const ScopeStack& scopes, bool json) {
             out.push(Json::object()
                          .set("scope", std::string(scope_kind_name(scope.kind)))
                          .set("file", scope.file.empty() ? Json::null() : Json(scope.file.string()))
-                         .set("error", text_or_null(scope.error))
+                         .set("error", scope.error ? Json(shown(*scope.error)) : Json::null())
+                         .set("problem", scope.error ? diagnostic_json(*scope.error) : Json::null())
                          .set("assets", assets)
                          .set("packages", packages));
         }
@@ -88,8 +89,8 @@ int show_files(const ScopeStack& scopes, bool json) {
                   << (scope.file.empty() ? std::string("no glia.yaml here or in a parent directory")
                                          : scope.file.string())
                   << "\n";
-        if (!scope.error.empty()) {
-            std::cout << "  cannot be read: " << shown(scope.error) << "\n";
+        if (scope.error) {
+            std::cout << "  cannot be read: " << shown(*scope.error) << "\n";
             status = 1;
         } else if (scope.prefs.empty()) {
             std::cout << "  (no preferences)\n";
@@ -127,7 +128,8 @@ int show_asset(const Explanation& ex, bool json) {
                                             .set("package_from", text_or_null(ex.package_from))
                                             .set("variant_from", text_or_null(ex.variant_from)))
                        .set("resolves_to", ex.resolved ? candidate_json(*ex.resolved) : Json::null())
-                       .set("error", text_or_null(ex.error));
+                       .set("error", ex.error ? Json(shown(*ex.error)) : Json::null())
+                       .set("problem", ex.error ? diagnostic_json(*ex.error) : Json::null());
         std::cout << out.dump() << "\n";
         return ex.resolved ? 0 : 1;
     }
@@ -164,7 +166,7 @@ int show_asset(const Explanation& ex, bool json) {
         std::cout << "resolves to: " << ex.resolved->neuron_name() << "  (" << ex.resolved->name.pretty() << ")\n";
         return 0;
     }
-    std::cout << "does not resolve: " << shown(ex.error) << "\n";
+    std::cout << "does not resolve: " << (ex.error ? shown(*ex.error) : std::string()) << "\n";
     return 1;
 }
 

@@ -77,6 +77,41 @@ inline std::string json_quote(const std::string& text) {
     return out + "\"";
 }
 
+/// A problem of the core as JSON: {severity, message (worded), file, line, column, package, asset,
+/// remedies: [{kind, args, modifier, command}], notes: [...]}; what is not known is null.
+inline Json diagnostic_json(const Diagnostic& problem) {
+    auto text_or_null = [](const std::string& text) { return text.empty() ? Json::null() : Json(text); };
+    auto number_or_null = [](int n) { return n > 0 ? Json(n) : Json::null(); };
+    Json remedies = Json::array();
+    for (const auto& remedy : problem.message.remedies()) {
+        Json args = Json::array();
+        for (const auto& arg : remedy.args) {
+            args.push(arg);
+        }
+        remedies.push(Json::object()
+                          .set("kind", std::string(kind_name(remedy.kind)))
+                          .set("args", args)
+                          .set("modifier", remedy.modifier == Remedy::Modifier::none
+                                               ? Json::null()
+                                               : Json(std::string(modifier_name(remedy.modifier))))
+                          .set("command", advice::shell_command(remedy)));
+    }
+    Json notes = Json::array();
+    for (const auto& note : problem.notes) {
+        notes.push(diagnostic_json(note));
+    }
+    return Json::object()
+        .set("severity", std::string(severity_name(problem.severity)))
+        .set("message", problem.message)
+        .set("file", text_or_null(problem.where.file))
+        .set("line", number_or_null(problem.where.line))
+        .set("column", number_or_null(problem.where.column))
+        .set("package", text_or_null(problem.package))
+        .set("asset", text_or_null(problem.asset))
+        .set("remedies", remedies)
+        .set("notes", notes);
+}
+
 inline std::string Json::dump() const {
     switch (type_) {
     case Type::string: return json_quote(text_);

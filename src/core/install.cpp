@@ -288,8 +288,8 @@ fs::path uninstall_package(const std::string& name, const fs::path& packages_dir
         }
         if (!elsewhere.empty()) {
             throw Error("package '" + name + "' is not in " + packages_dir.string() + " but in " + elsewhere +
-                        ", which '" + Remedy{Remedy::Kind::uninstall} +
-                        "' does not manage (remove it from GLIA_PATH, or delete it by hand)");
+                        ", which '" + Remedy{Remedy::Kind::uninstall} + "' does not manage (remove it from " +
+                        Remedy{Remedy::Kind::package_path_setting} + ", or delete it by hand)");
         }
         throw Error("package '" + name + "' is not installed (see '" + Remedy{Remedy::Kind::list_packages} + "')");
     }

@@ -41,7 +41,7 @@ ModelDir model_dir_at_load(bool via_glia_hoc) {
     if (const char* named = std::getenv(kModelDirVariable); named && *named) {
         auto dir = absolute_folder(named);
         if (!dir) {
-            throw Error(std::string(kModelDirVariable) + "='" + named +
+            throw Error(Remedy{Remedy::Kind::model_dir_setting} + "='" + named +
                         "' is not an absolute path to a folder; set it to your model's folder, or unset it");
         }
         return {*dir, true, kModelDirVariable};
@@ -55,11 +55,11 @@ ModelDir model_dir_at_load(bool via_glia_hoc) {
     }
     auto relative = relative_search_entries();
     if (!relative.empty()) {
-        throw Error("GLIA_PATH entry '" + relative.front().string() +
+        throw Error(Remedy{Remedy::Kind::package_path_setting} + " entry '" + relative.front().string() +
                     "' is relative, and glia, loaded by load_file(\"glia.hoc\") (which runs in glia.hoc's folder), "
                     "cannot tell your model's folder: set " +
-                    kModelDirVariable +
-                    " to it, make the entry absolute, or load glia with " + Remedy{Remedy::Kind::load_plugin_by_path});
+                    Remedy{Remedy::Kind::model_dir_setting} + " to it, make the entry absolute, or load glia with " +
+                    Remedy{Remedy::Kind::load_plugin_by_path});
     }
     return {{}, false, "$PWD"};
 }
@@ -77,9 +77,9 @@ ModelFiles model_files(const fs::path& dir) {
     return files;
 }
 
-std::string ModelFiles::differences(const ModelFiles& other) const {
-    std::string out;
-    auto add = [&](const std::string& what) { out += (out.empty() ? "" : "; ") + what; };
+Message ModelFiles::differences(const ModelFiles& other) const {
+    Message out;
+    auto add = [&](const Message& what) { out += (out.empty() ? "" : "; ") + what; };
     if (!same_file(project, other.project)) {
         add("project preferences " + shown(project) + " or " + shown(other.project));
     }
@@ -89,7 +89,8 @@ std::string ModelFiles::differences(const ModelFiles& other) const {
     for (size_t i = 0; i < search_entries.size() && i < other.search_entries.size(); ++i) {
         boost::system::error_code ec;
         if (!fs::equivalent(search_entries[i], other.search_entries[i], ec)) {
-            add("GLIA_PATH entry " + search_entries[i].string() + " or " + other.search_entries[i].string());
+            add(Remedy{Remedy::Kind::package_path_setting} + " entry " + search_entries[i].string() + " or " +
+                other.search_entries[i].string());
         }
     }
     return out;
@@ -99,7 +100,7 @@ fs::path confirm_model_dir(const ModelDir& at_load, const fs::path& cwd) {
     if (at_load.confirmed || at_load.dir.empty()) {
         return at_load.dir.empty() ? cwd : at_load.dir;
     }
-    std::string differ = model_files(at_load.dir).differences(model_files(cwd));
+    Message differ = model_files(at_load.dir).differences(model_files(cwd));
     if (differ.empty()) {
         return at_load.dir;
     }
@@ -107,10 +108,10 @@ fs::path confirm_model_dir(const ModelDir& at_load, const fs::path& cwd) {
                 "glia.hoc's own "
                 "folder, $PWD says " +
                 at_load.dir.string() + ", and NEURON now works in " + cwd.string() +
-                ", and the two pick different files (" + differ + "). Set " + kModelDirVariable +
-                " to the model's folder (e.g. " + kModelDirVariable + "=" + cwd.string() +
-                "), start NEURON from that folder in a shell, or load glia with " + Remedy{Remedy::Kind::load_plugin_by_path} +
-                " or import glia from it.");
+                ", and the two pick different files (" + differ + "). Set " + Remedy{Remedy::Kind::model_dir_setting} +
+                " to the model's folder (e.g. " + Remedy{Remedy::Kind::model_dir_setting, {cwd.string()}} +
+                "), start NEURON from that folder in a shell, or load glia with " +
+                Remedy{Remedy::Kind::load_plugin_by_path} + " or import glia from it.");
 }
 
 } // namespace glia

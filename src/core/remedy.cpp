@@ -6,7 +6,7 @@
 namespace glia {
 namespace {
 
-constexpr std::array<std::pair<Remedy::Kind, std::string_view>, 24> kKindNames = {{
+constexpr std::array<std::pair<Remedy::Kind, std::string_view>, 25> kKindNames = {{
     {Remedy::Kind::build, "build"},
     {Remedy::Kind::build_model_folder, "build model folder"},
     {Remedy::Kind::list_packages, "list packages"},
@@ -31,9 +31,24 @@ constexpr std::array<std::pair<Remedy::Kind, std::string_view>, 24> kKindNames =
     {Remedy::Kind::cache_dir_setting, "cache folder setting"},
     {Remedy::Kind::set_cache_dir, "set cache folder"},
     {Remedy::Kind::neuron_prefix_setting, "NEURON prefix setting"},
+    {Remedy::Kind::model_dir_setting, "model folder setting"},
 }};
 
 } // namespace
+
+std::string_view modifier_name(Remedy::Modifier modifier) {
+    switch (modifier) {
+    case Remedy::Modifier::none: return "";
+    case Remedy::Modifier::replace: return "replace";
+    case Remedy::Modifier::name_asset: return "name asset";
+    case Remedy::Modifier::name_variant: return "name variant";
+    case Remedy::Modifier::other_place: return "other place";
+    case Remedy::Modifier::other_name: return "other name";
+    case Remedy::Modifier::without_packages: return "without packages";
+    case Remedy::Modifier::help: return "help";
+    }
+    return "";
+}
 
 std::string_view kind_name(Remedy::Kind kind) {
     for (const auto& [k, name] : kKindNames) {

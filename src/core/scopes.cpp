@@ -84,14 +84,14 @@ std::vector<Diagnostic> ScopeStack::load_files(const fs::path& global_file,
         scope.file = file;
         scope.label = file.empty() ? std::string(kind) : std::string(kind) + " (" + file.string() + ")";
         scope.prefs = {};
-        scope.error = {};
+        scope.error.reset();
         if (file.empty()) {
             return;
         }
         try {
             scope.prefs = load_preferences(file);
         } catch (const Error& e) {
-            scope.error = e.message();
+            scope.error = e.diagnostic();
             errors.push_back(e.diagnostic());
         }
     };
@@ -104,7 +104,7 @@ std::vector<Diagnostic> ScopeStack::load_files(const fs::path& global_file,
 std::vector<Diagnostic> ScopeStack::check_installed(const Index& index) const {
     std::vector<Diagnostic> warnings;
     for (const auto& scope : scopes_) {
-        if (!scope.error.empty()) {
+        if (scope.error) {
             continue;
         }
         for (const auto& [asset, selection] : scope.prefs.assets) {
@@ -194,11 +194,12 @@ size_t ScopeStack::pop_context() {
 
 void ScopeStack::throw_if_broken() const {
     for (const auto& scope : scopes_) {
-        if (!scope.error.empty()) {
+        if (scope.error) {
             throw PreferenceError("the " + std::string(scope_kind_name(scope.kind)) +
-                                  " preferences cannot be read: " + scope.error +
-                                  "\nglia does not guess around a broken preferences file and left it unchanged: "
-                                  "fix it, then reload (" + Remedy{Remedy::Kind::reload_preferences} + " in NEURON)",
+                                      " preferences cannot be read: " + scope.error->message +
+                                      "\nglia does not guess around a broken preferences file and left it unchanged: "
+                                      "fix it, then reload (" +
+                                      Remedy{Remedy::Kind::reload_preferences} + " in NEURON)",
                                   {.file = scope.file.string()});
         }
     }
@@ -285,7 +286,7 @@ Explanation ScopeStack::explain(const Index& index, std::string_view asset, cons
         }
         ex.resolved = resolve(index, asset, call);
     } catch (const Error& e) {
-        ex.error = e.message();
+        ex.error = e.diagnostic();
     }
     return ex;
 }

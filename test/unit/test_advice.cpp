@@ -87,6 +87,8 @@ BOOST_AUTO_TEST_CASE(words_each_remedy_kind_as_the_glia_command) {
         {{Kind::cache_dir_setting}, "GLIA_CACHE_DIR"},
         {{Kind::set_cache_dir, {"..."}}, "export GLIA_CACHE_DIR=..."},
         {{Kind::neuron_prefix_setting}, "GLIA_NEURON_PREFIX"},
+        {{Kind::model_dir_setting}, "GLIA_MODEL_DIR"},
+        {{Kind::model_dir_setting, {"/m"}}, "GLIA_MODEL_DIR=/m"},
     };
     for (const auto& [remedy, expected] : table) {
         BOOST_TEST(glia::advice::render("'" + remedy + "'") == "'" + expected + "'");

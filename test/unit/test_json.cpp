@@ -70,4 +70,17 @@ BOOST_AUTO_TEST_CASE(a_distribution_is_an_object_and_a_folder_null) {
                "{\"name\": \"glia-lab\", \"version\": \"1.0\", \"path\": \"/site/glia_lab-1.0.dist-info\"}");
 }
 
+BOOST_AUTO_TEST_CASE(a_problem_is_an_object_with_its_place_and_remedies_as_values) {
+    using glia::Remedy;
+    glia::Diagnostic problem{glia::Severity::error,
+                             "/m/glia.lock:3:7: bad; run '" + Remedy{Remedy::Kind::lock, {"Kv1"}} + "'",
+                             {"/m/glia.lock", 3, 7},
+                             "lab"};
+    BOOST_TEST(glia::cli::diagnostic_json(problem).dump() ==
+               "{\"severity\": \"error\", \"message\": \"/m/glia.lock:3:7: bad; run 'glia lock Kv1'\", \"file\": "
+               "\"/m/glia.lock\", \"line\": 3, \"column\": 7, \"package\""
+               ": \"lab\", \"asset\": null, \"remedies\": [{\"kind\": \"lock\", \"args\": [\"Kv1\"], \"modifier\": "
+               "null, \"command\": \"glia lock Kv1\"}], \"notes\": []}");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -311,7 +311,7 @@ BOOST_AUTO_TEST_CASE(explain_names_the_scope_of_each_field) {
     BOOST_TEST(ex.variant_from == f.scopes.scopes()[1].label);
     BOOST_REQUIRE(ex.resolved);
     BOOST_TEST(ex.resolved->neuron_name() == "glia__example__Kv1__0");
-    BOOST_TEST(ex.error.empty());
+    BOOST_TEST(!ex.error);
 
     ex = f.scopes.explain(f.index, "Kv1", {"lab", ""});
     BOOST_TEST(ex.package_from == "this call");
@@ -354,14 +354,14 @@ BOOST_AUTO_TEST_CASE(explain_carries_errors_instead_of_throwing) {
     Fixture f;
     Explanation ex = f.scopes.explain(f.index, "Kv1");
     BOOST_TEST(!ex.resolved);
-    BOOST_TEST(contains(ex.error, "'Kv1' is ambiguous"));
+    BOOST_TEST(contains(ex.error->message, "'Kv1' is ambiguous"));
     ex = f.scopes.explain(f.index, "Kv9");
     BOOST_TEST(ex.candidates.empty());
-    BOOST_TEST(contains(ex.error, "unknown mechanism 'Kv9'"));
+    BOOST_TEST(contains(ex.error->message, "unknown mechanism 'Kv9'"));
     f.load("assets: [\n", "");
     ex = f.scopes.explain(f.index, "Leak");
     BOOST_TEST(ex.candidates.size() == 1u);
-    BOOST_TEST(contains(ex.error, "the global preferences cannot be read"));
+    BOOST_TEST(contains(ex.error->message, "the global preferences cannot be read"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
