@@ -4,6 +4,7 @@
 /// compile overprints its progress on a terminal), another may ignore what it does not show. Nothing
 /// here is a line of text to be sniffed for its kind.
 
+#include "glia/diagnostic.hpp"
 #include "glia/package.hpp"
 
 #include <cstddef>
@@ -12,9 +13,9 @@
 
 namespace glia {
 
-/// What a warning event carries: text that names what loads, but not as the user may think, without a
-/// "warning: " prefix (the renderer adds it). One alias, so that its type changes in one place.
-using BuildWarning = std::string;
+/// What a warning event carries: a problem of severity warning, naming what loads but not as the user may
+/// think; the front end renders it (and its remedies) and adds the "warning: " prefix.
+using BuildWarning = Diagnostic;
 
 /// Hears a build's events. Every method does nothing unless overridden. The build calls one at a time
 /// (its compiling threads take turns), so an observer needs no lock of its own.
@@ -42,7 +43,7 @@ std::string shown_name(const ModFile& mod);
 /// How progress shows `mod` finished: `[done/total] package.asset(variant)`, then ` FAILED` if not `ok`.
 std::string progress_line(const ModFile& mod, size_t done, size_t total, bool ok);
 
-/// How a warning reads as one line of output: `warning: ` and its text.
-std::string warning_line(const BuildWarning& warning);
+/// How a warning reads as one line of output: `warning: ` and `rendered`, the warning as the front end words it.
+std::string warning_line(const std::string& rendered);
 
 } // namespace glia

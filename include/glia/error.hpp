@@ -54,6 +54,13 @@ inline Diagnostic retold(Diagnostic diagnostic, const Message& before, const Mes
     return diagnostic;
 }
 
+/// `error`'s problem told as a warning: for work that goes on without the step that failed.
+inline Diagnostic as_warning(const Error& error) {
+    Diagnostic diagnostic = error.diagnostic();
+    diagnostic.severity = Severity::warning;
+    return diagnostic;
+}
+
 /// A name that breaks the naming rules of docs/architecture.md ("Names").
 class InvalidName : public Error {
   public:

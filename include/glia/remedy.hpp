@@ -53,6 +53,7 @@ struct Remedy {
         other_name = 'N',       ///< under another package name
         without_packages = 'w', ///< without glia's packages
         help = 'h',             ///< not done: how to do it, with an example
+        verbose = 'v',          ///< showing every command and the tools' whole output
     };
 
     Kind kind;

@@ -29,6 +29,7 @@ std::string option(Kind kind, Modifier modifier) {
     case Modifier::other_name: return "--name NAME";
     case Modifier::without_packages: return "--no-glia";
     case Modifier::help: return "--help";
+    case Modifier::verbose: return "--verbose";
     }
     return "";
 }

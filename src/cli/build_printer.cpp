@@ -1,5 +1,7 @@
 #include "build_printer.hpp"
 
+#include "advice.hpp"
+
 #include "glia/process.hpp"
 
 #include <cstdlib>
@@ -26,7 +28,7 @@ void BuildPrinter::mod_finished(const ModFile& mod, size_t done, size_t total, b
 
 void BuildPrinter::command(const std::vector<std::string>& argv) { message(command_line(argv)); }
 
-void BuildPrinter::warning(const BuildWarning& warning) { message(warning_line(warning)); }
+void BuildPrinter::warning(const BuildWarning& warning) { message(warning_line(advice::render(warning))); }
 
 void BuildPrinter::note(const std::string& text) { message(text); }
 

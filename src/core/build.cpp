@@ -755,9 +755,12 @@ fs::path link_load_set(const std::string& key, const std::vector<PackageLibrary>
         ctx.disk.remove_all(members); // written before the library: no members file without it
     }
     if (!ctx.options.reuse_failures) {
-        std::string why = trouble.empty() ? failure.first : trouble.plain(); // BuildWarning is text: build_events.hpp
-        ctx.warn("the set library of the packages was not linked (each package's own library loads "
-                 "instead): " + why + (ctx.options.verbose ? "" : " (--verbose shows the tools' output)"));
+        Message why = trouble.empty() ? Message(failure.first) : trouble;
+        ctx.warn(warning("the set library of the packages was not linked (each package's own library loads "
+                         "instead): " + why +
+                         (ctx.options.verbose ? Message()
+                                              : " (" + Message(Remedy{Remedy::Kind::build, {}, Remedy::Modifier::verbose}) +
+                                                    " shows the tools' output)")));
     }
     if (ctx.options.verbose) {
         std::string note = "the load set's one library could not be linked; the packages' own libraries load "
@@ -779,7 +782,7 @@ void save_manifest(BuildManifest& manifest, BuildContext& ctx) {
     try {
         manifest.save(manifest_path(ctx.cache));
     } catch (const Error& e) {
-        ctx.warn(e.what());
+        ctx.warn(as_warning(e));
     }
 }
 

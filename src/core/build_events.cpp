@@ -15,6 +15,6 @@ std::string progress_line(const ModFile& mod, size_t done, size_t total, bool ok
     return "[" + std::to_string(done) + "/" + std::to_string(total) + "] " + shown_name(mod) + (ok ? "" : " FAILED");
 }
 
-std::string warning_line(const BuildWarning& warning) { return "warning: " + warning; }
+std::string warning_line(const std::string& rendered) { return "warning: " + rendered; }
 
 } // namespace glia

@@ -254,7 +254,7 @@ fs::path link_model_library(const std::string& key, const std::string& unit, con
     try {
         manifest.save(manifest_path(cache));
     } catch (const Error& e) {
-        options.observer->warning(e.what());
+        options.observer->warning(as_warning(e));
     }
     return target;
 }

@@ -46,6 +46,7 @@ std::string_view modifier_name(Remedy::Modifier modifier) {
     case Remedy::Modifier::other_name: return "other name";
     case Remedy::Modifier::without_packages: return "without packages";
     case Remedy::Modifier::help: return "help";
+    case Remedy::Modifier::verbose: return "verbose";
     }
     return "";
 }

@@ -143,7 +143,7 @@ class StartBuildReport : public BuildObserver {
             report(progress_line(mod, done, total, ok));
         }
     }
-    void warning(const BuildWarning& warning) override { report(warning_line(warning)); }
+    void warning(const BuildWarning& warning) override { report(warning_line(rendered(warning))); }
 };
 
 /// How a start builds what is stale.

@@ -317,7 +317,11 @@ BOOST_AUTO_TEST_CASE(a_set_library_whose_publish_fails_is_said_once_not_remember
     w.options.link_set = true;
     struct Warnings : BuildObserver {
         std::vector<std::string> said;
-        void warning(const BuildWarning& warning) override { said.push_back(warning); }
+        std::vector<Diagnostic> problems;
+        void warning(const BuildWarning& warning) override {
+            said.push_back(warning.plain());
+            problems.push_back(warning);
+        }
     } heard;
     std::vector<std::string>& said = heard.said;
     w.options.observer = &heard;
@@ -328,6 +332,11 @@ BOOST_AUTO_TEST_CASE(a_set_library_whose_publish_fails_is_said_once_not_remember
     BOOST_TEST(!fs::exists(load_set_members_path(w.cache, key)));
     BOOST_REQUIRE_EQUAL(said.size(), 1u); // glia compile says why, in one line
     BOOST_TEST((said[0].starts_with("the set library") && contains(said[0], "cannot publish")), said[0]);
+    // A warning, and what to do is a remedy (the same build, verbose), not a flag in its text.
+    BOOST_TEST((heard.problems[0].severity == Severity::warning));
+    BOOST_TEST((heard.problems[0].remedies() ==
+                std::vector<Remedy>{Remedy{Remedy::Kind::build, {}, Remedy::Modifier::verbose}}));
+    BOOST_TEST(!contains(said[0], "--verbose"), said[0]);
     BOOST_TEST(!FailureMemo::load(failure_memo_path(w.cache)).load_set_failed(key)); // the cache's fault
     // A start, which reuses failures, links it once the cache can be written.
     w.options.disk = &system_disk();
