@@ -24,6 +24,7 @@
 #include "glia/error.hpp"
 #include "glia/fs.hpp"
 #include "glia/index.hpp"
+#include "glia/model_dir.hpp"
 #include "glia/package.hpp"
 
 #include <functional>
@@ -34,8 +35,6 @@
 
 namespace glia {
 
-/// The lock file's name, looked for in the model's folder (the working directory of nrniv).
-inline constexpr const char* kLockName = "glia.lock";
 /// The format version `glia lock` writes and the only one it reads.
 inline constexpr int kLockVersion = 2;
 

@@ -15,6 +15,9 @@
 
 namespace glia {
 
+/// The lock file's name, looked for in the model's folder (lockfile.hpp reads and writes it).
+inline constexpr const char* kLockName = "glia.lock";
+
 /// The variable that names the model folder explicitly (an absolute path).
 inline constexpr const char* kModelDirVariable = "GLIA_MODEL_DIR";
 

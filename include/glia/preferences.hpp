@@ -27,7 +27,7 @@
 
 #include "glia/error.hpp"
 #include "glia/fs.hpp"
-#include "glia/resolver.hpp"
+#include "glia/constraint.hpp"
 
 #include <functional>
 #include <map>

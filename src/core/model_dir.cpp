@@ -2,7 +2,6 @@
 
 #include "glia/discovery.hpp"
 #include "glia/error.hpp"
-#include "glia/lockfile.hpp"
 #include "glia/preferences.hpp"
 #include "glia/remedy.hpp"
 
