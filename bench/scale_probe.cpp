@@ -4,11 +4,11 @@
 //
 //   glia-scale-probe [REPEAT]      (GLIA_PATH and GLIA_CACHE_DIR as for glia itself)
 
-#include "glia/build.hpp"
-#include "glia/cache.hpp"
-#include "glia/discovery.hpp"
-#include "glia/index.hpp"
-#include "glia/toolchain.hpp"
+#include "build/build.hpp"
+#include "store/cache.hpp"
+#include "packages/discovery.hpp"
+#include "resolve/index.hpp"
+#include "build/toolchain.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -1,4 +1,4 @@
-// libFuzzer target for package manifests (glia-package.yaml: src/core/package.cpp, yaml_util.cpp).
+// libFuzzer target for package manifests (glia-package.yaml: src/core/packages/package.cpp, yaml_util.cpp).
 //
 // Each input is written as the manifest of a package directory that also holds a few real mod
 // files, then loaded with load_package, exactly as discovery does. Promises checked:
@@ -6,10 +6,10 @@
 // - a loaded package has a valid name, and each mechanism belongs to it, has valid parts, round-trips
 //   through its full name, and is unique.
 
-#include "glia/error.hpp"
-#include "glia/fs.hpp"
-#include "glia/package.hpp"
-#include "glia/yaml_util.hpp"
+#include "base/error.hpp"
+#include "base/fs.hpp"
+#include "packages/package.hpp"
+#include "base/yaml_util.hpp"
 
 #include <cstdint>
 #include <cstdio>

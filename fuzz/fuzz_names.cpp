@@ -1,4 +1,4 @@
-// libFuzzer target for mechanism names (src/core/names.cpp).
+// libFuzzer target for mechanism names (src/core/base/names.cpp).
 //
 // Promises checked, for any bytes:
 // - name_problem agrees with an independent statement of the rules in docs/architecture.md ("Names"), and
@@ -7,8 +7,8 @@
 // - splitting the input at '/' into package/asset/variant: parse(full()) gives the triple back when
 //   all three parts are valid, and fails otherwise (no two triples share a NEURON name).
 
-#include "glia/error.hpp"
-#include "glia/names.hpp"
+#include "base/error.hpp"
+#include "base/names.hpp"
 
 #include <cstdint>
 #include <cstdio>

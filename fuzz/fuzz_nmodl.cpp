@@ -1,4 +1,4 @@
-// libFuzzer target for the NMODL scanner and rewriter (src/core/nmodl.cpp).
+// libFuzzer target for the NMODL scanner and rewriter (src/core/packages/nmodl.cpp).
 //
 // Promises checked, for any bytes at all:
 // - scan_nmodl either returns or throws ParseError (anything else escapes and is reported as a crash);
@@ -6,8 +6,8 @@
 // - rewriting that name and scanning again finds the new name, of the same kind, at the same place,
 //   with the same functions and includes: the rewrite changes the declaration and nothing else.
 
-#include "glia/error.hpp"
-#include "glia/nmodl.hpp"
+#include "base/error.hpp"
+#include "packages/nmodl.hpp"
 
 #include <cstdint>
 #include <cstdio>

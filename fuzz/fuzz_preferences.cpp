@@ -1,4 +1,4 @@
-// libFuzzer target for preference files (preferences.yaml, glia.yaml: src/core/preferences.cpp).
+// libFuzzer target for preference files (preferences.yaml, glia.yaml: src/core/preferences/preferences.cpp).
 //
 // Promises checked, for any text:
 // - parse_preferences either returns or throws glia::Error (a YAML exception escaping is a crash);
@@ -6,8 +6,8 @@
 // - editing the text in place, to hold the same choices or one more, gives text that parses to
 //   exactly the wanted choices (the line editor falls back to a fresh write when it cannot).
 
-#include "glia/error.hpp"
-#include "glia/preferences.hpp"
+#include "base/error.hpp"
+#include "preferences/preferences.hpp"
 
 #include <cstdint>
 #include <cstdio>

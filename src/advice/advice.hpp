@@ -1,12 +1,12 @@
 #pragma once
 /// \file
-/// The advice layer: how the front ends word the core's remedies (glia/remedy.hpp). The core states
+/// The advice layer: how the front ends word the core's remedies (base/remedy.hpp). The core states
 /// facts; this is the one place that knows the glia command's words for what the user can do
 /// ('glia compile hh', 'glia install --replace DIR'), shared by the CLI and the plugin, which both
 /// tell the user what to run in a shell. Each front end renders the core's problems
-/// (glia/diagnostic.hpp) with `render`.
+/// (base/diagnostic.hpp) with `render`.
 
-#include "glia/diagnostic.hpp"
+#include "base/diagnostic.hpp"
 
 #include <functional>
 #include <string>

@@ -2,7 +2,7 @@
 
 #include "advice.hpp"
 
-#include "glia/process.hpp"
+#include "base/process.hpp"
 
 #include <cstdlib>
 #include <cstring>

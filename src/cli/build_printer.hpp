@@ -2,7 +2,7 @@
 /// \file
 /// How glia compile and glia nrnivmodl show a build's events (build_events.hpp) on standard output.
 
-#include "glia/build_events.hpp"
+#include "build/build_events.hpp"
 
 namespace glia::cli {
 

@@ -1,8 +1,8 @@
 #include "commands.hpp"
 #include "options.hpp"
 
-#include "glia/cache.hpp"
-#include "glia/error.hpp"
+#include "store/cache.hpp"
+#include "base/error.hpp"
 
 #include <iostream>
 

@@ -2,12 +2,12 @@
 #include "commands.hpp"
 #include "options.hpp"
 
-#include "glia/build.hpp"
-#include "glia/cache.hpp"
-#include "glia/discovery.hpp"
-#include "glia/error.hpp"
-#include "glia/preflight.hpp"
-#include "glia/toolchain.hpp"
+#include "build/build.hpp"
+#include "store/cache.hpp"
+#include "packages/discovery.hpp"
+#include "base/error.hpp"
+#include "start/preflight.hpp"
+#include "build/toolchain.hpp"
 
 #include <algorithm>
 #include <chrono>

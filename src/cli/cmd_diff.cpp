@@ -1,16 +1,16 @@
-// glia diff: compares providers of an asset by how they behave (glia/mechanism_diff.hpp).
+// glia diff: compares providers of an asset by how they behave (tools/mechanism_diff.hpp).
 
 #include "commands.hpp"
 #include "json.hpp"
 #include "options.hpp"
 
-#include "glia/error.hpp"
-#include "glia/index.hpp"
-#include "glia/mechanism_diff.hpp"
-#include "glia/preferences.hpp"
-#include "glia/resolver.hpp"
-#include "glia/scopes.hpp"
-#include "glia/text.hpp"
+#include "base/error.hpp"
+#include "resolve/index.hpp"
+#include "tools/mechanism_diff.hpp"
+#include "preferences/preferences.hpp"
+#include "resolve/resolver.hpp"
+#include "resolve/scopes.hpp"
+#include "base/text.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -4,10 +4,10 @@
 #include "commands.hpp"
 #include "options.hpp"
 
-#include "glia/doctor.hpp"
-#include "glia/install_dirs.hpp"
-#include "glia/remedy.hpp"
-#include "glia/toolchain.hpp"
+#include "tools/doctor.hpp"
+#include "base/install_dirs.hpp"
+#include "base/remedy.hpp"
+#include "build/toolchain.hpp"
 
 #include <iostream>
 

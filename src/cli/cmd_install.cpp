@@ -1,11 +1,11 @@
-// glia install and glia uninstall: the user's package directory. Rules in glia/install.hpp.
+// glia install and glia uninstall: the user's package directory. Rules in tools/install.hpp.
 
 #include "commands.hpp"
 #include "options.hpp"
 
-#include "glia/discovery.hpp"
-#include "glia/error.hpp"
-#include "glia/install.hpp"
+#include "packages/discovery.hpp"
+#include "base/error.hpp"
+#include "tools/install.hpp"
 
 #include <iostream>
 

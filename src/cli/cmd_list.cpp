@@ -2,7 +2,7 @@
 #include "json.hpp"
 #include "options.hpp"
 
-#include "glia/discovery.hpp"
+#include "packages/discovery.hpp"
 
 #include <iostream>
 

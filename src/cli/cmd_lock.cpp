@@ -1,13 +1,13 @@
-// glia lock: pins a model's mechanisms (glia/lockfile.hpp has the format and the rules).
+// glia lock: pins a model's mechanisms (resolve/lockfile.hpp has the format and the rules).
 
 #include "commands.hpp"
 #include "options.hpp"
 
-#include "glia/discovery.hpp"
-#include "glia/error.hpp"
-#include "glia/lockfile.hpp"
-#include "glia/preferences.hpp"
-#include "glia/scopes.hpp"
+#include "packages/discovery.hpp"
+#include "base/error.hpp"
+#include "resolve/lockfile.hpp"
+#include "preferences/preferences.hpp"
+#include "resolve/scopes.hpp"
 
 #include <iostream>
 

@@ -1,14 +1,14 @@
-// glia nrnivmodl: NEURON's nrnivmodl, from glia's cache (glia/model_library.hpp).
+// glia nrnivmodl: NEURON's nrnivmodl, from glia's cache (tools/model_library.hpp).
 
 #include "build_printer.hpp"
 #include "commands.hpp"
 #include "options.hpp"
 
-#include "glia/cache.hpp"
-#include "glia/error.hpp"
-#include "glia/model_library.hpp"
-#include "glia/text.hpp"
-#include "glia/toolchain.hpp"
+#include "store/cache.hpp"
+#include "base/error.hpp"
+#include "tools/model_library.hpp"
+#include "base/text.hpp"
+#include "build/toolchain.hpp"
 
 #include <chrono>
 #include <cstdlib>

@@ -1,11 +1,11 @@
-// glia new, add, check and import: making packages. The rules live in glia/package_tools.hpp.
+// glia new, add, check and import: making packages. The rules live in tools/package_tools.hpp.
 
 #include "commands.hpp"
 #include "options.hpp"
 
-#include "glia/discovery.hpp"
-#include "glia/error.hpp"
-#include "glia/package_tools.hpp"
+#include "packages/discovery.hpp"
+#include "base/error.hpp"
+#include "tools/package_tools.hpp"
 
 #include <iostream>
 #include <optional>

@@ -1,14 +1,14 @@
 // glia select / glia unselect: the global preferences file (or, with --project, the project's
 // glia.yaml). The file is changed line by line under a lock and replaced atomically; the rules
-// of what a preference means are the core's (glia/preferences.hpp, glia/scopes.hpp).
+// of what a preference means are the core's (preferences/preferences.hpp, resolve/scopes.hpp).
 
 #include "commands.hpp"
 #include "options.hpp"
 
-#include "glia/discovery.hpp"
-#include "glia/error.hpp"
-#include "glia/preferences.hpp"
-#include "glia/scopes.hpp"
+#include "packages/discovery.hpp"
+#include "base/error.hpp"
+#include "preferences/preferences.hpp"
+#include "resolve/scopes.hpp"
 
 #include <iostream>
 

@@ -6,12 +6,12 @@
 #include "json.hpp"
 #include "options.hpp"
 
-#include "glia/discovery.hpp"
-#include "glia/error.hpp"
-#include "glia/preferences.hpp"
-#include "glia/scopes.hpp"
-#include "glia/suggest.hpp"
-#include "glia/text.hpp"
+#include "packages/discovery.hpp"
+#include "base/error.hpp"
+#include "preferences/preferences.hpp"
+#include "resolve/scopes.hpp"
+#include "base/suggest.hpp"
+#include "base/text.hpp"
 
 #include <algorithm>
 #include <iostream>

@@ -1,17 +1,17 @@
-// glia test: tries mechanisms in a real nrniv, one process each (glia/asset_test.hpp).
+// glia test: tries mechanisms in a real nrniv, one process each (tools/asset_test.hpp).
 
 #include "commands.hpp"
 #include "options.hpp"
 
-#include "glia/asset_test.hpp"
-#include "glia/discovery.hpp"
-#include "glia/error.hpp"
-#include "glia/install_dirs.hpp"
-#include "glia/package.hpp"
-#include "glia/preferences.hpp"
-#include "glia/resolver.hpp"
-#include "glia/scopes.hpp"
-#include "glia/text.hpp"
+#include "tools/asset_test.hpp"
+#include "packages/discovery.hpp"
+#include "base/error.hpp"
+#include "base/install_dirs.hpp"
+#include "packages/package.hpp"
+#include "preferences/preferences.hpp"
+#include "resolve/resolver.hpp"
+#include "resolve/scopes.hpp"
+#include "base/text.hpp"
 
 #include <cstdlib>
 #include <iostream>

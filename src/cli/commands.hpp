@@ -2,8 +2,8 @@
 // The glia subcommands. Each takes the arguments after its name and returns the exit status;
 // user errors are thrown as glia::Error and printed by main.
 
-#include "glia/discovery.hpp"
-#include "glia/fs.hpp"
+#include "packages/discovery.hpp"
+#include "base/fs.hpp"
 
 #include <string>
 #include <vector>

@@ -3,7 +3,7 @@
 
 #include "advice.hpp"
 
-#include "glia/package.hpp"
+#include "packages/package.hpp"
 
 #include <charconv>
 #include <cmath>

@@ -3,11 +3,11 @@
 #include "advice.hpp"
 #include "commands.hpp"
 
-#include "glia/build.hpp"
-#include "glia/cache.hpp"
-#include "glia/error.hpp"
-#include "glia/suggest.hpp"
-#include "glia/toolchain.hpp"
+#include "build/build.hpp"
+#include "store/cache.hpp"
+#include "base/error.hpp"
+#include "base/suggest.hpp"
+#include "build/toolchain.hpp"
 
 #include <boost/program_options/errors.hpp>
 

@@ -20,8 +20,8 @@
 #include "plugin_state.hpp"
 #include "scope_state.hpp"
 
-#include "glia/error.hpp"
-#include "glia/text.hpp"
+#include "base/error.hpp"
+#include "base/text.hpp"
 
 #include <cstdint>
 

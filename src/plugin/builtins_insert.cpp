@@ -6,7 +6,7 @@
 #include "plugin_state.hpp"
 #include "scope_state.hpp"
 
-#include "glia/error.hpp"
+#include "base/error.hpp"
 
 #include <cstdint>
 #include <vector>

@@ -7,8 +7,8 @@
 #include "hoc_api.hpp"
 #include "plugin_state.hpp"
 
-#include "glia/suggest.hpp"
-#include "glia/text.hpp"
+#include "base/suggest.hpp"
+#include "base/text.hpp"
 
 #include <vector>
 

@@ -4,7 +4,7 @@
 
 #include "plugin_state.hpp"
 
-#include "glia/error.hpp"
+#include "base/error.hpp"
 
 namespace glia::plugin {
 

@@ -6,8 +6,8 @@
 // then an optional package and variant (strings; "" leaves a field unconstrained), e.g.
 //   glia_new("AMPA", 0.5, "example")    glia_set("Kv1", "gbar", 0.02, "", "fast")
 
-#include "glia/index.hpp"
-#include "glia/resolver.hpp"
+#include "resolve/index.hpp"
+#include "resolve/resolver.hpp"
 
 #include "neuron_api.hpp"
 

@@ -5,8 +5,8 @@
 // a builtin does its C++ work in a function that returns an error text, and raises the
 // hoc error (raise_if) only after that function's objects are gone.
 
-#include "glia/error.hpp"
-#include "glia/resolver.hpp"
+#include "base/error.hpp"
+#include "resolve/resolver.hpp"
 
 #include "neuron_api.hpp"
 
@@ -19,7 +19,7 @@
 
 namespace glia::plugin {
 
-/// The plugin's one rendering point for the core's problems (glia/diagnostic.hpp): the text with each
+/// The plugin's one rendering point for the core's problems (base/diagnostic.hpp): the text with each
 /// remedy worded as advice to the user. Every message of the core the plugin raises (raise_if) or
 /// reports passes here.
 std::string rendered(const Message& message);

@@ -9,7 +9,7 @@
 #include "plugin_proper_name.h" // GLIA_PLUGIN_PROPER, the file name of libglia_nrn.so
 #include "proper_identity.h"    // GLIA_PLUGIN_BUILD, GLIA_PLUGIN_PROPER_IDENTITY
 
-#include "glia/plugin_builds.hpp" // GLIA_PLUGIN_VERSION_MARKER
+#include "tools/plugin_builds.hpp" // GLIA_PLUGIN_VERSION_MARKER
 
 #include <climits>
 #include <cstdio>

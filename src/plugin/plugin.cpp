@@ -8,16 +8,16 @@
 #include "plugin_state.hpp"
 #include "scope_state.hpp"
 
-#include "glia/build.hpp"
-#include "glia/cache.hpp"
-#include "glia/discovery.hpp"
-#include "glia/error.hpp"
-#include "glia/known_problems.hpp"
-#include "glia/load_set.hpp"
-#include "glia/lockfile.hpp"
-#include "glia/package_list.hpp"
-#include "glia/preflight.hpp"
-#include "glia/start.hpp"
+#include "build/build.hpp"
+#include "store/cache.hpp"
+#include "packages/discovery.hpp"
+#include "base/error.hpp"
+#include "start/known_problems.hpp"
+#include "build/load_set.hpp"
+#include "resolve/lockfile.hpp"
+#include "packages/package_list.hpp"
+#include "start/preflight.hpp"
+#include "start/start.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -82,7 +82,7 @@ const Index& loaded_index() {
 const Candidate& resolve_for_call(const std::string& name, const Constraint& call) {
     const Index& index = loaded_index();
     try {
-        // global < project < script < context < call, combined by the core (glia/scopes.hpp).
+        // global < project < script < context < call, combined by the core (resolve/scopes.hpp).
         return scopes().resolve(index, name, call);
     } catch (const ResolveError& e) {
         // A name nothing loaded may be one a package the model's list leaves out provides: say so.

@@ -2,11 +2,11 @@
 // What the plugin holds for the life of the NEURON process, and the few services every
 // builtin uses: reporting (rank 0 only) and resolving under the scopes in force.
 
-#include "glia/index.hpp"
-#include "glia/model_dir.hpp"
-#include "glia/package.hpp"
-#include "glia/package_list.hpp"
-#include "glia/resolver.hpp"
+#include "resolve/index.hpp"
+#include "packages/model_dir.hpp"
+#include "packages/package.hpp"
+#include "packages/package_list.hpp"
+#include "resolve/resolver.hpp"
 
 #include <optional>
 #include <string>
@@ -25,7 +25,7 @@ struct DeferredLockCheck {
 struct PluginState {
     std::optional<Index> index;
     std::string load_error;
-    ModelDir model;                                  ///< the model folder as known at load (glia/model_dir.hpp)
+    ModelDir model;                                  ///< the model folder as known at load (packages/model_dir.hpp)
     std::optional<fs::path> model_folder;            ///< set by the first glia call; empty path if it failed
     std::optional<DeferredLockCheck> unchecked_lock; ///< set by a load that indexed its packages
     std::optional<PackageList> load_list;            ///< the package list the load used; none: everything

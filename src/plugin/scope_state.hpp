@@ -1,8 +1,8 @@
 #pragma once
 // The preference scopes of this NEURON process (global file, project file, script, contexts),
-// shared by every builtin that resolves. The rules live in the core (glia/scopes.hpp).
+// shared by every builtin that resolves. The rules live in the core (resolve/scopes.hpp).
 
-#include "glia/scopes.hpp"
+#include "resolve/scopes.hpp"
 
 #include <cstdint>
 

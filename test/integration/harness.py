@@ -17,6 +17,16 @@ import textwrap
 import unittest
 
 SOURCE_DIR = os.environ.get("GLIA_SOURCE_DIR", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
+
+
+def remedy_kind_names():
+    """The names Message::plain shows remedies by, as src/core/base/remedy.cpp lists them."""
+    with open(os.path.join(SOURCE_DIR, "src", "core", "base", "remedy.cpp"), encoding="utf-8") as f:
+        return re.findall(r'\{Remedy::Kind::\w+, "([^"]+)"\}', f.read())
+
+
+# A remedy in Message::plain's form: `<kind>`, `<kind (m)>`, `<kind: args>`.
+UNWORDED_REMEDY = re.compile(r"<(?:%s)(?: \(.\))?(?::[^>\n]*)?>" % "|".join(map(re.escape, remedy_kind_names())))
 BUILD_DIR = os.environ.get("GLIA_BUILD_DIR", os.path.join(SOURCE_DIR, "build"))
 PLUGIN = os.environ.get("GLIA_PLUGIN", os.path.join(BUILD_DIR, "src", "plugin", "libglia.so"))
 CLI = os.environ.get("GLIA_CLI", os.path.join(BUILD_DIR, "src", "cli", "glia"))
@@ -134,10 +144,11 @@ class Sandbox:
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
         if check and result.returncode != 0:
             raise AssertionError(f"{' '.join(argv)} exited {result.returncode}:\n{result.stdout}")
-        # A remedy travels through the core as a marked token (glia/remedy.hpp); one that reaches the
-        # user unworded means a front end printed a core message past its rendering point.
-        if "\x02" in result.stdout or "\x03" in result.stdout:
-            raise AssertionError(f"{' '.join(argv)} printed an unworded remedy token:\n{result.stdout!r}")
+        # A remedy travels through the core as a typed value (base/diagnostic.hpp); one that reaches the
+        # user in its plain form (`<build: hh>`) means a front end printed a core message past its rendering point.
+        unworded = UNWORDED_REMEDY.search(result.stdout)
+        if unworded:
+            raise AssertionError(f"{' '.join(argv)} printed an unworded remedy {unworded.group(0)!r}:\n{result.stdout}")
         return result
 
     def nrniv(self, hoc, check=True, env=None, load=True, args=()):

@@ -51,8 +51,8 @@ class Install(GliaTestCase):
         box = self.box
         self.installed(self.libdir, "libglia.so")
         self.installed(self.bindir, "glia")
-        self.installed(self.includedir, "glia", "names.hpp")
-        self.installed(self.includedir, "glia", "lockfile.hpp")
+        self.installed(self.includedir, "glia", "base", "names.hpp")
+        self.installed(self.includedir, "glia", "resolve", "lockfile.hpp")
         self.installed(self.datadir, "glia", "packages", "example", "glia-package.yaml")
 
         # The plugin by its bare name, through the dynamic linker, from a folder outside the tree.
@@ -86,7 +86,7 @@ class Install(GliaTestCase):
                          "glia"], env=env).stdout
         self.assertIn(self.includedir, flags)
         program = box.write("work/prog.cpp", """
-            #include <glia/names.hpp>
+            #include <glia/base/names.hpp>
             #include <iostream>
             int main() { std::cout << glia::MechanismName{"lab", "Kv1", "fast"}.full() << "\\n"; }
         """)

@@ -1,4 +1,4 @@
-"""A start whose files have all settled is recorded (glia/start_record.hpp); the next start takes its packages
+"""A start whose files have all settled is recorded (start/start_record.hpp); the next start takes its packages
 and libraries from the record, and any change to a mod or to the search path makes a start look again."""
 
 import glob

@@ -4,8 +4,8 @@
 
 #include "advice.hpp"
 
-#include "glia/error.hpp"
-#include "glia/package.hpp"
+#include "base/error.hpp"
+#include "packages/package.hpp"
 
 #include <functional>
 #include <ostream>

@@ -4,8 +4,8 @@
 
 #include "temp_dir.hpp"
 
-#include "glia/build.hpp"
-#include "glia/process.hpp"
+#include "build/build.hpp"
+#include "base/process.hpp"
 
 #include <boost/test/unit_test.hpp>
 

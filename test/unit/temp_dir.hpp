@@ -1,7 +1,7 @@
 #pragma once
 // A fresh temporary directory per test case, removed afterwards.
 
-#include "glia/fs.hpp"
+#include "base/fs.hpp"
 
 #include <fstream>
 #include <string>

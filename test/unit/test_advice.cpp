@@ -1,10 +1,10 @@
-// The core's problems as data (glia/diagnostic.hpp, glia/remedy.hpp) and the advice layer's words for them
+// The core's problems as data (base/diagnostic.hpp, base/remedy.hpp) and the advice layer's words for them
 // (src/advice).
 
 #include "advice.hpp"
 
-#include "glia/error.hpp"
-#include "glia/remedy.hpp"
+#include "base/error.hpp"
+#include "base/remedy.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,6 +1,6 @@
 // 'glia test': the hoc script that tries a mechanism in nrniv.
 
-#include "glia/asset_test.hpp"
+#include "tools/asset_test.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -5,12 +5,12 @@
 #include "fixtures.hpp"
 #include "temp_dir.hpp"
 
-#include "glia/discovery.hpp"
-#include "glia/error.hpp"
-#include "glia/fs.hpp"
-#include "glia/names.hpp"
-#include "glia/nmodl.hpp"
-#include "glia/package.hpp"
+#include "packages/discovery.hpp"
+#include "base/error.hpp"
+#include "base/fs.hpp"
+#include "base/names.hpp"
+#include "packages/nmodl.hpp"
+#include "packages/package.hpp"
 
 #include <boost/test/unit_test.hpp>
 

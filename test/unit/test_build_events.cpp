@@ -3,8 +3,8 @@
 
 #include "played_build.hpp"
 
-#include "glia/build.hpp"
-#include "glia/build_events.hpp"
+#include "build/build.hpp"
+#include "build/build_events.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -5,11 +5,11 @@
 
 #include "played_build.hpp"
 
-#include "glia/build.hpp"
-#include "glia/cache.hpp"
-#include "glia/failure_memo.hpp"
-#include "glia/load_set.hpp"
-#include "glia/manifest.hpp"
+#include "build/build.hpp"
+#include "store/cache.hpp"
+#include "build/failure_memo.hpp"
+#include "build/load_set.hpp"
+#include "build/manifest.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -3,12 +3,12 @@
 
 #include "temp_dir.hpp"
 
-#include "glia/cache.hpp"
-#include "glia/manifest.hpp"
-#include "glia/nmodl.hpp"
-#include "glia/package.hpp"
-#include "glia/preflight.hpp"
-#include "glia/scan_memo.hpp"
+#include "store/cache.hpp"
+#include "build/manifest.hpp"
+#include "packages/nmodl.hpp"
+#include "packages/package.hpp"
+#include "start/preflight.hpp"
+#include "packages/scan_memo.hpp"
 
 #include <boost/test/unit_test.hpp>
 

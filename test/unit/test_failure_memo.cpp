@@ -1,7 +1,7 @@
 #include "temp_dir.hpp"
 
-#include "glia/failure_memo.hpp"
-#include "glia/fs.hpp"
+#include "build/failure_memo.hpp"
+#include "base/fs.hpp"
 
 #include <boost/test/unit_test.hpp>
 

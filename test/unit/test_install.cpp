@@ -4,8 +4,8 @@
 #include "mod_text.hpp"
 #include "temp_dir.hpp"
 
-#include "glia/error.hpp"
-#include "glia/install.hpp"
+#include "base/error.hpp"
+#include "tools/install.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,13 +1,13 @@
 #include "temp_dir.hpp"
 
-#include "glia/elf_groups.hpp"
-#include "glia/error.hpp"
-#include "glia/failure_memo.hpp"
-#include "glia/cache.hpp"
-#include "glia/fs.hpp"
-#include "glia/manifest.hpp"
-#include "glia/load_set.hpp"
-#include "glia/process.hpp"
+#include "build/elf_groups.hpp"
+#include "base/error.hpp"
+#include "build/failure_memo.hpp"
+#include "store/cache.hpp"
+#include "base/fs.hpp"
+#include "build/manifest.hpp"
+#include "build/load_set.hpp"
+#include "base/process.hpp"
 
 #include <boost/test/unit_test.hpp>
 

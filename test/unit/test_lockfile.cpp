@@ -5,9 +5,9 @@
 #include "mod_text.hpp"
 #include "temp_dir.hpp"
 
-#include "glia/error.hpp"
-#include "glia/lockfile.hpp"
-#include "glia/sha256.hpp"
+#include "base/error.hpp"
+#include "resolve/lockfile.hpp"
+#include "base/sha256.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,10 +1,10 @@
-// The model folder (glia/model_dir.hpp): exact where it can be, and where load_file("glia.hoc")
+// The model folder (packages/model_dir.hpp): exact where it can be, and where load_file("glia.hoc")
 // leaves only a guess, the guess stands only if it picks the same files as NEURON's folder.
 
 #include "fixtures.hpp"
 #include "temp_dir.hpp"
 
-#include "glia/model_dir.hpp"
+#include "packages/model_dir.hpp"
 
 #include <boost/test/unit_test.hpp>
 

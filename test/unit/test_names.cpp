@@ -1,5 +1,5 @@
-#include "glia/error.hpp"
-#include "glia/names.hpp"
+#include "base/error.hpp"
+#include "base/names.hpp"
 
 #include <boost/test/unit_test.hpp>
 

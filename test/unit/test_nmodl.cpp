@@ -1,6 +1,6 @@
-#include "glia/error.hpp"
-#include "glia/mod_includes.hpp"
-#include "glia/nmodl.hpp"
+#include "base/error.hpp"
+#include "packages/mod_includes.hpp"
+#include "packages/nmodl.hpp"
 
 #include "temp_dir.hpp"
 
@@ -92,7 +92,7 @@ BOOST_AUTO_TEST_CASE(errors_name_file_and_line) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-// Every include a mod's build may read, nested ones too (glia/mod_includes.hpp).
+// Every include a mod's build may read, nested ones too (packages/mod_includes.hpp).
 BOOST_AUTO_TEST_SUITE(mod_includes_)
 
 BOOST_AUTO_TEST_CASE(names_includes_of_nmodl_and_c_text) {

@@ -1,9 +1,9 @@
 #include "fixtures.hpp"
 #include "temp_dir.hpp"
 
-#include "glia/discovery.hpp"
-#include "glia/error.hpp"
-#include "glia/package.hpp"
+#include "packages/discovery.hpp"
+#include "base/error.hpp"
+#include "packages/package.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -4,9 +4,9 @@
 #include "mod_text.hpp"
 #include "temp_dir.hpp"
 
-#include "glia/error.hpp"
-#include "glia/made_marker.hpp"
-#include "glia/package_tools.hpp"
+#include "base/error.hpp"
+#include "base/made_marker.hpp"
+#include "tools/package_tools.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -4,9 +4,9 @@
 #include "fixtures.hpp"
 #include "temp_dir.hpp"
 
-#include "glia/error.hpp"
-#include "glia/fs.hpp"
-#include "glia/preferences.hpp"
+#include "base/error.hpp"
+#include "base/fs.hpp"
+#include "preferences/preferences.hpp"
 
 #include <boost/test/unit_test.hpp>
 

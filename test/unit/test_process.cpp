@@ -3,7 +3,7 @@
 
 #include "temp_dir.hpp"
 
-#include "glia/process.hpp"
+#include "base/process.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,7 +1,7 @@
 #include "fixtures.hpp"
 
-#include "glia/error.hpp"
-#include "glia/resolver.hpp"
+#include "base/error.hpp"
+#include "resolve/resolver.hpp"
 
 #include <boost/test/unit_test.hpp>
 

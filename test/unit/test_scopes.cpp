@@ -4,8 +4,8 @@
 #include "fixtures.hpp"
 #include "temp_dir.hpp"
 
-#include "glia/error.hpp"
-#include "glia/scopes.hpp"
+#include "base/error.hpp"
+#include "resolve/scopes.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,6 +1,6 @@
 // SHA-256, the hash of lock files: the standard's examples.
 
-#include "glia/sha256.hpp"
+#include "base/sha256.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,5 +1,5 @@
-// The start record (glia/start_record.hpp): a clean start read back as it was found and built, and every
-// change that decides a start making its record refused; and the start's policy (glia/start.hpp) around it:
+// The start record (start/start_record.hpp): a clean start read back as it was found and built, and every
+// change that decides a start making its record refused; and the start's policy (start/start.hpp) around it:
 // compiling off, the MPI rank that records, a record reused, with the tools played (played_build.hpp). Packages
 // are real folders discovered by discover_packages; the libraries are plain files, since a record only stamps them.
 
@@ -7,13 +7,13 @@
 #include "played_build.hpp"
 #include "temp_dir.hpp"
 
-#include "glia/cache.hpp"
-#include "glia/discovery.hpp"
-#include "glia/file_stamp.hpp"
-#include "glia/manifest.hpp"
-#include "glia/mod_includes.hpp"
-#include "glia/start.hpp"
-#include "glia/start_record.hpp"
+#include "store/cache.hpp"
+#include "packages/discovery.hpp"
+#include "base/file_stamp.hpp"
+#include "build/manifest.hpp"
+#include "packages/mod_includes.hpp"
+#include "start/start.hpp"
+#include "start/start_record.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,4 +1,4 @@
-#include "glia/text.hpp"
+#include "base/text.hpp"
 
 #include <boost/test/unit_test.hpp>
 

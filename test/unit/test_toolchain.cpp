@@ -1,4 +1,4 @@
-#include "glia/toolchain.hpp"
+#include "build/toolchain.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -4,9 +4,9 @@
 #include "mod_text.hpp"
 #include "temp_dir.hpp"
 
-#include "glia/lockfile.hpp"
-#include "glia/package_tools.hpp"
-#include "glia/preferences.hpp"
+#include "resolve/lockfile.hpp"
+#include "tools/package_tools.hpp"
+#include "preferences/preferences.hpp"
 
 #include <boost/test/unit_test.hpp>
 

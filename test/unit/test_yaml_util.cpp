@@ -4,11 +4,11 @@
 #include "fixtures.hpp"
 #include "temp_dir.hpp"
 
-#include "glia/error.hpp"
-#include "glia/lockfile.hpp"
-#include "glia/package.hpp"
-#include "glia/preferences.hpp"
-#include "glia/yaml_util.hpp"
+#include "base/error.hpp"
+#include "resolve/lockfile.hpp"
+#include "packages/package.hpp"
+#include "preferences/preferences.hpp"
+#include "base/yaml_util.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -16,7 +16,7 @@
       draws both sides' curves overlaid, one panel per curve, from two saved outputs of `run`
       (by /usr/bin/python3, which has matplotlib).
 
-The protocols are the same for every mechanism of a kind (glia/mechanism_diff.hpp chooses them):
+The protocols are the same for every mechanism of a kind (tools/mechanism_diff.hpp chooses them):
   vclamp         single compartment holding only the mechanism; SEClamp from -80 mV to steps of
                  -100..+40 mV: peak and steady-state current against voltage, time to peak, for
                  each current it writes (ik and ina are different features: K is not Na)
