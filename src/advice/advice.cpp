@@ -68,6 +68,7 @@ std::string command_line(const Remedy& r) {
     case Kind::reload_preferences: return "glia_reload_preferences()";
     case Kind::package_path_setting: return "GLIA_PATH";
     case Kind::cache_dir_setting: return "GLIA_CACHE_DIR";
+    case Kind::compiler_setting: return arg(r, 0) == "C++" ? "GLIA_CXX" : "GLIA_CC";
     case Kind::neuron_prefix_setting: return "GLIA_NEURON_PREFIX";
     case Kind::model_dir_setting: return "GLIA_MODEL_DIR" + (r.args.empty() ? std::string() : "=" + r.args[0]);
     case Kind::set_cache_dir: return "export GLIA_CACHE_DIR=" + (r.args.empty() ? std::string("<folder>") : r.args[0]);

@@ -94,7 +94,11 @@ BOOST_AUTO_TEST_CASE(a_program_that_is_not_there_says_how_to_get_it) {
     BOOST_TEST(!contains(r.output, "PATH="), r.output);
     BOOST_TEST(contains(r.output, "apt-get install neuron-dev"), r.output);
     r = run_process({"/nonexistent/g++"}, {});
-    BOOST_TEST(contains(r.output, "GLIA_CXX"), r.output);
+    BOOST_TEST(contains(r.output, "build-essential"), r.output);
+    // The settings that choose another compiler are remedies beside the output, for the front end to word.
+    BOOST_TEST((r.advice.remedies() == std::vector<Remedy>{Remedy{Remedy::Kind::compiler_setting, {"C"}},
+                                                           Remedy{Remedy::Kind::compiler_setting, {"C++"}}}));
+    BOOST_TEST(!contains(r.told().plain(), "GLIA_"), r.told().plain());
 }
 
 BOOST_AUTO_TEST_CASE(the_system_runner_runs_processes) {

@@ -16,17 +16,23 @@ extern char** environ;
 namespace glia {
 
 namespace {
-// How to get a build tool that could not be started: the compilers NEURON's makefile names,
-// and NEURON's translator.
-std::string install_advice(const std::string& program) {
+// The compilers NEURON's makefile may name.
+bool is_compiler(const std::string& program) {
     std::string name = fs::path(program).filename().string();
     for (const char* compiler : {"cc", "c++", "gcc", "g++", "clang", "clang++", "mpicc", "mpicxx"}) {
         if (name == compiler) {
-            return "install a C/C++ compiler (Debian: apt-get install build-essential) or put one on PATH; "
-                   "GLIA_CC chooses the C compiler, GLIA_CXX the C++ one (NEURON 9 compiles mods as C++)";
+            return true;
         }
     }
-    if (name == "nocmodl") {
+    return false;
+}
+
+// How to get a build tool that could not be started: a compiler, or NEURON's translator.
+std::string install_advice(const std::string& program) {
+    if (is_compiler(program)) {
+        return "install a C/C++ compiler (Debian: apt-get install build-essential) or put one on PATH";
+    }
+    if (fs::path(program).filename() == "nocmodl") {
         return "install NEURON's development files (Debian: apt-get install neuron-dev)";
     }
     return "install it or put it on PATH";
@@ -41,6 +47,15 @@ std::string cannot_start(const std::string& program, int error) {
         text += "; " + install_advice(program);
     }
     return text;
+}
+
+// What else can be done about a compiler that could not start: the settings that choose another.
+Message compiler_advice(const std::string& program, int error) {
+    if (error != ENOENT || !is_compiler(program)) {
+        return {};
+    }
+    return "; " + Message(Remedy{Remedy::Kind::compiler_setting, {"C"}}) + " chooses the C compiler, " +
+           Remedy{Remedy::Kind::compiler_setting, {"C++"}} + " the C++ one (NEURON 9 compiles mods as C++)";
 }
 } // namespace
 
@@ -169,6 +184,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& 
     if (rc != 0) {
         ::close(pipe_fds[0]);
         result.exit_code = 127;
+        result.advice = compiler_advice(argv.front(), rc);
         return result;
     }
     std::optional<Clock::time_point> deadline;

@@ -2,6 +2,7 @@
 /// \file
 /// Running the build tools as child processes, and the seam the builder runs them through.
 
+#include "base/diagnostic.hpp"
 #include "base/fs.hpp"
 
 #include <chrono>
@@ -16,7 +17,11 @@ struct ProcessResult {
     int exit_code = -1; ///< the exit status, or 128+signal when killed, or 127 when it could not start
     std::string output; ///< standard output and standard error, interleaved
     bool timed_out = false; ///< it was still running at the time limit, and was killed
+    /// When it could not start: what else the user can do, as remedies among words (empty otherwise).
+    Message advice = {};
     bool ok() const { return exit_code == 0; }
+    /// How a failure is told: what it printed (or why it did not start), then the advice.
+    Message told() const { return output + advice; }
 };
 
 /// Environment variables a child gets besides (or instead of) ours.

@@ -6,7 +6,7 @@
 namespace glia {
 namespace {
 
-constexpr std::array<std::pair<Remedy::Kind, std::string_view>, 25> kKindNames = {{
+constexpr std::array<std::pair<Remedy::Kind, std::string_view>, 26> kKindNames = {{
     {Remedy::Kind::build, "build"},
     {Remedy::Kind::build_model_folder, "build model folder"},
     {Remedy::Kind::list_packages, "list packages"},
@@ -32,6 +32,7 @@ constexpr std::array<std::pair<Remedy::Kind, std::string_view>, 25> kKindNames =
     {Remedy::Kind::set_cache_dir, "set cache folder"},
     {Remedy::Kind::neuron_prefix_setting, "NEURON prefix setting"},
     {Remedy::Kind::model_dir_setting, "model folder setting"},
+    {Remedy::Kind::compiler_setting, "compiler setting"},
 }};
 
 } // namespace

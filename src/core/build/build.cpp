@@ -260,19 +260,23 @@ void compile_object(ObjectJob& job, BuildContext& ctx, BuildStats& stats) {
     ctx.disk.remove_all(work);
     ctx.disk.make_dirs(work, cache_advice());
     fs::path rewritten = work / (full + ".mod");
-    auto fail = [&](const std::string& stage, const std::string& message) {
+    auto fail = [&](const std::string& stage, const ProcessResult& r, const Message& note = {}) {
+        const std::string& message = r.output;
+        Message advice = r.advice + note;
         // The tools saw a copy in the scratch directory; name the user's file instead (the
         // rewrite keeps every line where it was, so line numbers hold).
         std::string text = replace_all(message, rewritten.string(), job.path);
         text = replace_all(text, work.string() + "/", "");
         Message trouble = cache_trouble(ctx.cache, message); // the tools name only scratch files
-        Message said = text;
+        Message said = text + advice;
         if (!trouble.empty()) {
             said += (text.empty() || text.back() == '\n' ? "" : "\n") + trouble + "\n";
         }
         job.failure = ModFailure{mod.name, mod.path, stage, said};
         job.scratch_lost = !ctx.disk.exists(rewritten); // glia removes it only below
-        job.tools_refused = trouble.empty() && !job.scratch_lost;
+        // A tool that could not start is the machine's trouble, not the mod's (and its advice holds remedies,
+        // which the failure memo keeps only as text): tried again next time, not remembered.
+        job.tools_refused = trouble.empty() && !job.scratch_lost && r.advice.empty();
         ctx.disk.remove_all(work);
     };
     ctx.disk.write(rewritten, job.source);
@@ -281,7 +285,7 @@ void compile_object(ObjectJob& job, BuildContext& ctx, BuildStats& stats) {
     ProcessResult r = translate(ctx.tc, rewritten, mod_dir, work, ctx.options.modl_include, ctx.runner, ctx.disk,
                                 log_command);
     if (!r.ok()) {
-        return fail("translate", r.output);
+        return fail("translate", r);
     }
     fs::path source = find_translated(work, full, ctx.disk);
     bool cxx = source.extension() == ".cpp";
@@ -295,7 +299,7 @@ void compile_object(ObjectJob& job, BuildContext& ctx, BuildStats& stats) {
     r = ctx.runner.run(compile, work, {});
     if (!r.ok()) {
         // Mods written for 8.2 often have VERBATIM C that C++ rejects: say so, the compiler will not.
-        return fail("compile", r.output + (cxx ? kCxxNote : ""));
+        return fail("compile", r, cxx ? kCxxNote : "");
     }
     ++stats.compiled;
     // gcc and clang always write it; a compiler that ignored -MMD leaves the scan's key as it is.
@@ -380,7 +384,7 @@ bool link_into(const fs::path& target, const std::string& key, const std::vector
         if (!r.ok()) {
             ctx.disk.remove_all(work);
             Message trouble = cache_trouble(ctx.cache, r.output);
-            error = trouble.empty() ? Message(r.output) : r.output + trouble + "\n";
+            error = trouble.empty() ? r.told() : r.told() + trouble + "\n";
             return false;
         }
         ++stats.linked;

@@ -229,7 +229,7 @@ fs::path link_model_library(const std::string& key, const std::string& unit, con
             fs::remove_all(work, ec);
             Message trouble = cache_trouble(cache, r.output);
             throw Error(std::string("cannot ") + what + " the library of " + out.parent_path().string() + ":\n" +
-                        r.output + trouble);
+                        r.told() + trouble);
         }
     };
     write_file_atomic(work / "mod_func.cpp", unit);
