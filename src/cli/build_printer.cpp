@@ -30,7 +30,7 @@ void BuildPrinter::command(const std::vector<std::string>& argv) { message(comma
 
 void BuildPrinter::warning(const BuildWarning& warning) { message(warning_line(advice::render(warning))); }
 
-void BuildPrinter::note(const std::string& text) { message(text); }
+void BuildPrinter::note(const Message& text) { message(advice::render(text)); }
 
 void BuildPrinter::finish() {
     if (pending_) {

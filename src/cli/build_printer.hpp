@@ -15,7 +15,7 @@ class BuildPrinter : public BuildObserver {
     void mod_finished(const ModFile& mod, size_t done, size_t total, bool ok) override;
     void command(const std::vector<std::string>& argv) override;
     void warning(const BuildWarning& warning) override;
-    void note(const std::string& text) override;
+    void note(const Message& text) override;
     /// Ends an overprinted progress line, so that what follows starts a line of its own.
     void finish();
 

@@ -157,8 +157,8 @@ int cmd_import(const Args& args) {
     for (const auto& line : report.renamed) {
         std::cout << "renamed: " << line << "\n";
     }
-    for (const auto& line : report.skipped) {
-        std::cout << "skipped: " << line << "\n";
+    for (const auto& problem : report.skipped) {
+        std::cout << "skipped: " << shown(problem) << "\n";
     }
     for (const auto& line : report.clashes) {
         std::cout << "clash: " << shown(line) << "\n";

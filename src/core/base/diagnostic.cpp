@@ -44,6 +44,23 @@ bool Message::ends_with(std::string_view suffix) const {
     return text && text->ends_with(suffix);
 }
 
+Message Message::first_line() const {
+    Message line;
+    for (const auto& part : parts_) {
+        const auto* text = std::get_if<std::string>(&part);
+        if (!text) {
+            line += std::get<Remedy>(part);
+            continue;
+        }
+        size_t end = text->find('\n');
+        line += text->substr(0, end);
+        if (end != std::string::npos) {
+            break;
+        }
+    }
+    return line;
+}
+
 std::vector<Remedy> Message::remedies() const {
     std::vector<Remedy> found;
     for (const auto& part : parts_) {

@@ -50,6 +50,8 @@ class Message {
     /// The text with each remedy shown by intent (`<choose: Kv1 pkg>`): for logs and for tests, never for users.
     std::string plain() const;
     bool empty() const { return parts_.empty(); }
+    /// The message up to its first line end (remedies before it kept).
+    Message first_line() const;
     /// True if the message ends in text that ends with `suffix`.
     bool ends_with(std::string_view suffix) const;
 

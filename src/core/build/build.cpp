@@ -622,8 +622,8 @@ PackageLibrary link_package(const Package& package, std::span<ObjectJob> jobs, c
 // (the c++ driver, objcopy) refused the objects, not when the cache failed it (full, read-only, its
 // scratch folder removed) or glia itself did (a failed publish): the rule mods follow (tools_refused).
 struct SetLinkFailure {
-    std::string error;
-    std::string first; // the first thing that went wrong, in one line
+    Message error;
+    Message first; // the first thing that went wrong, in one line
     bool tools_refused = true;
 
     void tool_failed(const std::vector<std::string>& command, const std::string& output) {
@@ -632,12 +632,12 @@ struct SetLinkFailure {
         note(command.front() + (said.empty() ? " failed" : " failed: " + said));
     }
     void objects_refused(const Error& e) {
-        error += std::string(e.what()) + "\n";
-        note(e.what());
+        error += e.message() + "\n";
+        note(e.message());
     }
     void caught(const Error& e) {
-        error += std::string(e.what()) + "\n";
-        note(e.what());
+        error += e.message() + "\n";
+        note(e.message());
         tools_refused = false;
     }
     void add(const SetLinkFailure& other) {
@@ -645,9 +645,9 @@ struct SetLinkFailure {
         note(other.first);
         tools_refused = tools_refused && other.tools_refused;
     }
-    void note(const std::string& what) {
+    void note(const Message& what) {
         if (first.empty()) {
-            first = what.substr(0, what.find('\n'));
+            first = what.first_line();
         }
     }
 };
@@ -752,14 +752,14 @@ fs::path link_load_set(const std::string& key, const std::vector<PackageLibrary>
     }
     // The tools name only scratch files: the cache's own trouble, or a scratch folder removed under them
     // (`glia cache --clear`), is not the objects' fault.
-    Message trouble = cache_trouble(ctx.cache, failure.error);
+    Message trouble = cache_trouble(ctx.cache, failure.error.plain());
     bool remember = failure.tools_refused && trouble.empty() && ctx.disk.exists(work);
     ctx.disk.remove_all(work);
     if (!ctx.disk.exists(target)) {
         ctx.disk.remove_all(members); // written before the library: no members file without it
     }
     if (!ctx.options.reuse_failures) {
-        Message why = trouble.empty() ? Message(failure.first) : trouble;
+        Message why = trouble.empty() ? failure.first : trouble;
         ctx.warn(warning("the set library of the packages was not linked (each package's own library loads "
                          "instead): " + why +
                          (ctx.options.verbose ? Message()
@@ -767,12 +767,12 @@ fs::path link_load_set(const std::string& key, const std::vector<PackageLibrary>
                                                     " shows the tools' output)")));
     }
     if (ctx.options.verbose) {
-        std::string note = "the load set's one library could not be linked; the packages' own libraries load "
-                           "instead:\n" + failure.error;
+        Message note = "the load set's one library could not be linked; the packages' own libraries load "
+                       "instead:\n" + failure.error;
         ctx.observe([&](BuildObserver& o) { o.note(note); });
     }
     if (remember) {
-        memo.put_load_set(key, failure.error);
+        memo.put_load_set(key, failure.error.plain()); // the tools' output and the objects' clash: no remedies
         memo.save_if_changed(memo_file);
     }
     return {};

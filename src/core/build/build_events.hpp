@@ -31,7 +31,7 @@ class BuildObserver {
     /// Something loads, but not as the user may think (a set library not linked, a manifest not saved).
     virtual void warning(const BuildWarning& /*warning*/) {}
     /// More on what happened, for a verbose build (the tools' whole output behind a warning).
-    virtual void note(const std::string& /*text*/) {}
+    virtual void note(const Message& /*text*/) {}
 };
 
 /// The observer that hears nothing: a build's default.

@@ -480,6 +480,13 @@ const PendingMod& pending_of(const std::vector<PendingMod>& pending, const fs::p
     return *std::find_if(pending.begin(), pending.end(), [&](const PendingMod& p) { return p.file == file; });
 }
 
+// What an import leaves out of `file`, and why: a warning about that file, worded "file: why".
+Diagnostic left_out(const fs::path& file, const std::string& why) {
+    Diagnostic problem = warning(file.string() + ": " + why);
+    problem.where.file = file.string();
+    return problem;
+}
+
 // Every readable mod under `source`; the unreadable ones go to `report.skipped`.
 std::vector<PendingMod> read_mod_folder(const fs::path& source, ImportReport& report) {
     std::vector<PendingMod> pending;
@@ -489,12 +496,12 @@ std::vector<PendingMod> read_mod_folder(const fs::path& source, ImportReport& re
             NmodlInfo info = scan_nmodl(text, file.string());
             pending.push_back({file, std::move(info), std::move(text)});
         } catch (const Error& e) {
-            report.skipped.push_back(e.what());
+            report.skipped.push_back(as_warning(e));
         }
     }
     if (pending.empty()) {
         throw Error(source.string() + ": no readable .mod files to import" +
-                    (report.skipped.empty() ? std::string() : ": " + report.skipped.front()));
+                    (report.skipped.empty() ? Message() : ": " + report.skipped.front().message));
     }
     return pending;
 }
@@ -516,7 +523,7 @@ void name_imported_mods(const std::vector<PendingMod>& pending, const std::strin
         std::string wanted = p.info.kind == MechanismKind::nothing ? file_stem_of(p.file) : p.info.name;
         std::string asset = sanitize_asset_name(wanted);
         if (asset.empty()) {
-            report.skipped.push_back(p.file.string() + ": cannot make an asset name of '" + wanted + "'");
+            report.skipped.push_back(left_out(p.file, "cannot make an asset name of '" + wanted + "'"));
             continue;
         }
         if (asset != wanted) {
@@ -554,14 +561,14 @@ void carry_includes(const ImportedMod& mod, const fs::path& source, const fs::pa
             continue; // a system header
         }
         if (!found) {
-            report.skipped.push_back(mod.source.string() + ": INCLUDE \"" + include.name +
-                                     "\" not found; the mod will not translate until it is added");
+            report.skipped.push_back(left_out(mod.source, "INCLUDE \"" + include.name +
+                                                          "\" not found; the mod will not translate until it is added"));
             continue;
         }
         fs::path rel = fs::relative(found->path, source, ec);
         if (ec || !is_contained_relative(rel)) {
-            report.skipped.push_back(mod.source.string() + ": INCLUDE \"" + include.name + "\" is outside " +
-                                     source.string() + " and was not carried along");
+            report.skipped.push_back(left_out(mod.source, "INCLUDE \"" + include.name + "\" is outside " +
+                                                                       source.string() + " and was not carried along"));
             continue;
         }
         if (carried.insert(rel).second) {
@@ -612,8 +619,8 @@ void publish_import(const fs::path& source, const ImportOptions& options, const 
         try {
             load_package(staging); // the result must be a valid package before it is put in place
         } catch (const Error& e) {
-            throw Error("glia wrote a package it cannot read back, so nothing was imported (a bug in glia; "
-                        "please report it): " + std::string(e.what()));
+            throw Error(retold(e.diagnostic(), "glia wrote a package it cannot read back, so nothing was imported "
+                                               "(a bug in glia; please report it): "));
         }
         check_import_target(source, report.package_dir, options); // again: the folder may have changed
         if (fs::exists(fs::symlink_status(report.package_dir, ec))) {

@@ -3,6 +3,7 @@
 /// Making packages: the rules behind `glia new`, `glia add`, `glia check` and `glia import`.
 /// They write only into the package an author is making, never into an installed one.
 
+#include "base/diagnostic.hpp"
 #include "base/fs.hpp"
 #include "resolve/index.hpp"
 #include "packages/package.hpp"
@@ -72,7 +73,7 @@ struct ImportReport {
     fs::path package_dir;
     std::vector<ImportedMod> mods;
     std::vector<fs::path> includes;     ///< files carried along because a mod INCLUDEs them
-    std::vector<std::string> skipped;   ///< mods left out, with the reason
+    std::vector<Diagnostic> skipped;    ///< mods left out, each with the reason
     std::vector<std::string> renamed;   ///< names that had to change, with the reason
     std::vector<Message> clashes;       ///< what overlaps with installed packages
 };
