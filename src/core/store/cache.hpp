@@ -20,7 +20,7 @@
 /// Every file is published by rename, so a file present under objects/, libs/ or sets/ is complete.
 /// Whoever writes anything else here holds the lock, so scratch space found by a lock holder was
 /// left by a build that died, and is removed. The store knows none of the formats: cache_formats()
-/// lists them, from one place above them all (cache_formats.cpp).
+/// lists them, from one place above them all (start/cache_formats.cpp).
 
 #include "base/diagnostic.hpp"
 #include "base/disk.hpp"
@@ -141,7 +141,8 @@ class CacheFile : public CacheFormat {
 };
 
 /// The formats kept in the cache, in the order they are collected (the set libraries' rule needs the
-/// manifest's collected first). Assembled in one place above them all (cache_formats.cpp).
+/// manifest's collected first). Defined in one place above them all (start/cache_formats.cpp): the store's one call upward, at link
+/// time; a format missing there reads as foreign.
 const std::vector<const CacheFormat*>& cache_formats();
 
 /// For a format's foreign_in: the first entry of `top` (folders named as `folder_ok` accepts, each holding plain
