@@ -1,5 +1,7 @@
 #include "advice.hpp"
 
+#include "base/text.hpp"
+
 #include <utility>
 
 namespace glia::advice {
@@ -69,6 +71,7 @@ std::string command_line(const Remedy& r) {
     case Kind::package_path_setting: return "GLIA_PATH";
     case Kind::cache_dir_setting: return "GLIA_CACHE_DIR";
     case Kind::compiler_setting: return arg(r, 0) == "C++" ? "GLIA_CXX" : "GLIA_CC";
+    case Kind::load_list_setting: return r.args.empty() ? "GLIA_LOAD" : "GLIA_LOAD=" + join(r.args, ",");
     case Kind::neuron_prefix_setting: return "GLIA_NEURON_PREFIX";
     case Kind::model_dir_setting: return "GLIA_MODEL_DIR" + (r.args.empty() ? std::string() : "=" + r.args[0]);
     case Kind::set_cache_dir: return "export GLIA_CACHE_DIR=" + (r.args.empty() ? std::string("<folder>") : r.args[0]);

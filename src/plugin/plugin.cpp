@@ -87,10 +87,10 @@ const Candidate& resolve_for_call(const std::string& name, const Constraint& cal
     } catch (const ResolveError& e) {
         // A name nothing loaded may be one a package the model's list leaves out provides: say so.
         bool unknown = index.find(name).empty() && !index.unbuilt(name);
-        std::string left_out =
+        Message left_out =
             unknown && state().load_list
                 ? left_out_by_list(*state().load_list, name, discover_packages(state().model.dir).packages)
-                : std::string();
+                : Message();
         if (left_out.empty()) {
             throw;
         }

@@ -87,6 +87,8 @@ BOOST_AUTO_TEST_CASE(words_each_remedy_kind_as_the_glia_command) {
         {{Kind::cache_dir_setting}, "GLIA_CACHE_DIR"},
         {{Kind::compiler_setting, {"C"}}, "GLIA_CC"},
         {{Kind::compiler_setting, {"C++"}}, "GLIA_CXX"},
+        {{Kind::load_list_setting}, "GLIA_LOAD"},
+        {{Kind::load_list_setting, {"a", "b"}}, "GLIA_LOAD=a,b"},
         {{Kind::set_cache_dir, {"..."}}, "export GLIA_CACHE_DIR=..."},
         {{Kind::neuron_prefix_setting}, "GLIA_NEURON_PREFIX"},
         {{Kind::model_dir_setting}, "GLIA_MODEL_DIR"},

@@ -6,7 +6,7 @@
 namespace glia {
 namespace {
 
-constexpr std::array<std::pair<Remedy::Kind, std::string_view>, 26> kKindNames = {{
+constexpr std::array<std::pair<Remedy::Kind, std::string_view>, 27> kKindNames = {{
     {Remedy::Kind::build, "build"},
     {Remedy::Kind::build_model_folder, "build model folder"},
     {Remedy::Kind::list_packages, "list packages"},
@@ -33,6 +33,7 @@ constexpr std::array<std::pair<Remedy::Kind, std::string_view>, 26> kKindNames =
     {Remedy::Kind::neuron_prefix_setting, "NEURON prefix setting"},
     {Remedy::Kind::model_dir_setting, "model folder setting"},
     {Remedy::Kind::compiler_setting, "compiler setting"},
+    {Remedy::Kind::load_list_setting, "load list setting"},
 }};
 
 } // namespace

@@ -43,6 +43,7 @@ struct Remedy {
         neuron_prefix_setting = 'F', ///< the front end's setting that names NEURON's installation (a name, not an act)
         model_dir_setting = 'M',     ///< the front end's setting that names the model's folder ([folder]: set to it)
         compiler_setting = 'K',      ///< the setting that chooses a compiler: {"C" or "C++"} (a name, not an act)
+        load_list_setting = 'Y',     ///< the setting that lists a script's packages ([packages]: set to them)
     };
     /// How the act is changed. With no arguments, a modified remedy means "the same act again, so".
     enum class Modifier : char {

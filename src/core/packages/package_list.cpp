@@ -68,7 +68,7 @@ std::vector<Diagnostic> listed_but_missing(const PackageList& list, const std::v
     return errors;
 }
 
-std::string left_out_by_list(const PackageList& list, std::string_view asset, const std::vector<Package>& installed) {
+Message left_out_by_list(const PackageList& list, std::string_view asset, const std::vector<Package>& installed) {
     std::set<std::string> providers;
     for (const auto& package : installed) {
         for (const auto& mod : package.mods) {
@@ -88,8 +88,9 @@ std::string left_out_by_list(const PackageList& list, std::string_view asset, co
     bool several = names.size() > 1, variable = list.source == kLoadVariable;
     std::string provide =
         several ? "packages '" + join(names, "', '") + "' provide" : "package '" + names.front() + "' provides";
-    std::string where = variable ? list.source : "the `load:` list of " + list.source;
-    std::string added = variable ? list.source + "=" + join(listed, ",") : "load: [" + join(listed, ", ") + "]";
+    Message where = variable ? Message(Remedy{Remedy::Kind::load_list_setting}) : "the `load:` list of " + list.source;
+    Message added = variable ? Message(Remedy{Remedy::Kind::load_list_setting, listed})
+                             : Message("load: [" + join(listed, ", ") + "]");
     return "unknown mechanism '" + std::string(asset) + "': " + provide + " it, but " + where + " leaves " +
            (several ? "them" : names.front()) + " out, so glia did not load " + (several ? "them" : "it") + ". Add " +
            (several ? "one of them" : names.front()) + " to the list (" + added + ") and start NEURON again";

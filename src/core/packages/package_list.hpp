@@ -5,6 +5,7 @@
 /// names the packages to build and load; the others are not read beyond their manifest's name, not
 /// built and not loaded, so their names are unknown to HOC. Without a list everything installed loads.
 
+#include "base/diagnostic.hpp"
 #include "base/fs.hpp"
 #include "packages/package.hpp"
 #include "preferences/preferences.hpp"
@@ -41,6 +42,6 @@ std::vector<Diagnostic> listed_but_missing(const PackageList& list, const std::v
 /// 'X': package 'P' provides it, but the `load:` list of F leaves P out ..."). Empty when no left-out
 /// package provides it. `installed` is every package on the search path (discover_packages, unfiltered):
 /// for an error, never for a start.
-std::string left_out_by_list(const PackageList& list, std::string_view asset, const std::vector<Package>& installed);
+Message left_out_by_list(const PackageList& list, std::string_view asset, const std::vector<Package>& installed);
 
 } // namespace glia

@@ -117,7 +117,8 @@ fs::path first_foreign_entry(const fs::path& root) {
         } else {
             for (const CacheFormat* format : cache_formats()) {
                 if (std::optional<fs::path> foreign = format->foreign_in(entry)) {
-                    if (!foreign->empty()) {
+                    // What vanished while it was looked at was a format's file being replaced or removed.
+                    if (!foreign->empty() && !is_gone(*foreign)) {
                         return *foreign;
                     }
                     ours = true;
